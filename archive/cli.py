@@ -1,0 +1,49 @@
+"""`python -m archive <command>`: a thin command line over one-job modules.
+
+Each command lives in its own module that exposes ``configure(parser)`` (add its arguments)
+and ``run(args) -> int`` (do the work, return the exit status). This file only wires them up.
+Command modules keep their heavy imports (Scrapy, trafilatura) inside ``run`` so that
+``--help`` and light commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help). Keep sorted by name.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("archive.demo", "crawl the bundled sample pages offline and summarise the output"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser, every command's arguments included."""
+    from archive import __version__
+
+    parser = argparse.ArgumentParser(prog="python -m archive", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in sorted(COMMANDS.items()):
+        module = importlib.import_module(module_name)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.configure(p)
+        p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `python -m archive` and the `newsarchive` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "_module", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._module.run(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
