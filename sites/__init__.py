@@ -1,0 +1,67 @@
+"""Per-site extraction rules, one small module per source (like Fundus' publishers).
+
+:func:`register` adds a site's era classes (newest first); :func:`rules_for` returns the
+era that applies to a URL and parsed page, or None for sites without rules (the extractor then
+uses trafilatura alone). Site modules are imported by :func:`load_all`, listed in ``SITE_MODULES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from urllib.parse import urlsplit
+
+from lxml.etree import _Element
+
+from sites.base import SiteRules
+
+#: modules that call register() when imported
+SITE_MODULES: list[str] = []
+
+_REGISTRY: dict[str, list[type[SiteRules]]] = {}
+_BY_HOST: dict[str, str] = {}
+_loaded = False
+
+
+def register(*eras: type[SiteRules]) -> None:
+    """Register a site's era classes, newest first. All must share ``name`` and ``hosts``."""
+    name = eras[0].name
+    _REGISTRY[name] = list(eras)
+    for era in eras:
+        for host in era.hosts:
+            _BY_HOST[host] = name
+
+
+def load_all() -> None:
+    """Import every site module once."""
+    global _loaded
+    if not _loaded:
+        for module in SITE_MODULES:
+            importlib.import_module(module)
+        _loaded = True
+
+
+def site_for_url(url: str) -> str | None:
+    """Name of the site whose hosts include the URL's host."""
+    load_all()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return _BY_HOST.get(host)
+
+
+def rules_for(url: str, tree: _Element, site: str | None = None) -> SiteRules | None:
+    """The rules (one era) for this page, or None. ``site`` overrides the host lookup."""
+    load_all()
+    name = site or site_for_url(url)
+    for era in _REGISTRY.get(name or "", []):
+        rules = era()
+        if rules.applies(url, tree):
+            return rules
+    return None
+
+
+def site_names() -> list[str]:
+    """Registered site names."""
+    load_all()
+    return sorted(_REGISTRY)

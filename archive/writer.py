@@ -1,0 +1,385 @@
+"""Rotating WARC writer: one gzip member per record, ``.open`` while written, pointers out.
+
+:class:`WarcWriter` owns the WARC files of one crawl process. Every record goes through
+warcio's record serialiser (so the record headers are exactly what warcio writes), but the
+HTTP block is handed over as the bytes we built, untouched: warcio would otherwise re-encode
+HTTP header values as UTF-8 and reorder nothing but still rewrite them. Digests are computed
+here over exactly those bytes (``sha1``, base32, as Heritrix and warcio do):
+
+* ``WARC-Block-Digest`` over the whole block (HTTP head + body);
+* ``WARC-Payload-Digest`` over the entity body as recorded (content-encoded if the server
+  compressed it; transfer-decoded, since the crawler never sees the chunk framing).
+
+Files are named ``{prefix}-{timestamp17}-{serial:05d}-{pid}~{host}.warc.gz`` (Heritrix's
+template with the process id, so several processes on several hosts never share a file), are
+written as ``<name>.open`` and renamed when closed. A new file starts when the current one has
+reached ``max_size`` bytes (checked before each write, so a request/response pair is never split
+across files) and begins with a ``warcinfo`` record. Each record is flushed when written
+(``fsync=True`` also forces it to disk), so a killed process leaves at most one partial record
+at the end of its ``.open`` file, which ``archive check --repair`` cuts off.
+
+Thread safety: all public methods take one lock; extraction threads may write metadata records
+while the reactor thread writes responses.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+OPEN_SUFFIX = ".open"
+WARC_1_1 = "WARC/1.1"
+WARC_1_0 = "WARC/1.0"
+
+
+@dataclass(frozen=True)
+class RecordPointer:
+    """Where a record lives: enough to seek to it and to prove which bytes a text came from."""
+
+    filename: str  #: base name of the closed file (never the ``.open`` name)
+    offset: int  #: byte offset of the record's gzip member (or record) in the file
+    length: int  #: bytes the record occupies in the file (compressed)
+    record_id: str  #: ``<urn:uuid:...>``
+    warc_type: str
+    target_uri: str
+    warc_date: str
+    payload_digest: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form, as written to ``articles.jsonl``."""
+        return asdict(self)
+
+
+def sha1_digest(data: bytes) -> str:
+    """``sha1:<BASE32>``, the digest form used by Heritrix, warcio and pywb."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+
+
+def warc_date(timestamp: float | None = None, version: str = WARC_1_1) -> str:
+    """A WARC-Date: microseconds in WARC/1.1, whole seconds in WARC/1.0."""
+    dt = datetime.fromtimestamp(timestamp if timestamp is not None else _now(), UTC)
+    if version == WARC_1_1:
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def new_record_id() -> str:
+    """A fresh ``<urn:uuid:...>`` record id."""
+    return f"<urn:uuid:{uuid.uuid4()}>"
+
+
+def http_head(first_line: str, headers: Iterable[tuple[bytes | str, bytes | str]]) -> bytes:
+    """Serialise an HTTP status/request line and headers, byte for byte, ending in CRLF CRLF."""
+    out = bytearray(first_line.encode("latin-1") + b"\r\n")
+    for name, value in headers:
+        out += _b(name) + b": " + _b(value) + b"\r\n"
+    out += b"\r\n"
+    return bytes(out)
+
+
+def _b(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode("latin-1", "replace")
+
+
+class WarcWriter:
+    """Writes the WARC files of one crawl process. See the module docstring."""
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        prefix: str = "newsarchive",
+        max_size: int = 1_000_000_000,
+        warc_version: str = WARC_1_1,
+        gzip: bool = True,
+        fsync: bool = False,
+        warcinfo: Mapping[str, str] | None = None,
+        hostname: str | None = None,
+        on_close: Callable[[Path], None] | None = None,
+    ) -> None:
+        if warc_version in ("1.1", "1.0"):
+            warc_version = "WARC/" + warc_version
+        if warc_version not in (WARC_1_1, WARC_1_0):
+            raise ValueError(f"unsupported WARC version {warc_version!r} (use 1.1 or 1.0)")
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.prefix = prefix
+        self.max_size = max_size
+        self.warc_version = warc_version
+        self.gzip = gzip
+        self.fsync = fsync
+        self.warcinfo_fields = dict(warcinfo or {})
+        self.hostname = hostname or socket.gethostname()
+        self.on_close = on_close
+        self.closed_files: list[Path] = []
+        self._lock = threading.RLock()
+        self._serial = 0
+        self._fh: io.BufferedWriter | None = None
+        self._path: Path | None = None  # final name; the file on disk has OPEN_SUFFIX
+        self._warcio = WARCWriter(None, gzip=gzip, warc_version=warc_version)
+
+    # -- file management -------------------------------------------------------------------
+
+    @property
+    def current_path(self) -> Path | None:
+        """Final path of the file being written (it exists on disk with ``.open`` appended)."""
+        return self._path
+
+    def _file_name(self) -> str:
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:17]
+        ext = ".warc.gz" if self.gzip else ".warc"
+        host = "".join(c if c.isalnum() or c in "-." else "-" for c in self.hostname)
+        return f"{self.prefix}-{stamp}-{self._serial:05d}-{os.getpid()}~{host}{ext}"
+
+    def _ensure_file(self) -> None:
+        if self._fh is not None and self._fh.tell() >= self.max_size:
+            self._close_current()
+        if self._fh is None:
+            self._serial += 1
+            path = self.directory / self._file_name()
+            while path.exists() or Path(str(path) + OPEN_SUFFIX).exists():
+                self._serial += 1
+                path = self.directory / self._file_name()
+            self._fh = open(str(path) + OPEN_SUFFIX, "xb")  # noqa: SIM115 - closed in close()
+            self._path = path
+            self._write_warcinfo()
+
+    def _close_current(self) -> None:
+        fh, path = self._fh, self._path
+        self._fh = self._path = None
+        if fh is None or path is None:
+            return
+        fh.flush()
+        os.fsync(fh.fileno())
+        fh.close()
+        os.replace(str(path) + OPEN_SUFFIX, path)
+        self.closed_files.append(path)
+        if self.on_close is not None:
+            self.on_close(path)
+
+    def close(self) -> None:
+        """Flush, fsync, close and rename the current file. Safe to call twice."""
+        with self._lock:
+            self._close_current()
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _write(
+        self,
+        warc_type: str,
+        target_uri: str | None,
+        block: bytes,
+        *,
+        content_type: str,
+        date: str,
+        record_id: str | None = None,
+        payload_digest: str | None = None,
+        extra: Iterable[tuple[str, str]] = (),
+    ) -> RecordPointer:
+        """Write one record whose block is ``block`` exactly. Caller holds the lock."""
+        assert self._fh is not None and self._path is not None
+        record_id = record_id or new_record_id()
+        headers: list[tuple[str, str]] = [("WARC-Type", warc_type), ("WARC-Record-ID", record_id)]
+        headers.append(("WARC-Date", date))
+        if target_uri is not None:
+            headers.append(("WARC-Target-URI", target_uri))
+        headers.extend(extra)
+        headers.append(("WARC-Block-Digest", sha1_digest(block)))
+        if payload_digest:
+            headers.append(("WARC-Payload-Digest", payload_digest))
+        headers.append(("Content-Type", content_type))
+        rec_headers = StatusAndHeaders("", headers, protocol=self.warc_version)
+        record = ArcWarcRecord(
+            "warc", warc_type, rec_headers, io.BytesIO(block), None, content_type, len(block)
+        )
+        record.payload_length = len(block)
+        offset = self._fh.tell()
+        self._warcio._write_warc_record(self._fh, record)
+        self._fh.flush()
+        if self.fsync:
+            os.fsync(self._fh.fileno())
+        return RecordPointer(
+            filename=self._path.name,
+            offset=offset,
+            length=self._fh.tell() - offset,
+            record_id=record_id,
+            warc_type=warc_type,
+            target_uri=target_uri or "",
+            warc_date=date,
+            payload_digest=payload_digest,
+        )
+
+    def _write_warcinfo(self) -> None:
+        assert self._path is not None
+        fields = {
+            "software": self.warcinfo_fields.get("software", "newsarchive"),
+            "format": f"WARC File Format {self.warc_version[5:]}",
+            "conformsTo": (
+                "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+                if self.warc_version == WARC_1_1
+                else "http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft.pdf"
+            ),
+            "hostname": self.hostname,
+        }
+        fields.update((k, v) for k, v in self.warcinfo_fields.items() if k != "software")
+        body = "".join(f"{k}: {_one_line(v)}\r\n" for k, v in fields.items()).encode("utf-8")
+        self._write(
+            "warcinfo",
+            None,
+            body,
+            content_type="application/warc-fields",
+            date=warc_date(version=self.warc_version),
+            extra=[("WARC-Filename", self._path.name)],
+        )
+
+    def write_exchange(
+        self,
+        *,
+        url: str,
+        response_head: bytes,
+        body: bytes,
+        request_head: bytes,
+        request_body: bytes = b"",
+        timestamp: float | None = None,
+        ip_address: str | None = None,
+        truncated: str | None = None,
+        extra_response_headers: Iterable[tuple[str, str]] = (),
+    ) -> RecordPointer:
+        """Write a ``response`` record and its ``request`` record; return the response's pointer.
+
+        ``response_head``/``request_head`` are complete HTTP heads (see :func:`http_head`);
+        ``truncated`` is a WARC-Truncated reason (``length``, ``time``, ``disconnect``...) when
+        the body is known to be incomplete.
+        """
+        date = warc_date(timestamp, self.warc_version)
+        extra = list(extra_response_headers)
+        if ip_address:
+            extra.insert(0, ("WARC-IP-Address", ip_address))
+        if truncated:
+            extra.append(("WARC-Truncated", truncated))
+        with self._lock:
+            self._ensure_file()
+            pointer = self._write(
+                "response",
+                url,
+                response_head + body,
+                content_type="application/http; msgtype=response",
+                date=date,
+                payload_digest=sha1_digest(body),
+                extra=extra,
+            )
+            self._write(
+                "request",
+                url,
+                request_head + request_body,
+                content_type="application/http; msgtype=request",
+                date=date,
+                payload_digest=sha1_digest(request_body),
+                extra=[("WARC-Concurrent-To", pointer.record_id)],
+            )
+        return pointer
+
+    def write_metadata(
+        self,
+        url: str,
+        fields: Iterable[tuple[str, str]] | bytes,
+        *,
+        refers_to: str | None = None,
+        content_type: str = "application/warc-fields",
+        timestamp: float | None = None,
+    ) -> RecordPointer:
+        """Write a ``metadata`` record about ``url`` (warc-fields lines, or raw bytes)."""
+        if isinstance(fields, bytes):
+            block = fields
+        else:
+            block = "".join(f"{k}: {_one_line(v)}\r\n" for k, v in fields).encode("utf-8")
+        extra = [("WARC-Refers-To", refers_to)] if refers_to else []
+        with self._lock:
+            self._ensure_file()
+            return self._write(
+                "metadata",
+                url,
+                block,
+                content_type=content_type,
+                date=warc_date(timestamp, self.warc_version),
+                extra=extra,
+            )
+
+    def write_revisit(
+        self,
+        *,
+        url: str,
+        response_head: bytes,
+        payload_digest: str,
+        profile: str,
+        refers_to: str,
+        refers_to_uri: str,
+        refers_to_date: str,
+        request_head: bytes,
+        timestamp: float | None = None,
+        ip_address: str | None = None,
+    ) -> RecordPointer:
+        """Write a ``revisit`` record (HTTP head only) and its request; return its pointer.
+
+        ``profile`` is ``identical-payload-digest`` or ``server-not-modified``; the profile URI
+        follows the file's WARC version.
+        """
+        version = self.warc_version[5:]
+        profile_uri = f"http://netpreserve.org/warc/{version}/revisit/{profile}"
+        extra = [
+            ("WARC-Profile", profile_uri),
+            ("WARC-Refers-To", refers_to),
+            ("WARC-Refers-To-Target-URI", refers_to_uri),
+            ("WARC-Refers-To-Date", refers_to_date),
+        ]
+        if ip_address:
+            extra.insert(0, ("WARC-IP-Address", ip_address))
+        date = warc_date(timestamp, self.warc_version)
+        with self._lock:
+            self._ensure_file()
+            pointer = self._write(
+                "revisit",
+                url,
+                response_head,
+                content_type="application/http; msgtype=response",
+                date=date,
+                payload_digest=payload_digest,
+                extra=extra,
+            )
+            self._write(
+                "request",
+                url,
+                request_head,
+                content_type="application/http; msgtype=request",
+                date=date,
+                payload_digest=sha1_digest(b""),
+                extra=[("WARC-Concurrent-To", pointer.record_id)],
+            )
+        return pointer
+
+
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())

@@ -1,0 +1,58 @@
+"""Extension: copy the crawl's log to ``OUTPUT_DIR/logs/<spider>-<UTC timestamp>.log``.
+
+Scrapy's own ``LOG_FILE`` replaces console output; users of a scheduled job want both. This
+adds a file handler on the root logger at ``LOG_LEVEL`` for the life of the crawl.
+
+Settings: ``LOGFILE_ENABLED`` [True].
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.outputs import CrawlOutputs
+
+
+class LogFileExtension:
+    """Write the crawl log under the output root."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("LOGFILE_ENABLED", True):
+            raise NotConfigured
+        self.crawler = crawler
+        self.handler: logging.Handler | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LogFileExtension:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        logs = CrawlOutputs.from_crawler(self.crawler).logs_dir
+        logs.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        path = logs / f"{spider.name}-{stamp}.log"
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setLevel(self.crawler.settings.get("LOG_LEVEL", "INFO"))
+        handler.setFormatter(
+            logging.Formatter(
+                self.crawler.settings.get("LOG_FORMAT"),
+                self.crawler.settings.get("LOG_DATEFORMAT"),
+            )
+        )
+        logging.getLogger().addHandler(handler)
+        self.handler = handler
+        spider.logger.info("log file: %s", path)
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.handler is not None:
+            logging.getLogger().removeHandler(self.handler)
+            self.handler.close()
+            self.handler = None

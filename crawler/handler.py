@@ -1,0 +1,104 @@
+"""HTTP/1.1 download handler that keeps what a WARC needs and Scrapy throws away.
+
+Scrapy's own handler builds a :class:`~scrapy.http.Response` from Twisted's response and drops
+three things a faithful archive wants:
+
+* the reason phrase of the status line (``HTTP/1.1 404 Not Found``: Scrapy keeps only ``404``);
+* the connection-level headers Twisted consumes while framing the body (``Transfer-Encoding``,
+  ``Connection``, ``Keep-Alive``...), so a de-chunked body can be recorded with a note of how it
+  was framed on the wire, as Browsertrix does;
+* the wall-clock time the request was sent (Scrapy measures only a monotonic latency).
+
+This handler is Scrapy's, unchanged, except that its agent copies those three into
+``request.meta`` (keys below) as soon as the response headers arrive. The WARC capture
+middleware reads them. If a future Scrapy renames the private agent class, the import below
+fails softly and the capture middleware falls back to the standard phrase table.
+
+Enable with ``DOWNLOAD_HANDLERS = {"http": "crawler.handler.CapturingHTTP11DownloadHandler",
+"https": "crawler.handler.CapturingHTTP11DownloadHandler"}`` (the project settings do).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.exceptions import ResponseDataLossError
+from scrapy.http import Response
+from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
+from scrapy.utils.defer import maybe_deferred_to_future
+
+logger = logging.getLogger(__name__)
+
+#: request.meta key: the reason phrase as received (str), e.g. "Not Found"
+META_PHRASE = "_capture_status_phrase"
+#: request.meta key: connection-level response headers Twisted consumed, list of (name, value)
+META_CONN_HEADERS = "_capture_conn_headers"
+#: request.meta key: wall-clock time (epoch seconds, float) the request was started
+META_FETCH_START = "_capture_fetch_start"
+
+try:  # private in Scrapy 2.19; see module docstring
+    from scrapy.core.downloader.handlers.http11 import _ScrapyAgent
+except ImportError:  # pragma: no cover - depends on the Scrapy version
+    _ScrapyAgent = None  # type: ignore[assignment,misc]
+
+
+def _connection_headers(txresponse: Any) -> list[tuple[str, str]]:
+    """Connection headers (Transfer-Encoding...) that Twisted's parser kept to itself."""
+    transport = getattr(txresponse, "_transport", None)
+    protocol = getattr(transport, "wrappedProtocol", None) or getattr(transport, "protocol", None)
+    parser = getattr(protocol, "_parser", None)
+    conn = getattr(parser, "connHeaders", None)
+    if conn is None:
+        return []
+    out = []
+    for name, values in conn.getAllRawHeaders():
+        for value in values:
+            out.append((name.decode("latin-1"), value.decode("latin-1")))
+    return out
+
+
+if _ScrapyAgent is not None:
+
+    class _CapturingAgent(_ScrapyAgent):  # type: ignore[misc,valid-type]
+        def _cb_latency(self, result: Any, request: Request, start_time: float) -> Any:
+            result = super()._cb_latency(result, request, start_time)
+            latency = request.meta.get("download_latency", 0.0)
+            request.meta[META_FETCH_START] = time.time() - latency
+            phrase = getattr(result, "phrase", None)
+            if isinstance(phrase, bytes):
+                request.meta[META_PHRASE] = phrase.decode("latin-1")
+            try:
+                request.meta[META_CONN_HEADERS] = _connection_headers(result)
+            except Exception:  # never let archiving details break a download
+                logger.debug("could not read connection headers for %s", request.url)
+            return result
+
+
+class CapturingHTTP11DownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler, recording status phrase, connection headers and start time."""
+
+    async def download_request(self, request: Request) -> Response:
+        if _ScrapyAgent is None:  # pragma: no cover
+            return await super().download_request(request)
+        agent = _CapturingAgent(
+            contextFactory=self._contextFactory,
+            bindAddress=self._bind_address,
+            pool=self._pool,
+            maxsize=self._default_maxsize,
+            warnsize=self._default_warnsize,
+            fail_on_dataloss=self._fail_on_dataloss,
+            crawler=self._crawler,
+            tls_verbose_logging=self._tls_verbose_logging,
+        )
+        try:
+            with wrap_twisted_exceptions():
+                return await maybe_deferred_to_future(agent.download_request(request))
+        except ResponseDataLossError:
+            if not self._fail_on_dataloss_warned:
+                logger.warning(get_dataloss_msg(request.url))
+                self._fail_on_dataloss_warned = True
+            raise

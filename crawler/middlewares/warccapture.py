@@ -1,0 +1,172 @@
+"""Downloader middleware that writes every HTTP exchange to WARC as it was received.
+
+Position: ``WARC_CAPTURE_PRIORITY`` = 950 in ``DOWNLOADER_MIDDLEWARES``, i.e. closer to the
+downloader than every built-in middleware. Consequences:
+
+* ``process_response`` runs before HttpCompressionMiddleware (590) decodes the body, so the
+  body is archived still content-encoded, as the server sent it; before RedirectMiddleware
+  (600) and RetryMiddleware (550), so redirects and responses that get retried are archived
+  too; and robots.txt, fetched through the same downloader, is archived like any page.
+* ``process_request`` runs after every header-setting middleware (User-Agent, cookies,
+  Accept-Encoding...), so the request record shows the headers actually sent. Only the
+  ``Host`` line and a body ``Content-Length`` are added by Twisted below us; we add them the
+  same way. ``Proxy-Authorization`` is never recorded.
+
+After writing, ``request.meta["warc"]`` holds the response record's pointer
+(:class:`archive.writer.RecordPointer` as a dict) for the spider callback and the pipelines.
+Responses served from Scrapy's HTTP cache or from a WARC replay (flags ``cached`` or
+``warc-replay``) are not archived again.
+
+Settings: ``WARC_ENABLED`` [True] and those listed in :mod:`crawler.outputs`.
+Stats: ``warc/responses``, ``warc/bytes``, ``warc/truncated``, ``warc/write_errors``.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import time
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+
+from archive.writer import http_head
+from crawler.handler import META_CONN_HEADERS, META_FETCH_START, META_PHRASE
+from crawler.outputs import CrawlOutputs
+
+logger = logging.getLogger(__name__)
+
+META_POINTER = "warc"
+SKIP_FLAGS = frozenset({"cached", "warc-replay"})
+# Connection-level headers Twisted consumes; recorded under Common Crawl's X-Crawler- prefix
+# where they no longer describe the recorded bytes.
+_RENAMED = {"transfer-encoding": "X-Crawler-Transfer-Encoding"}
+_DROP_FROM_REQUEST = {b"proxy-authorization", b"proxy-connection"}
+
+
+def status_line(response: Response, phrase: str | None) -> str:
+    """``HTTP/1.1 200 OK``: protocol as negotiated, phrase as received when known."""
+    protocol = response.protocol or "HTTP/1.1"
+    if phrase is None:
+        try:
+            phrase = HTTPStatus(response.status).phrase
+        except ValueError:
+            phrase = ""
+    return f"{protocol} {response.status} {phrase}".rstrip()
+
+
+def response_headers(
+    response: Response, conn_headers: list[tuple[str, str]] | None
+) -> list[tuple[bytes, bytes]]:
+    """Headers to record: the server's, with framing headers made true for the recorded body."""
+    body_len = len(response.body)
+    out: list[tuple[bytes, bytes]] = []
+    declared_length: bytes | None = None
+    for name, values in response.headers.items():
+        if name.lower() == b"content-length":
+            declared_length = values[-1] if values else None
+            continue
+        for value in values:
+            out.append((name, value))
+    for name, value in conn_headers or ():
+        lname = name.lower()
+        if lname == "content-length":
+            declared_length = value.encode("latin-1")
+        elif lname in _RENAMED:
+            out.append((_RENAMED[lname].encode(), value.encode("latin-1")))
+        else:
+            out.append((name.encode("latin-1"), value.encode("latin-1")))
+    if declared_length is not None and declared_length.strip() != str(body_len).encode():
+        out.append((b"X-Crawler-Content-Length", declared_length))
+    out.append((b"Content-Length", str(body_len).encode()))
+    return out
+
+
+def request_head(request: Request) -> bytes:
+    """The request line and headers as sent to the origin server (origin-form target)."""
+    parts = urlsplit(request.url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
+        host += f":{parts.port}"
+    headers: list[tuple[bytes, bytes]] = [(b"Host", host.encode("idna"))]
+    for name, values in request.headers.items():
+        if name.lower() in _DROP_FROM_REQUEST or name.lower() == b"host":
+            continue
+        for value in values:
+            headers.append((name, value))
+    if request.body:
+        headers.append((b"Content-Length", str(len(request.body)).encode()))
+    return http_head(f"{request.method} {target} HTTP/1.1", headers)
+
+
+class WarcCaptureMiddleware:
+    """Archive each request/response pair; see the module docstring."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        if not crawler.settings.getbool("WARC_ENABLED", True):
+            raise NotConfigured("WARC_ENABLED is off")
+        self.crawler = crawler
+        self.outputs = CrawlOutputs.from_crawler(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        # A redirect or retry copies meta: drop the previous exchange's pointer.
+        request.meta.pop(META_POINTER, None)
+        return None
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if SKIP_FLAGS.intersection(response.flags):
+            return response
+        truncated = None
+        if "dataloss" in response.flags:
+            truncated = "disconnect"
+        elif "download_stopped" in response.flags:
+            truncated = "unspecified"
+        ip = str(response.ip_address) if response.ip_address else None
+        try:
+            pointer = self.outputs.warc.write_exchange(
+                url=response.url,
+                response_head=http_head(
+                    status_line(response, request.meta.get(META_PHRASE)),
+                    response_headers(response, request.meta.get(META_CONN_HEADERS)),
+                ),
+                body=response.body,
+                request_head=request_head(request),
+                request_body=request.body,
+                timestamp=request.meta.get(META_FETCH_START) or time.time(),
+                ip_address=ip,
+                truncated=truncated,
+            )
+        except OSError as exc:
+            self._write_failed(request, exc)
+            raise IgnoreRequest(f"not archived: {exc}") from exc
+        request.meta[META_POINTER] = pointer.to_dict()
+        if self.stats is not None:
+            self.stats.inc_value("warc/responses")
+            self.stats.inc_value("warc/bytes", pointer.length)
+            if truncated:
+                self.stats.inc_value("warc/truncated")
+        return response
+
+    def _write_failed(self, request: Request, exc: OSError) -> None:
+        if self.stats is not None:
+            self.stats.inc_value("warc/write_errors")
+        logger.error("WARC write failed for %s: %s", request.url, exc)
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            logger.critical("output disk is full: stopping the crawl; written files are intact")
+            engine = self.crawler.engine
+            if engine is not None:
+                engine.close_spider(self.crawler.spider, "disk_full")

@@ -1,0 +1,64 @@
+"""Scrapy settings of the newsarchive project.
+
+Every project-specific setting is listed here with its default and documented in the module
+that reads it (``crawler.outputs``, ``crawler.middlewares.warccapture``,
+``pipelines.extraction``, ``pipelines.textoutput``, ``crawler.extensions.logfile``) and in
+``docs/settings.md``.
+"""
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Identify ourselves honestly; site spiders may override where a site needs a browser UA.
+USER_AGENT = "newsarchive/0.1 (research web archive; +https://example.org/newsarchive)"
+ROBOTSTXT_OBEY = True
+
+# Politeness for live crawls. Tests and the demo pass -s overrides.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+# Keep (and archive, marked WARC-Truncated) what arrived when a server cuts a body short.
+DOWNLOAD_FAIL_ON_DATALOSS = False
+REDIRECT_MAX_TIMES = 10
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- archiving -----------------------------------------------------------------------------
+OUTPUT_DIR = "data"
+WARC_ENABLED = True
+WARC_PREFIX = None  # None: the spider's name
+WARC_MAX_SIZE = 1_000_000_000
+WARC_VERSION = "1.1"
+WARC_GZIP = True
+WARC_FSYNC = False
+WARC_INDEX_ON_CLOSE = True
+
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.handler.CapturingHTTP11DownloadHandler",
+    "https": "crawler.handler.CapturingHTTP11DownloadHandler",
+}
+DOWNLOADER_MIDDLEWARES = {
+    # closer to the downloader than every built-in middleware: see its docstring
+    "crawler.middlewares.warccapture.WarcCaptureMiddleware": 950,
+}
+
+# --- extraction and text -------------------------------------------------------------------
+EXTRACTION_WORKERS = "auto"
+EXTRACTION_TIMEOUT = 120
+TEXT_FSYNC = False
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 300,
+    "pipelines.textoutput.TextOutputPipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.logfile.LogFileExtension": 0,
+}
+LOGFILE_ENABLED = True

@@ -1,0 +1,196 @@
+"""Base class of every newsarchive spider: arguments every spider accepts, page items, feeds.
+
+Arguments (``-a name=value``) common to all spiders:
+
+* ``urls``: start from these URLs instead of the spider's defaults: ``a,b`` or a file path
+  (one URL per line).
+* ``max_pages``: stop after this many HTML pages have been handed to the pipelines.
+* ``match``: comma-separated words; only articles whose title or text contains one of them
+  get text output (everything fetched is archived all the same). Applied by the spider through
+  ``PageItem.meta["match"]``; see :mod:`pipelines.textoutput`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from lxml import etree
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response, TextResponse
+
+from crawler.items import PageItem
+from crawler.middlewares.warccapture import META_POINTER
+from crawler.urlutils import split_arg, strip_tracking
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_XML_BYTES = 50 * 1024 * 1024
+_XML_PARSER_ARGS = {
+    "recover": True,
+    "resolve_entities": False,  # no entity expansion: billion laughs and XXE are inert
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+}
+
+
+def is_html(response: Response) -> bool:
+    """An HTML page (by Content-Type, or by sniffing when the type is missing or generic)."""
+    if not isinstance(response, TextResponse):
+        return False
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    if any(t in ctype for t in HTML_TYPES):
+        return True
+    if ctype and not ctype.startswith(("text/plain", "application/octet-stream")):
+        return False
+    head = response.body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
+
+
+def xml_root(body: bytes) -> etree._Element | None:
+    """Parse an XML document safely (gzip-compressed allowed); None if it is not XML."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as fh:
+                body = fh.read(MAX_XML_BYTES + 1)
+        except (OSError, EOFError):
+            return None
+        if len(body) > MAX_XML_BYTES:
+            return None
+    if not body.lstrip()[:1] == b"<":
+        return None
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(**_XML_PARSER_ARGS))
+    except etree.XMLSyntaxError:
+        return None
+    return root
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def sitemap_urls(root: etree._Element) -> tuple[str, list[str]]:
+    """(``urlset`` | ``sitemapindex`` | '', the <loc> URLs)."""
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        return "", []
+    locs = [
+        (el.text or "").strip()
+        for el in root.iter()
+        if _local(el.tag) == "loc" and (el.text or "").strip()
+    ]
+    return kind, locs
+
+
+def feed_urls(root: etree._Element, base: str) -> list[str]:
+    """Item URLs of an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom feed, in feed order."""
+    kind = _local(root.tag)
+    urls: list[str] = []
+    if kind in ("rss", "rdf"):
+        for item in root.iter():
+            if _local(item.tag) != "item":
+                continue
+            link = guid = None
+            for child in item:
+                name = _local(child.tag)
+                if name == "link" and (child.text or "").strip():
+                    link = child.text.strip()
+                elif name == "guid" and child.get("isPermaLink", "true") != "false":
+                    guid = (child.text or "").strip() or None
+            about = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
+            url = link or (guid if guid and guid.startswith("http") else None) or about
+            if url:
+                urls.append(urljoin(base, url))
+    elif kind == "feed":
+        for entry in root.iter():
+            if _local(entry.tag) != "entry":
+                continue
+            for child in entry:
+                if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate":
+                    if child.get("href"):
+                        urls.append(urljoin(base, child.get("href")))
+                        break
+    return urls
+
+
+class ArchiveSpider(scrapy.Spider):
+    """Common arguments and helpers; see the module docstring."""
+
+    #: site rules to use for this spider's pages (None: choose by URL host)
+    site: str | None = None
+
+    def __init__(
+        self,
+        *args: Any,
+        urls: str | None = None,
+        max_pages: str | int | None = None,
+        match: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_urls_arg = split_arg(urls)
+        self.max_pages = int(max_pages) if max_pages not in (None, "") else None
+        self.match_words = [w for w in split_arg(match)] if match else []
+        self.pages_seen = 0
+
+    def page_item(self, response: Response, **meta: Any) -> PageItem | None:
+        """A page item for an HTML response (None for anything else: it stays archived only)."""
+        if not is_html(response):
+            return None
+        if self.max_pages is not None and self.pages_seen >= self.max_pages:
+            raise CloseSpider("max_pages")
+        self.pages_seen += 1
+        assert isinstance(response, TextResponse)
+        if self.match_words:
+            meta.setdefault("match", self.match_words)
+        return PageItem(
+            url=response.url,
+            html=response.text,
+            status=response.status,
+            encoding=response.encoding,
+            warc=response.meta.get(META_POINTER),
+            site=self.site,
+            meta=meta,
+        )
+
+    def follow_feed_or_sitemap(
+        self, response: Response, **request_kwargs: Any
+    ) -> Iterator[scrapy.Request] | None:
+        """If the response is a sitemap or a feed, requests for what it lists; else None."""
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+        if "html" in ctype and not response.body.lstrip().startswith(b"<?xml"):
+            return None
+        root = xml_root(response.body)
+        if root is None:
+            return None
+        kind, locs = sitemap_urls(root)
+        if kind == "sitemapindex":
+            return (
+                scrapy.Request(u, callback=self.parse_listing_xml, **request_kwargs) for u in locs
+            )
+        if kind == "urlset":
+            return (self.request_for(strip_tracking(u), **request_kwargs) for u in locs)
+        items = feed_urls(root, response.url)
+        if items or _local(root.tag) in ("rss", "rdf", "feed"):
+            return (self.request_for(strip_tracking(u), **request_kwargs) for u in items)
+        return None
+
+    def parse_listing_xml(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Callback for sitemap and feed URLs."""
+        requests = self.follow_feed_or_sitemap(response)
+        if requests is None:
+            logger.warning("not a sitemap or feed: %s", response.url)
+            return
+        yield from requests
+
+    def request_for(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """A request for a page found in a listing, feed or sitemap (spiders override)."""
+        return scrapy.Request(url, callback=self.parse, **kwargs)

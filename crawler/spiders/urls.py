@@ -1,0 +1,108 @@
+"""``scrapy crawl urls``: the generic spider, fed by URL lists, sitemaps or feeds.
+
+Arguments:
+
+* ``urls``: start URLs, ``a,b`` or a file with one URL per line. A start URL that turns out to
+  be a sitemap or an RSS/Atom feed is read as one.
+* ``sitemap``: sitemap URL(s) (``sitemapindex`` files are followed).
+* ``feed``: RSS/Atom feed URL(s).
+* ``depth`` [1]: how many link hops to follow from a start page, sitemap or feed entry
+  (0: only those pages).
+* ``follow`` [``host``]: which links may be followed: ``host`` (same host as the page it was
+  found on), ``domain`` (same registrable-ish domain: last two labels), ``none``.
+* ``allow`` / ``deny``: regular expressions a followed URL must / must not match.
+* plus ``max_pages`` and ``match`` (see :mod:`crawler.spiders.base`).
+
+robots.txt is obeyed (``ROBOTSTXT_OBEY``), and every exchange is archived whatever it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from scrapy.linkextractors import LinkExtractor
+
+from crawler.spiders.base import ArchiveSpider, is_html
+from crawler.urlutils import host_of, split_arg, strip_tracking
+
+
+def _domain(host: str) -> str:
+    return ".".join(host.split(".")[-2:])
+
+
+class UrlsSpider(ArchiveSpider):
+    """Generic spider; see the module docstring."""
+
+    name = "urls"
+
+    def __init__(
+        self,
+        *args: Any,
+        sitemap: str | None = None,
+        feed: str | None = None,
+        depth: str | int = 1,
+        follow: str = "host",
+        allow: str | None = None,
+        deny: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.sitemaps = split_arg(sitemap)
+        self.feeds = split_arg(feed)
+        self.depth = int(depth)
+        if follow not in ("host", "domain", "none"):
+            raise ValueError(f"follow must be host, domain or none, not {follow!r}")
+        self.follow = follow
+        self.allow = re.compile(allow) if allow else None
+        self.deny = re.compile(deny) if deny else None
+        if not (self.start_urls_arg or self.sitemaps or self.feeds):
+            raise ValueError("give -a urls=..., -a sitemap=... or -a feed=...")
+        self.link_extractor = LinkExtractor(unique=True)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls_arg:
+            yield scrapy.Request(url, callback=self.parse, meta={"hops": 0})
+        for url in self.sitemaps + self.feeds:
+            yield scrapy.Request(url, callback=self.parse_listing_xml)
+
+    def request_for(self, url: str, **kwargs: Any) -> scrapy.Request:
+        meta = dict(kwargs.pop("meta", {}))
+        meta.setdefault("hops", 0)
+        return scrapy.Request(url, callback=self.parse, meta=meta, **kwargs)
+
+    def may_follow(self, source: str, target: str) -> bool:
+        """The link-following rule: scheme, host/domain scope, allow and deny."""
+        if not target.startswith(("http://", "https://")):
+            return False
+        if self.follow == "none":
+            return False
+        src, dst = host_of(source), host_of(target)
+        if self.follow == "host" and src != dst:
+            return False
+        if self.follow == "domain" and _domain(src) != _domain(dst):
+            return False
+        if self.allow and not self.allow.search(target):
+            return False
+        return not (self.deny and self.deny.search(target))
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        listed = self.follow_feed_or_sitemap(response)
+        if listed is not None:
+            yield from listed
+            return
+        if not is_html(response):
+            return  # archived by the capture middleware; nothing to extract
+        item = self.page_item(response)
+        if item is not None:
+            yield item
+        hops = response.meta.get("hops", 0)
+        if hops >= self.depth:
+            return
+        for link in self.link_extractor.extract_links(response):
+            url = strip_tracking(link.url)
+            if self.may_follow(response.url, url):
+                yield scrapy.Request(url, callback=self.parse, meta={"hops": hops + 1})

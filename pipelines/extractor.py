@@ -1,0 +1,314 @@
+"""From one decoded HTML page (or the pages of one article) to an article, or to "not an article".
+
+This is the one function the crawl, ``archive extract`` and ``archive replay`` all call:
+:func:`extract_page`. It is pure (no I/O, no global state), so it runs in worker processes
+and gives the same answer for the same input every time.
+
+Order of work:
+
+1. Parse with lxml (lenient; NUL bytes dropped).
+2. Site rules (:mod:`sites`) for the URL's host, era chosen by the page's markup: they decide
+   whether the page is an article, drop their noise (widgets, ads, pagination...) and read the
+   body container, title, author and date. If they find a body but no text, or the site has
+   no rules, step 3 takes over; the method says which path produced the text.
+3. trafilatura, with these deliberate settings (``TRAFILATURA_OPTIONS``):
+
+   * ``include_comments=False``: reader comments are not the article.
+   * ``include_tables=True``: tables in news carry data (results, figures).
+   * ``include_links/images/formatting=False``: plain text output.
+   * ``deduplicate=False``: trafilatura's dedup keeps a process-wide cache, which would make
+     the output depend on what the process saw before; replay must reproduce a crawl exactly.
+   * ``favor_precision``/``favor_recall`` left at their defaults (balanced) and fallback
+     extractors (readability, jusText) on, as in bare ``trafilatura.extract``, so generic pages
+     do no worse than bare trafilatura.
+   * the text comes from the ``str`` Scrapy decoded, never bytes: trafilatura ignores
+     ``<meta charset>``.
+
+4. Generic "is this an article" test for pages without rules: an ``og:type=article`` or a
+   JSON-LD ``NewsArticle``-like object with at least ``MIN_CHARS_WITH_SIGNAL`` characters of
+   text, or ``MIN_CHARS`` characters of text from a page whose links carry less than half of
+   its text (listings are mostly links).
+5. Metadata: title, author, date (ISO 8601 with offset where the page gives one), canonical
+   URL, language (``<html lang>``, else guessed from the script), outlinks.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml.etree import _Element
+
+import sites
+from sites.base import (
+    canonical_url,
+    clean_ws,
+    copy_tree,
+    first_text,
+    json_ld,
+    parse_html,
+)
+from sites.dates import normalise_datetime
+
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_links": False,
+    "include_images": False,
+    "include_formatting": False,
+    "deduplicate": False,
+    "with_metadata": True,
+}
+MIN_CHARS = 500
+MIN_CHARS_WITH_SIGNAL = 80
+MAX_OUTLINKS = 2000
+ARTICLE_LD_TYPES = frozenset(
+    {"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+     "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report"}
+)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+@dataclass
+class ExtractionResult:
+    """The outcome for one page: an article (dict of fields) or a reason why not."""
+
+    article: dict[str, Any] | None
+    method: str  #: ``site:rt/2022``, ``trafilatura``, ``site:rt/2022+trafilatura``, ``none``
+    reason: str  #: ``article`` or why not (``not-article: ...``, ``error: ...``)
+    seconds: float = 0.0
+    outlinks: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def word_count(text: str) -> int:
+    """Words of space-delimited scripts plus characters of CJK scripts (no spaces there)."""
+    cjk = len(_CJK.findall(text))
+    rest = _CJK.sub(" ", text)
+    return cjk + len(rest.split())
+
+
+def guess_language(tree: _Element, text: str) -> str | None:
+    """``<html lang>``/content-language, else a guess from the script of the text."""
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        lang = first_text(tree, ("meta[http-equiv='content-language']",
+                                 "meta[property='og:locale']"))
+    if lang:
+        return lang.strip().replace("_", "-").split("-")[0].lower() or None
+    sample = text[:4000]
+    if not sample:
+        return None
+    kana = sum(1 for c in sample if "\u3040" <= c <= "\u30ff")
+    if kana > 10:
+        return "ja"
+    hangul = sum(1 for c in sample if "\uac00" <= c <= "\ud7af")
+    if hangul > 10:
+        return "ko"
+    cyr = sum(1 for c in sample if "\u0400" <= c <= "\u04ff")
+    letters = sum(1 for c in sample if c.isalpha()) or 1
+    if cyr / letters > 0.5:
+        return "ru"
+    han = len(_CJK.findall(sample))
+    if han / letters > 0.5:
+        return "zh"
+    latin = sum(1 for c in sample if c.isascii() and c.isalpha())
+    if latin / letters > 0.9 and re.search(r"\b(the|and|of|to|in)\b", sample, re.I):
+        return "en"
+    return None
+
+
+def outlinks(url: str, tree: _Element) -> list[str]:
+    """Absolute http(s) link targets of the page, fragments removed, first occurrence order."""
+    seen: dict[str, None] = {}
+    for el in tree.iter("a", "area"):
+        href = (el.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        try:
+            parts = urlsplit(urljoin(url, href))
+        except ValueError:
+            continue
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            continue
+        seen.setdefault(urlunsplit(parts._replace(fragment="")), None)
+        if len(seen) >= MAX_OUTLINKS:
+            break
+    return list(seen)
+
+
+def _link_density(tree: _Element) -> float:
+    body = tree.find("body")
+    root = body if body is not None else tree
+    total = len(clean_ws(root.text_content()))
+    if not total:
+        return 1.0
+    linked = sum(len(clean_ws(a.text_content())) for a in root.iter("a"))
+    return linked / total
+
+
+def _ld_article(tree: _Element) -> dict[str, Any] | None:
+    for obj in json_ld(tree):
+        types = obj.get("@type")
+        types = set(types) if isinstance(types, list) else {types}
+        if types & ARTICLE_LD_TYPES:
+            return obj
+    return None
+
+
+def _ld_author(obj: dict[str, Any] | None) -> str | None:
+    if not obj:
+        return None
+    author = obj.get("author")
+    items = author if isinstance(author, list) else [author]
+    names = []
+    for a in items:
+        if isinstance(a, dict) and a.get("name"):
+            names.append(str(a["name"]))
+        elif isinstance(a, str):
+            names.append(a)
+    return "; ".join(names) or None
+
+
+def _trafilatura(html: str, url: str) -> Any:
+    import trafilatura
+
+    return trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
+
+
+def _normalise_text(text: str) -> str:
+    """One paragraph per line, no trailing spaces, NFC, no empty lines at the ends."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [clean_ws(line) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def extract_page(
+    url: str,
+    html: str,
+    *,
+    site: str | None = None,
+    parts: list[tuple[str, str]] | None = None,
+) -> ExtractionResult:
+    """Extract the article from ``html`` (page 1) and ``parts`` (pages 2..n as (url, html)).
+
+    Never raises: an error becomes ``reason="error: ..."`` with no article.
+    """
+    started = time.perf_counter()
+    try:
+        result = _extract(url, html, site, parts or [])
+    except Exception as exc:  # noqa: BLE001 - extraction must never stop a crawl
+        result = ExtractionResult(None, "none", f"error: {type(exc).__name__}: {exc}")
+    result.seconds = round(time.perf_counter() - started, 6)
+    return result
+
+
+def _extract(
+    url: str, html: str, site: str | None, parts: list[tuple[str, str]]
+) -> ExtractionResult:
+    tree = parse_html(html)
+    links = outlinks(url, tree)
+    rules = sites.rules_for(url, tree, site)
+    found = None
+    method = "trafilatura"
+    if rules is not None:
+        found = rules.extract(url, copy_tree(tree))
+        if found is None:
+            return ExtractionResult(None, f"site:{rules.label()}", "not-article: site rules",
+                                    outlinks=links)
+        method = f"site:{rules.label()}"
+        for part_url, part_html in parts:
+            part_tree = parse_html(part_html)
+            part = rules.extract(part_url, part_tree)
+            if part is not None and part.text:
+                found.text = (found.text + "\n" + part.text).strip()
+            links.extend(u for u in outlinks(part_url, part_tree) if u not in links)
+
+    doc = None
+    text = _normalise_text(found.text) if found is not None else ""
+    if not text:
+        doc = _trafilatura(html, url)
+        text = _normalise_text(doc.text or "") if doc is not None else ""
+        for part_url, part_html in parts:
+            part_doc = _trafilatura(part_html, part_url)
+            if part_doc is not None and part_doc.text:
+                text = (text + "\n" + _normalise_text(part_doc.text)).strip()
+        method = f"{method}+trafilatura" if found is not None else "trafilatura"
+
+    ld = _ld_article(tree)
+    if found is None:
+        og_type = (first_text(tree, ("meta[property='og:type']",)) or "").lower()
+        signal = og_type == "article" or ld is not None
+        if not text:
+            return ExtractionResult(None, method, "not-article: no text", outlinks=links)
+        if signal and len(text) < MIN_CHARS_WITH_SIGNAL:
+            return ExtractionResult(None, method, "not-article: too short", outlinks=links)
+        if not signal:
+            if len(text) < MIN_CHARS:
+                return ExtractionResult(None, method, "not-article: too short", outlinks=links)
+            if _link_density(tree) >= 0.5:
+                return ExtractionResult(None, method, "not-article: mostly links",
+                                        outlinks=links)
+    elif not text:
+        return ExtractionResult(None, method, "not-article: empty body", outlinks=links)
+
+    def pick(site_value: str | None, *fallbacks: str | None) -> str | None:
+        for value in (site_value, *fallbacks):
+            if value and str(value).strip():
+                return clean_ws(str(value))
+        return None
+
+    doc_meta = doc if doc is not None else None
+    title = pick(
+        found.title if found else None,
+        first_text(tree, ("meta[property='og:title']",)),
+        getattr(doc_meta, "title", None),
+        first_text(tree, ("title",)),
+    )
+    author = pick(
+        found.author if found else None,
+        _ld_author(ld),
+        getattr(doc_meta, "author", None),
+        first_text(tree, ("meta[name='author']",)),
+    )
+    published = found.published if found else None
+    if not published:
+        raw = (ld or {}).get("datePublished") or first_text(
+            tree,
+            ("meta[property='article:published_time']", "meta[name='pubdate']",
+             "meta[itemprop='datePublished']", "time[datetime]"),
+            prefer_attr=("content", "datetime"),
+        )
+        published = normalise_datetime(str(raw)) if raw else None
+        if not published and doc_meta is not None and getattr(doc_meta, "date", None):
+            published = normalise_datetime(doc_meta.date)
+    canonical = (found.canonical_url if found else None) or canonical_url(url, tree) or url
+    language = (found.language if found else None) or guess_language(tree, text)
+    article = {
+        "url": url,
+        "canonical_url": canonical,
+        "title": title,
+        "author": author,
+        "published": published,
+        "site": rules.name if rules is not None else _site_name(url),
+        "language": language,
+        "text": text,
+        "word_count": word_count(text),
+        "method": method,
+    }
+    if found is not None and found.meta:
+        article["site_meta"] = found.meta
+    if parts:
+        article["pages"] = [url] + [u for u, _ in parts]
+    return ExtractionResult(article, method, "article", outlinks=links)
+
+
+def _site_name(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host

@@ -1,0 +1,128 @@
+"""Item pipeline: write each article's text file, its ``articles.jsonl`` row and its WARC
+``metadata`` record; pages that are not articles end here (archived, no text).
+
+For an article, in this order:
+
+1. ``text/<host>/<hash16>-<slug>.txt`` (UTF-8, one paragraph per line), written to a temporary
+   name and renamed, so a crash never leaves half a text file under the real name;
+2. a ``metadata`` record in the crawl's WARC (``application/json``: extraction summary, text
+   digest, outlinks; ``WARC-Refers-To`` the response record);
+3. one line in ``articles.jsonl``, flushed (fsynced with ``TEXT_FSYNC``), holding the article
+   fields and ``warc`` - the pointer to the response record (file, offset, length, record id,
+   payload digest, date) - so every text can be traced to the bytes it came from.
+
+The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
+A page that is not an article is dropped with a DEBUG log line (``DropItem``).
+
+Settings: ``OUTPUT_DIR`` (see :mod:`crawler.outputs`), ``TEXT_FSYNC`` [False].
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from archive.writer import sha1_digest
+from crawler.items import PageItem
+from crawler.outputs import CrawlOutputs
+from pipelines.paths import text_relpath
+
+logger = logging.getLogger(__name__)
+
+
+def article_row(item: PageItem, text_path: str) -> dict[str, Any]:
+    """The ``articles.jsonl`` row of an extracted page item."""
+    assert item.article is not None
+    row = dict(item.article)
+    row["fetched_at"] = (item.warc or {}).get("warc_date")
+    row["text_path"] = text_path
+    row["warc"] = item.warc
+    if item.meta:
+        row["meta"] = item.meta
+    if item.parts:
+        row["parts"] = [
+            {"url": p.url, "status": p.status, "warc": p.warc} for p in item.parts
+        ]
+    return row
+
+
+def write_text_file(root: Path, relpath: str, text: str) -> None:
+    """Write ``text`` to ``root/relpath`` atomically (temporary name, then rename)."""
+    path = root / relpath
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class TextOutputPipeline:
+    """Write text, row and metadata record per article; see the module docstring."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.outputs = CrawlOutputs.from_crawler(crawler)
+        self.fsync = crawler.settings.getbool("TEXT_FSYNC", False)
+        self.stats = crawler.stats
+        self._jsonl: IO[str] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TextOutputPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.outputs.root.mkdir(parents=True, exist_ok=True)
+        self._jsonl = open(self.outputs.articles_path, "a", encoding="utf-8")  # noqa: SIM115
+
+    def close_spider(self) -> None:
+        if self._jsonl is not None:
+            self._jsonl.flush()
+            os.fsync(self._jsonl.fileno())
+            self._jsonl.close()
+            self._jsonl = None
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        if item.article is None:
+            raise DropItem(
+                f"not an article ({item.extraction.get('reason', '?')}): {item.url}",
+                log_level="DEBUG",
+            )
+        article = item.article
+        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"))
+        write_text_file(self.outputs.root, str(relpath), article["text"])
+        row = article_row(item, str(relpath))
+        if self.outputs.warc_enabled and item.warc:
+            summary = {
+                "article": True,
+                "url": item.url,
+                "canonical_url": article["canonical_url"],
+                "title": article.get("title"),
+                "published": article.get("published"),
+                "method": article["method"],
+                "word_count": article["word_count"],
+                "text_digest": sha1_digest(article["text"].encode("utf-8")),
+                "text_path": str(relpath),
+                "extraction_seconds": item.extraction.get("seconds"),
+                "outlinks": item.extraction.get("outlinks", []),
+            }
+            meta_ptr = self.outputs.warc.write_metadata(
+                item.url,
+                json.dumps(summary, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                refers_to=item.warc["record_id"],
+                content_type="application/json",
+            )
+            row["metadata_record_id"] = meta_ptr.record_id
+        assert self._jsonl is not None
+        self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self._jsonl.flush()
+        if self.fsync:
+            os.fsync(self._jsonl.fileno())
+        self.stats.inc_value("text/articles_written")
+        return row
