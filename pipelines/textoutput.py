@@ -12,7 +12,8 @@ For an article, in this order:
    payload digest, date) - so every text can be traced to the bytes it came from.
 
 The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
-A page that is not an article is dropped with a DEBUG log line (``DropItem``).
+A page that is not an article is dropped with a DEBUG log line (``DropItem``), and so is an
+article that does not match the spider's topic filter (``-a match=日露,ロシア,Russia``).
 
 Settings: ``OUTPUT_DIR`` (see :mod:`crawler.outputs`), ``TEXT_FSYNC`` [False].
 """
@@ -50,6 +51,16 @@ def article_row(item: PageItem, text_path: str) -> dict[str, Any]:
             {"url": p.url, "status": p.status, "warc": p.warc} for p in item.parts
         ]
     return row
+
+
+def matches_topic(article: dict[str, Any], words: list[str]) -> bool:
+    """Does the title or text contain one of ``words`` (case-insensitive, NFKC)?"""
+    import unicodedata
+
+    haystack = unicodedata.normalize(
+        "NFKC", f"{article.get('title') or ''}\n{article.get('text') or ''}"
+    ).casefold()
+    return any(unicodedata.normalize("NFKC", w).casefold() in haystack for w in words if w)
 
 
 def write_text_file(root: Path, relpath: str, text: str) -> None:
@@ -95,6 +106,10 @@ class TextOutputPipeline:
                 log_level="DEBUG",
             )
         article = item.article
+        words = item.meta.get("match")
+        if words and not matches_topic(article, words):
+            self.stats.inc_value("text/skipped_no_match")
+            raise DropItem(f"no topic match ({', '.join(words)}): {item.url}", log_level="DEBUG")
         relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"))
         write_text_file(self.outputs.root, str(relpath), article["text"])
         row = article_row(item, str(relpath))

@@ -41,10 +41,13 @@ def load_all() -> None:
 
 
 def site_for_url(url: str) -> str | None:
-    """Name of the site whose hosts include the URL's host."""
+    """Name of the site whose hosts include the URL's host (a Wayback capture URL counts as its
+    original URL)."""
+    from crawler.wayback import original_url
+
     load_all()
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(original_url(url)).hostname or "").lower()
     except ValueError:
         return None
     return _BY_HOST.get(host)
