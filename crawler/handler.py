@@ -47,10 +47,26 @@ except ImportError:  # pragma: no cover - depends on the Scrapy version
 
 
 def _connection_headers(txresponse: Any) -> list[tuple[str, str]]:
-    """Connection headers (Transfer-Encoding...) that Twisted's parser kept to itself."""
-    transport = getattr(txresponse, "_transport", None)
-    protocol = getattr(transport, "wrappedProtocol", None) or getattr(transport, "protocol", None)
-    parser = getattr(protocol, "_parser", None)
+    """Connection headers (Transfer-Encoding...) that Twisted's parser kept to itself.
+
+    The parser hangs off the HTTP11ClientProtocol, which sits under a stack of wrappers that
+    differs between plain, proxied and tunnelled TLS connections: tcp.Client -> (TLS ->)
+    endpoint wrapper -> protocol. Walk down until an object has the parser.
+    """
+    proxy = getattr(txresponse, "_transport", None)  # TransportProxyProducer
+    node = getattr(proxy, "_producer", None)
+    parser = None
+    for _ in range(8):
+        if node is None:
+            break
+        parser = getattr(node, "_parser", None)
+        if parser is not None:
+            break
+        node = (
+            getattr(node, "_wrappedProtocol", None)
+            or getattr(node, "wrappedProtocol", None)
+            or getattr(node, "protocol", None)
+        )
     conn = getattr(parser, "connHeaders", None)
     if conn is None:
         return []

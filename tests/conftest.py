@@ -83,7 +83,7 @@ class CrawlRun:
             with path.open("rb") as fh:
                 it = ArchiveIterator(fh)
                 for rec in it:
-                    payload = rec.content_stream().read()
+                    payload = rec.raw_stream.read()  # as stored: still content-encoded
                     out.append(
                         {
                             "file": path.name,

@@ -121,6 +121,25 @@ def feed_urls(root: etree._Element, base: str) -> list[str]:
     return urls
 
 
+def page_item_from_response(
+    response: Response, site: str | None = None, **meta: Any
+) -> PageItem | None:
+    """The page item of an HTML response (None for anything else). Live crawls and replay
+    both build page items here, so both hand the pipelines the same decoded text."""
+    if not is_html(response):
+        return None
+    assert isinstance(response, TextResponse)
+    return PageItem(
+        url=response.url,
+        html=response.text,
+        status=response.status,
+        encoding=response.encoding,
+        warc=response.meta.get(META_POINTER) if response.request is not None else None,
+        site=site,
+        meta=meta,
+    )
+
+
 class ArchiveSpider(scrapy.Spider):
     """Common arguments and helpers; see the module docstring."""
 
@@ -148,18 +167,9 @@ class ArchiveSpider(scrapy.Spider):
         if self.max_pages is not None and self.pages_seen >= self.max_pages:
             raise CloseSpider("max_pages")
         self.pages_seen += 1
-        assert isinstance(response, TextResponse)
         if self.match_words:
             meta.setdefault("match", self.match_words)
-        return PageItem(
-            url=response.url,
-            html=response.text,
-            status=response.status,
-            encoding=response.encoding,
-            warc=response.meta.get(META_POINTER),
-            site=self.site,
-            meta=meta,
-        )
+        return page_item_from_response(response, self.site, **meta)
 
     def follow_feed_or_sitemap(
         self, response: Response, **request_kwargs: Any

@@ -14,6 +14,8 @@ Arguments:
 * plus ``max_pages`` and ``match`` (see :mod:`crawler.spiders.base`).
 
 robots.txt is obeyed (``ROBOTSTXT_OBEY``), and every exchange is archived whatever it holds.
+Links to documents (PDF, office files) are followed and archived; links to media, archives
+and executables are not followed.
 """
 
 from __future__ import annotations
@@ -24,10 +26,17 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
-from scrapy.linkextractors import LinkExtractor
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.urlutils import host_of, split_arg, strip_tracking
+
+
+#: documents a news archive wants even though they are not HTML (archived, never extracted)
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods",
+                                 "ppt", "pptx", "odp"})
+#: what links are never followed for: media, archives, executables
+SKIP_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in DOCUMENT_EXTENSIONS]
 
 
 def _domain(host: str) -> str:
@@ -61,7 +70,7 @@ class UrlsSpider(ArchiveSpider):
         self.deny = re.compile(deny) if deny else None
         if not (self.start_urls_arg or self.sitemaps or self.feeds):
             raise ValueError("give -a urls=..., -a sitemap=... or -a feed=...")
-        self.link_extractor = LinkExtractor(unique=True)
+        self.link_extractor = LinkExtractor(unique=True, deny_extensions=SKIP_EXTENSIONS)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls_arg:
