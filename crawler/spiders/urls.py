@@ -31,7 +31,6 @@ from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.urlutils import host_of, split_arg, strip_tracking
 
-
 #: documents a news archive wants even though they are not HTML (archived, never extracted)
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods",
                                  "ppt", "pptx", "odp"})
