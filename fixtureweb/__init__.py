@@ -1,0 +1,24 @@
+"""The fixture web: a loopback forward proxy serving fixture pages for real URLs.
+
+See :mod:`fixtureweb.server` for the data layout; ``python -m fixtureweb`` runs it.
+"""
+
+from fixtureweb.server import (
+    FAULTS,
+    FixtureResponse,
+    FixtureStore,
+    FixtureWeb,
+    LoggedRequest,
+    make_certificate,
+    register_fault,
+)
+
+__all__ = [
+    "FAULTS",
+    "FixtureResponse",
+    "FixtureStore",
+    "FixtureWeb",
+    "LoggedRequest",
+    "make_certificate",
+    "register_fault",
+]
