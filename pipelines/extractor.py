@@ -271,12 +271,13 @@ def _extract(
         getattr(doc_meta, "title", None),
         first_text(tree, ("title",)),
     )
-    author = pick(
-        found.author if found else None,
-        _ld_author(ld),
-        getattr(doc_meta, "author", None),
-        first_text(tree, ("meta[name='author']",)),
+    author_fallbacks = (
+        (_ld_author(ld), getattr(doc_meta, "author", None),
+         first_text(tree, ("meta[name='author']",)))
+        if rules is None or rules.author_fallback
+        else ()
     )
+    author = pick(found.author if found else None, *author_fallbacks)
     published = found.published if found else None
     if not published:
         raw = (ld or {}).get("datePublished") or first_text(

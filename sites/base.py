@@ -64,6 +64,9 @@ class SiteRules:
     )
     #: selector whose presence marks this era (None: matches any page of the site)
     marker: ClassVar[str | None] = None
+    #: may the extractor fill a missing author from JSON-LD / trafilatura / ``meta[name=author]``?
+    #: False where those only name the publisher (RT's JSON-LD author is Organization "RT").
+    author_fallback: ClassVar[bool] = True
 
     # -- choosing rules --------------------------------------------------------------------
 
