@@ -15,6 +15,8 @@ import sys
 # name -> (module, one-line help). Keep sorted by name.
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("archive.demo", "crawl the bundled sample pages offline and summarise the output"),
+    "index": ("archive.indexer", "write a sorted CDXJ index (pywb / cdxj-indexer format) of WARCs"),
+    "stats": ("archive.stats", "records, bytes, articles and dates per host and per status"),
 }
 
 
