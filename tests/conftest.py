@@ -22,6 +22,20 @@ from warcio.archiveiterator import ArchiveIterator
 
 from fixtureweb import FixtureWeb
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true",
+                     help="also run the full (slow) fault, crash and scale suites")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with `make test-full` (pytest --run-slow)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_WEB = ROOT / "fixtureweb" / "web"
 EXPECTED = ROOT / "tests" / "expected"

@@ -1,0 +1,125 @@
+"""archive.writer.WarcWriter: records, digests, pointers, rotation, .open handling."""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archive.pointer import record_at
+from archive.writer import WarcWriter, http_head, sha1_digest, warc_date
+
+WARCIO = Path(sys.executable).parent / "warcio"
+RESP = http_head("HTTP/1.1 200 OK", [("Content-Type", "text/html; charset=Shift_JIS"),
+                                     (b"X-Raw", b"\x82\xa0 latin-1 bytes"),
+                                     ("Content-Length", "5")])
+REQ = http_head("GET /a HTTP/1.1", [("Host", "example.test")])
+
+
+def read_all(path: Path):
+    with path.open("rb") as fh:
+        out = []
+        for rec in ArchiveIterator(fh):
+            out.append((rec.rec_type, rec.rec_headers, rec.http_headers, rec.raw_stream.read()))
+        return out
+
+
+def test_exchange_records_digests_and_pointer(tmp_path):
+    w = WarcWriter(tmp_path, prefix="t", warcinfo={"software": "test/1", "isPartOf": "x"})
+    ptr = w.write_exchange(url="http://example.test/a", response_head=RESP, body=b"hello",
+                           request_head=REQ, ip_address="127.0.0.1", timestamp=1700000000.5)
+    assert w.current_path is not None
+    assert Path(str(w.current_path) + ".open").exists() and not w.current_path.exists()
+    w.close()
+    path = tmp_path / ptr.filename
+    assert path.exists() and not list(tmp_path.glob("*.open"))
+    recs = read_all(path)
+    assert [r[0] for r in recs] == ["warcinfo", "response", "request"]
+    _, headers, http, payload = recs[1]
+    assert payload == b"hello"
+    assert headers.get_header("WARC-Payload-Digest") == sha1_digest(b"hello")
+    assert headers.get_header("WARC-Block-Digest") == sha1_digest(RESP + b"hello")
+    assert headers.get_header("WARC-Date") == "2023-11-14T22:13:20.500000Z"
+    assert headers.get_header("WARC-IP-Address") == "127.0.0.1"
+    # header bytes kept exactly (not re-encoded as UTF-8)
+    raw = gzip.decompress(path.read_bytes())
+    assert b"X-Raw: \x82\xa0 latin-1 bytes\r\n" in raw
+    assert recs[2][1].get_header("WARC-Concurrent-To") == ptr.record_id
+    with record_at(path, ptr.offset) as rec:
+        assert rec.rec_headers.get_header("WARC-Record-ID") == ptr.record_id
+    assert "software: test/1" in recs[0][3].decode()
+    assert "isPartOf: x" in recs[0][3].decode()
+    proc = subprocess.run([str(WARCIO), "check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_one_gzip_member_per_record(tmp_path):
+    with WarcWriter(tmp_path) as w:
+        p1 = w.write_exchange(url="http://e/1", response_head=RESP, body=b"x" * 100,
+                              request_head=REQ)
+        p2 = w.write_metadata("http://e/1", [("k", "v")], refers_to=p1.record_id)
+    data = (tmp_path / p1.filename).read_bytes()
+    # every pointer starts a gzip member that decompresses alone to one WARC record
+    for ptr in (p1, p2):
+        member = data[ptr.offset:ptr.offset + ptr.length]
+        text = gzip.decompress(member)
+        assert text.startswith(b"WARC/1.1\r\n") and text.endswith(b"\r\n\r\n")
+        assert text.count(b"WARC/1.1\r\n") == 1
+
+
+def test_revisit_keeps_its_http_head(tmp_path):
+    with WarcWriter(tmp_path) as w:
+        orig = w.write_exchange(url="http://e/1", response_head=RESP, body=b"hello",
+                                request_head=REQ)
+        rev = w.write_revisit(url="http://e/1", response_head=RESP,
+                              payload_digest=orig.payload_digest,
+                              profile="identical-payload-digest", refers_to=orig.record_id,
+                              refers_to_uri="http://e/1", refers_to_date=orig.warc_date,
+                              request_head=REQ)
+    recs = read_all(tmp_path / rev.filename)
+    revisit = [r for r in recs if r[0] == "revisit"][0]
+    assert revisit[2].get_statuscode() == "200"
+    assert revisit[1].get_header("WARC-Profile") == (
+        "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest")
+    assert revisit[1].get_header("WARC-Refers-To") == orig.record_id
+    assert revisit[1].get_header("WARC-Payload-Digest") == orig.payload_digest
+    assert revisit[1].get_header("Content-Length") == str(len(RESP))
+
+
+def test_rotation_never_splits_a_pair(tmp_path):
+    closed: list[Path] = []
+    w = WarcWriter(tmp_path, max_size=2000, on_close=closed.append)
+    for i in range(20):
+        w.write_exchange(url=f"http://e/{i}", response_head=RESP, body=b"y" * 300,
+                         request_head=REQ)
+    w.close()
+    files = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(files) > 3 and closed == sorted(closed, key=lambda p: p.name) == files
+    total = 0
+    for f in files:
+        types = [r[0] for r in read_all(f)]
+        assert types[0] == "warcinfo"
+        assert types[1:] == ["response", "request"] * ((len(types) - 1) // 2)
+        total += types.count("response")
+    assert total == 20
+
+
+def test_warc_1_0_and_plain_files(tmp_path):
+    with WarcWriter(tmp_path, warc_version="1.0", gzip=False) as w:
+        ptr = w.write_exchange(url="http://e/", response_head=RESP, body=b"z",
+                               request_head=REQ, timestamp=1700000000.9)
+    path = tmp_path / ptr.filename
+    assert path.name.endswith(".warc")
+    assert path.read_bytes().startswith(b"WARC/1.0\r\n")
+    recs = read_all(path)
+    assert recs[1][1].get_header("WARC-Date") == "2023-11-14T22:13:20Z"
+    assert warc_date(0, "WARC/1.0") == "1970-01-01T00:00:00Z"
+
+
+def test_bad_version_is_refused(tmp_path):
+    with pytest.raises(ValueError):
+        WarcWriter(tmp_path, warc_version="2.0")
