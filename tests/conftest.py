@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from fixtureweb import FixtureWeb
 
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true",
                      help="also run the full (slow) fault, crash and scale suites")
