@@ -126,6 +126,10 @@ class TextOutputPipeline:
                 "text_path": str(relpath),
                 "extraction_seconds": item.extraction.get("seconds"),
                 "outlinks": item.extraction.get("outlinks", []),
+                # what the spider knew that the page alone does not say (original URL of a
+                # Wayback capture, parent post, citations...), so replay can restore it
+                "meta": item.meta,
+                "parts": row.get("parts", []),
             }
             meta_ptr = self.outputs.warc.write_metadata(
                 item.url,
