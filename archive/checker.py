@@ -8,11 +8,13 @@ when the header was readable, and a message. What is checked:
 
 Framing (``kind="framing"``/``"gzip"``/``"file"``)
     * the file is gzip (detected by its magic bytes, not its name) or plain WARC, and not empty;
-    * gzip is walked member by member with ``zlib.decompressobj(wbits=31)``, tracking the
-      compressed offset of each member: a member cut short (gzip EOF before the member's end),
-      a corrupt member (zlib error, CRC error) and non-gzip bytes between or after members
-      ("garbage after the last record") are reported; the walk resumes at the next plausible
-      member (gzip magic whose first bytes inflate to ``WARC/``);
+    * gzip is walked member by member, tracking the compressed offset of each member: the
+      RFC 1952 header is parsed here, the deflate data inflated with ``zlib.decompressobj``
+      (raw, so that the data before a bad trailer is still seen) and the CRC32/ISIZE trailer
+      checked here. A member cut short (EOF in its header, data or trailer), a corrupt member
+      (zlib error, CRC or ISIZE mismatch) and non-gzip bytes between or after members
+      ("garbage after the last record") are reported; after a corrupt member the walk resumes
+      at the next plausible member (gzip magic whose first bytes inflate to ``WARC/``);
     * each gzip member must hold exactly one record (the layout every WARC tool writes and
       CDX indexes rely on); a record running past its member is a Content-Length problem;
     * each record starts with ``WARC/<version>``, has a header ended by an empty line, then
@@ -46,7 +48,9 @@ Digests (``kind="digest"``)
       chunk framing; warcio, wget and (older) Heritrix digest those bytes as stored, while the
       WARC 1.1 text says "with any transfer-encoding removed". We accept either: the digest
       must equal the stored-bytes digest (warcio's convention) or the de-chunked digest; a
-      mismatch message shows both computed values.
+      mismatch message shows both computed values. (A body stored already de-chunked under a
+      leftover ``Transfer-Encoding: chunked`` header, as newsarchive's writer stores it,
+      matches the stored-bytes digest.) WARC-Segment-Number records' payloads are not checked.
 
 References across all the given files (``kind="reference"``)
     * duplicate WARC-Record-IDs;
@@ -90,10 +94,6 @@ CHUNK = 1 << 16
 MAX_HEADER = 1 << 18  # a WARC record header larger than 256 KiB is treated as garbage
 MAX_HTTP_HEADER = 1 << 20
 WARC_VERSIONS = ("WARC/1.0", "WARC/1.1")
-KNOWN_TYPES = (
-    "warcinfo", "response", "resource", "request", "metadata", "revisit", "conversion",
-    "continuation",
-)
 NEEDS_TARGET = ("response", "request", "revisit", "resource", "conversion", "continuation")
 MANDATORY = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
 SINGLE = MANDATORY + ("WARC-Block-Digest", "WARC-Payload-Digest", "WARC-Target-URI",

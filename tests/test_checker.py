@@ -207,6 +207,17 @@ def test_wget_style_warc_passes(tmp_path, dechunked):
     assert target == ["http://example.com/"]  # unwrapped from <...>
 
 
+@pytest.mark.parametrize("gz", [True, False], ids=["gzip", "plain"])
+def test_heritrix_style_warc_passes(tmp_path, gz):
+    path = _write(str(tmp_path / ("h.warc.gz" if gz else "h.warc")),
+                  mb.pack(mb.heritrix_style_records(), gz))
+    checker = Checker([path])
+    (report,) = checker.run()
+    assert checker.problems == [], [p.format() for p in checker.problems]
+    assert report.type_counts() == {"warcinfo": 1, "response": 2, "request": 2, "metadata": 1,
+                                    "revisit": 1}
+
+
 def test_chunked_payload_digest_mismatch_shows_both_conventions(tmp_path):
     records = mb.wget_style_records()
     resp = records[2].replace(b"three</p>", b"THREE</p>", 1)
@@ -415,3 +426,44 @@ def test_mutated_input_never_raises(base, flips, cut, insert, at):
             p.format()
             p.to_json()
     assert time.monotonic() - start < 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# newsarchive's own writer
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1"])
+def test_newsarchive_writer_output_passes_and_open_file_repairs(tmp_path, version):
+    writer_mod = pytest.importorskip("archive.writer")
+    head = writer_mod.http_head("HTTP/1.1 200 OK", [("Content-Type", "text/html"),
+                                                    ("Transfer-Encoding", "chunked")])
+    req = writer_mod.http_head("GET / HTTP/1.1", [("Host", "example.com")])
+    body = b"<html><body><p>Hello</p></body></html>"
+    w = writer_mod.WarcWriter(tmp_path, prefix="t", warc_version=version, hostname="h")
+    first = w.write_exchange(url="http://example.com/", response_head=head, body=body,
+                             request_head=req, ip_address="192.0.2.1")
+    w.write_metadata("http://example.com/", [("outlink", "http://example.com/a")],
+                     refers_to=first.record_id)
+    for profile in ("identical-payload-digest", "server-not-modified"):
+        w.write_revisit(url="http://example.com/", response_head=head,
+                        payload_digest=first.payload_digest, profile=profile,
+                        refers_to=first.record_id, refers_to_uri="http://example.com/",
+                        refers_to_date=first.warc_date, request_head=req)
+    open_path = str(w.current_path) + ".open"
+    assert _problems([open_path])[0].message.startswith("not closed")
+    w.close()
+    checker = Checker([str(tmp_path)])
+    (report,) = checker.run()
+    assert checker.problems == [], [p.format() for p in checker.problems]
+    assert report.type_counts() == {"warcinfo": 1, "response": 1, "request": 3, "metadata": 1,
+                                    "revisit": 2}
+    # a writer killed mid-record: the .open file ends in half a gzip member
+    closed = str(w.closed_files[0])
+    data = open(closed, "rb").read()
+    os.rename(closed, str(tmp_path / "kept.warc.gz.bak"))
+    died = _write(closed + ".open", data[:-30])
+    (report,) = Checker([died]).run()
+    assert needs_repair(report)
+    result = repair(report)
+    assert result.target == closed
+    assert len(result.kept) == 7 and len(report.dropped) == 1  # of the 8 records written

@@ -195,6 +195,61 @@ def header(record: bytes, name: str) -> str:
     raise KeyError(name)
 
 
+def record(fields: list[tuple[str, str]], block: bytes, version: str = "WARC/1.0") -> bytes:
+    """A hand-made record: the fields given, then WARC-Block-Digest and Content-Length."""
+    fields = [*fields, ("WARC-Block-Digest", _b32("sha1", block)),
+              ("Content-Length", str(len(block)))]
+    head = f"{version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
+    return head.encode() + block + b"\r\n\r\n"
+
+
+def heritrix_style_records() -> list[bytes]:
+    """Records as Heritrix 3 writes them (WARC/1.0): warcinfo, a ``dns:`` response (no
+    request), an http response with its request and metadata (both WARC-Concurrent-To the
+    response), and an identical-payload-digest revisit found by digest and URI only."""
+    ids = [f"<urn:uuid:33333333-4444-4555-8666-00000000000{i}>" for i in range(7)]
+    when, later = "2024-05-03T10:00:00Z", "2024-05-04T10:00:00Z"
+    body = b"<html>heritrix</html>"
+    http = (b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: "
+            + str(len(body)).encode() + b"\r\n\r\n" + body)
+    req = b"GET / HTTP/1.0\r\nUser-Agent: Mozilla/5.0 (compatible; heritrix/3.4.0)\r\n\r\n"
+    meta = b"via: dns:example.com\r\nhopsFromSeed: P\r\nfetchTimeMs: 35\r\n"
+    info = (b"software: Heritrix/3.4.0 http://crawler.archive.org\r\nformat: WARC File Format "
+            b"1.0\r\nconformsTo: http://bibnum.bnf.fr/WARC/WARC_ISO_28500_version1_latestdraft"
+            b".pdf\r\nisPartOf: test-job\r\n")
+    revisit_head = http[: -len(body)]
+    digest = _b32("sha1", body)
+    return [
+        record([("WARC-Type", "warcinfo"), ("WARC-Date", when),
+                ("WARC-Filename", "WEB-20240503100000000-00000-1~h~8443.warc"),
+                ("WARC-Record-ID", ids[0]), ("Content-Type", "application/warc-fields")], info),
+        record([("WARC-Type", "response"), ("WARC-Target-URI", "dns:example.com"),
+                ("WARC-Date", when), ("WARC-IP-Address", "192.0.2.53"),
+                ("WARC-Record-ID", ids[1]), ("Content-Type", "text/dns")],
+               b"20240503100000\nexample.com.\t3600\tIN\tA\t192.0.2.9\n"),
+        record([("WARC-Type", "response"), ("WARC-Target-URI", "http://example.com/"),
+                ("WARC-Date", when), ("WARC-Payload-Digest", digest),
+                ("WARC-IP-Address", "192.0.2.9"), ("WARC-Record-ID", ids[2]),
+                ("Content-Type", "application/http; msgtype=response")], http),
+        record([("WARC-Type", "request"), ("WARC-Target-URI", "http://example.com/"),
+                ("WARC-Date", when), ("WARC-Concurrent-To", ids[2]), ("WARC-Record-ID", ids[3]),
+                ("Content-Type", "application/http; msgtype=request")], req),
+        record([("WARC-Type", "metadata"), ("WARC-Target-URI", "http://example.com/"),
+                ("WARC-Date", when), ("WARC-Concurrent-To", ids[2]), ("WARC-Record-ID", ids[4]),
+                ("Content-Type", "application/warc-fields")], meta),
+        record([("WARC-Type", "revisit"), ("WARC-Target-URI", "http://example.com/"),
+                ("WARC-Date", later), ("WARC-Payload-Digest", digest),
+                ("WARC-IP-Address", "192.0.2.9"),
+                ("WARC-Profile",
+                 "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"),
+                ("WARC-Truncated", "length"), ("WARC-Record-ID", ids[5]),
+                ("Content-Type", "application/http; msgtype=response")], revisit_head),
+        record([("WARC-Type", "request"), ("WARC-Target-URI", "http://example.com/"),
+                ("WARC-Date", later), ("WARC-Concurrent-To", ids[5]), ("WARC-Record-ID", ids[6]),
+                ("Content-Type", "application/http; msgtype=request")], req),
+    ]
+
+
 def wget_style(dechunked_digest: bool = False) -> bytes:
     """wget_style_records() packed one gzip member per record."""
     return pack(wget_style_records(dechunked_digest))
@@ -206,12 +261,6 @@ def wget_style_records(dechunked_digest: bool = False) -> list[bytes]:
     request, a chunked response stored with its ``Transfer-Encoding: chunked`` header, and a
     wget log resource record. The payload digest is over the stored chunked body (what wget
     does), or with dechunked_digest over the de-chunked body (the WARC 1.1 text's reading)."""
-
-    def record(fields: list[tuple[str, str]], block: bytes) -> bytes:
-        fields = [*fields, ("WARC-Block-Digest", _b32("sha1", block)),
-                  ("Content-Length", str(len(block)))]
-        head = "WARC/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n"
-        return head.encode() + block + b"\r\n\r\n"
 
     info_id, req_id, resp_id, log_id = (f"<urn:uuid:11111111-2222-4333-8444-00000000000{i}>"
                                         for i in range(1, 5))
