@@ -15,7 +15,9 @@ from lxml.etree import _Element
 from sites.base import SiteRules
 
 #: modules that call register() when imported
-SITE_MODULES: list[str] = []
+SITE_MODULES: list[str] = [
+    "sites.rt",
+]
 
 _REGISTRY: dict[str, list[type[SiteRules]]] = {}
 _BY_HOST: dict[str, str] = {}

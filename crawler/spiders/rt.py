@@ -1,0 +1,293 @@
+"""``scrapy crawl rt``: RT English articles (www.rt.com, old rt.com URLs) from section
+listings, RSS feeds and sitemaps.
+
+Arguments (plus ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
+
+* ``urls``: start here instead of the defaults: article pages (new ``/<section>/<id>-<slug>/``
+  or old ``http://rt.com/<section>/<slug>-<n>/``), section listings, listing "More" fragments,
+  RSS feeds, sitemaps or ``robots.txt``. Each response is classified by what it is (XML feed or
+  sitemap, robots.txt, article URL, else a listing), so any mix works.
+* ``sections`` [``news,russia`` when no ``urls``]: section listings
+  ``https://www.rt.com/<section>/``.
+* ``feeds`` [``1`` when no ``urls``, else ``0``]: also read ``https://www.rt.com/rss/`` and
+  ``https://www.rt.com/rss/news/``.
+* ``sitemaps`` [``0``]: read ``https://www.rt.com/robots.txt`` and follow its ``Sitemap:``
+  lines (sitemap indexes, then URL sets). Off by default: RT's sitemaps list the whole archive.
+* ``listing_pages`` [``3``]: how many "More" pages (``/listing/<query>/prepare/<template>/
+  <size>/<page>``) to follow from each listing.
+
+What is followed: from listings, only the cards' title links
+(``li.listCard-rows__item a.link.link_hover``; never sidebars such as "Top stories") and the
+"More" fragments; from feeds, each item's ``<guid>`` (when it is a permalink), else its
+``<link>``; from sitemaps, every ``<loc>``. Links from article pages are not followed. A URL is
+followed only if it is an RT English article (:func:`sites.rt.is_article_url`: www.rt.com or
+rt.com, not ``/in-vision/`` or ``/in-motion/`` galleries, AMP copies, trends, tags, or
+arabic./russian./de. ... hosts) or a listing fragment. ``utm_*`` and click ids are stripped
+before de-duplication (:func:`crawler.urlutils.strip_tracking`), and http/https, ``rt.com`` /
+``www.rt.com`` and a missing trailing slash count as one page (:func:`sites.rt.dedup_key`).
+Skipped links are counted in the ``rt/skipped_links`` stat.
+
+Each article row's ``meta`` says where the article was found: ``source`` (``urls``,
+``listing``, ``feed``, ``sitemap``), ``found_in`` (the listing, feed or sitemap URL), and for
+feeds ``feed_published`` (the item's ``pubDate``, ISO 8601) and for sitemaps ``lastmod``;
+``requested_url`` when the page was reached through a redirect.
+
+Without arguments the spider reads the live site's current listings and feeds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from lxml import etree
+from scrapy.http import Response, TextResponse
+
+from crawler.spiders.base import ArchiveSpider, is_html, xml_root
+from crawler.urlutils import split_arg, strip_tracking
+from sites.dates import normalise_datetime
+from sites.rt import (
+    dedup_key,
+    is_article_url,
+    is_listing_page_url,
+    is_rt_host,
+    section_url,
+)
+
+logger = logging.getLogger(__name__)
+
+ROOT = "https://www.rt.com"
+DEFAULT_SECTIONS = ("news", "russia")
+FEED_URLS = (f"{ROOT}/rss/", f"{ROOT}/rss/news/")
+ROBOTS_URL = f"{ROOT}/robots.txt"
+#: listing cards' title links (sites/README.md 2.2); sidebars use other containers
+CARD_LINKS = (
+    "li.listCard-rows__item a.link.link_hover::attr(href)",
+    "li.listCard-rows__item .list-card__content--title a::attr(href)",
+)
+#: the "More" button of a listing and of each fragment
+MORE_LINKS = (
+    ".listing__button a::attr(href)",
+    ".listing__button a::attr(data-href)",
+    "a[href*='/listing/']::attr(href)",
+)
+META_RT = "rt"
+
+
+def _flag(value: str | int | None, default: bool) -> bool:
+    """``1/0``, ``true/false``, ``yes/no``, ``on/off`` (None: the default)."""
+    if value is None or value == "":
+        return default
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected 0 or 1, not {value!r}")
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+
+
+def feed_items(root: etree._Element, base: str) -> list[dict[str, str]]:
+    """Items of an RSS 2.0 / RDF feed: ``url`` (the ``<guid>`` when it is a permalink URL,
+    else ``<link>``), ``link``, ``guid``, ``pubDate`` (raw) - in feed order."""
+    items: list[dict[str, str]] = []
+    for item in root.iter():
+        if _local(item.tag) != "item":
+            continue
+        fields: dict[str, str] = {}
+        for child in item:
+            name = _local(child.tag)
+            text = (child.text or "").strip()
+            if name == "guid":
+                if child.get("isPermaLink", "true").lower() != "false" and text.startswith(
+                    ("http://", "https://")
+                ):
+                    fields["guid"] = text
+            elif name in ("link", "pubdate") and text:
+                fields["pubDate" if name == "pubdate" else "link"] = text
+        url = fields.get("guid") or fields.get("link")
+        if url:
+            items.append({**fields, "url": urljoin(base, url)})
+    return items
+
+
+def sitemap_entries(root: etree._Element) -> tuple[str, list[dict[str, str]]]:
+    """(``urlset`` | ``sitemapindex`` | '', entries with ``loc`` and ``lastmod`` if given)."""
+    kind = _local(root.tag)
+    if kind not in ("urlset", "sitemapindex"):
+        return "", []
+    entries = []
+    for el in root:
+        fields = {_local(c.tag): (c.text or "").strip() for c in el if isinstance(c.tag, str)}
+        if fields.get("loc"):
+            entries.append(fields)
+    return kind, entries
+
+
+def robots_sitemaps(text: str) -> list[str]:
+    """The ``Sitemap:`` URLs of a robots.txt."""
+    found = []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "sitemap" and value.strip():
+            found.append(value.strip())
+    return found
+
+
+class RTSpider(ArchiveSpider):
+    """RT English; see the module docstring."""
+
+    name = "rt"
+    site = "rt"
+
+    def __init__(
+        self,
+        *args: Any,
+        sections: str | None = None,
+        feeds: str | None = None,
+        sitemaps: str | None = None,
+        listing_pages: str | int = 3,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = not self.start_urls_arg
+        if sections is not None:
+            self.sections = split_arg(sections)
+        else:
+            self.sections = list(DEFAULT_SECTIONS) if defaults else []
+        self.read_feeds = _flag(feeds, default=defaults)
+        self.read_sitemaps = _flag(sitemaps, default=False)
+        self.listing_pages = int(listing_pages)
+        self.seen: set[str] = set()
+
+    # -- requests --------------------------------------------------------------------------
+
+    def _first_time(self, url: str) -> bool:
+        key = dedup_key(url)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def _skip(self, url: str, why: str) -> None:
+        logger.debug("rt: not following %s (%s)", url, why)
+        if self.crawler is not None:
+            self.crawler.stats.inc_value("rt/skipped_links")
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.start_urls_arg:
+            if is_rt_host(url):
+                self._first_time(strip_tracking(url))
+            yield scrapy.Request(url, callback=self.parse, meta={META_RT: {"source": "urls"}})
+        for section in self.sections:
+            url = section_url(section)
+            if self._first_time(url):
+                yield scrapy.Request(url, callback=self.parse_listing, meta={"listing_page": 0})
+        if self.read_feeds:
+            for url in FEED_URLS:
+                yield scrapy.Request(url, callback=self.parse)
+        if self.read_sitemaps:
+            yield scrapy.Request(ROBOTS_URL, callback=self.parse)
+
+    def article_request(self, url: str, **meta: Any) -> scrapy.Request | None:
+        """A request for an article found in a listing, feed or sitemap, or None (not an RT
+        English article, or already requested)."""
+        url = strip_tracking(url)
+        if not is_article_url(url):
+            self._skip(url, "not an RT English article")
+            return None
+        if not self._first_time(url):
+            return None
+        return scrapy.Request(url, callback=self.parse_article, meta={META_RT: meta})
+
+    # -- callbacks -------------------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Any start URL: robots.txt, feed, sitemap, article or listing."""
+        path = urlsplit(response.url).path
+        if path == "/robots.txt" and isinstance(response, TextResponse):
+            for url in robots_sitemaps(response.text):
+                yield scrapy.Request(url, callback=self.parse)
+            return
+        if not is_html(response) or response.body.lstrip()[:5] == b"<?xml":
+            yield from self.parse_xml(response)
+            return
+        if is_article_url(response.url) or not is_rt_host(response.url):
+            yield from self.parse_article(response)
+        else:
+            yield from self.parse_listing(response)
+
+    def parse_xml(self, response: Response) -> Iterator[Any]:
+        """A feed or a sitemap (index or URL set)."""
+        root = xml_root(response.body)
+        if root is None:
+            logger.warning("rt: not HTML and not XML: %s", response.url)
+            return
+        kind, entries = sitemap_entries(root)
+        if kind == "sitemapindex":
+            for entry in entries:
+                if is_rt_host(entry["loc"]) and self._first_time(entry["loc"]):
+                    yield scrapy.Request(entry["loc"], callback=self.parse)
+            return
+        if kind == "urlset":
+            for entry in entries:
+                meta = {"source": "sitemap", "found_in": response.url}
+                if entry.get("lastmod"):
+                    meta["lastmod"] = entry["lastmod"]
+                request = self.article_request(entry["loc"], **meta)
+                if request is not None:
+                    yield request
+            return
+        if _local(root.tag) not in ("rss", "rdf"):
+            logger.warning("rt: XML that is neither a feed nor a sitemap: %s", response.url)
+            return
+        for item in feed_items(root, response.url):
+            meta = {"source": "feed", "found_in": response.url}
+            published = normalise_datetime(item.get("pubDate"))
+            if published:
+                meta["feed_published"] = published
+            request = self.article_request(item["url"], **meta)
+            if request is not None:
+                yield request
+
+    def parse_listing(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A section listing or a "More" fragment: the page itself, its cards, its next page."""
+        if not is_html(response):
+            yield from self.parse_xml(response)
+            return
+        item = self.page_item(response, source="listing")
+        if item is not None:
+            yield item
+        for selector in CARD_LINKS:
+            for href in response.css(selector).getall():
+                request = self.article_request(
+                    urljoin(response.url, href), source="listing", found_in=response.url
+                )
+                if request is not None:
+                    yield request
+        page = response.meta.get("listing_page", 0)
+        if page >= self.listing_pages:
+            return
+        for selector in MORE_LINKS:
+            for href in response.css(selector).getall():
+                url = strip_tracking(urljoin(response.url, href))
+                if is_listing_page_url(url) and self._first_time(url):
+                    yield scrapy.Request(
+                        url, callback=self.parse_listing, meta={"listing_page": page + 1}
+                    )
+
+    def parse_article(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """An article page: hand it on with where it was found."""
+        meta = dict(response.meta.get(META_RT) or {"source": "urls"})
+        redirects = response.meta.get("redirect_urls") or []
+        if redirects:
+            meta["requested_url"] = redirects[0]
+        item = self.page_item(response, **meta)
+        if item is not None:
+            yield item
