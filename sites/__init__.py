@@ -16,6 +16,7 @@ from sites.base import SiteRules
 
 #: modules that call register() when imported
 SITE_MODULES: list[str] = [
+    "sites.asyura",
     "sites.rt",
 ]
 

@@ -1,0 +1,304 @@
+"""``scrapy crawl asyura``: asyura2.com (阿修羅♪) boards, posts, follow-ups and cited sources.
+
+Arguments (besides ``urls``, ``max_pages`` and ``match`` of every spider):
+
+* ``board``: board(s) to crawl, comma-separated. A board lives in the directory
+  ``/<YY>/<board><gen>/`` where ``YY`` is the two-digit year its generation opened, which the
+  board code does not tell, so give it as ``13/warb12``, as a URL
+  (``http://www.asyura2.com/13/warb12/``, ``…/index.html``), or as a bare ``warb12`` only for
+  the generations listed in :data:`KNOWN_BOARDS` (those seen in public captures).
+* ``since`` / ``until`` (``YYYY-MM-DD``, inclusive, JST): index rows dated after ``until`` are
+  skipped; paging stops at the first index page holding a row older than ``since`` (rows are
+  newest first); posts reached otherwise (follow-ups, ``urls``) whose own date is outside the
+  range are archived but not handed to the pipelines.
+* ``pages``: at most this many index pages per board.
+* ``follow_citations`` [``1``]: also fetch the sources a post cites (URLs standing alone on a
+  body line, see :mod:`sites.asyura`); when the origin is gone (DNS failure, refused or timed
+  out connection, 404, 410, 5xx) fetch the Wayback Machine's raw capture instead
+  (:func:`crawler.wayback.raw_capture_url`, whose redirect to the nearest capture is followed).
+* ``follow_followups`` [``1``]: fetch the ``Re:`` posts listed under フォローアップ：.
+
+Index paging: ``index.html`` is page 1; page n+1 is ``index<n+1>.html`` *if the page links to
+it* (the real naming is unverified, so the spider never guesses a URL the page does not show).
+
+Only asyura URLs matching :data:`sites.asyura.FOLLOW_URL` are followed, always with the
+``www.`` host (``asyura2.com`` is rewritten). Row ``meta``: posts get ``board``, ``msg``,
+``poster_id``, ``comments`` [{n, name, date, text}], ``followups`` [{url, title}], ``cites``
+[original URLs] and ``parent`` (URL of the post a ``Re:`` answers); cited documents get
+``cited_by`` (the post URL), ``original_url`` and ``via`` (``origin`` or ``wayback``), and are
+extracted by whatever site rules own their host (the spider's ``site`` is not forced on them).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionLost,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+
+from crawler.spiders.base import ArchiveSpider, is_html
+from crawler.urlutils import split_arg
+from crawler.wayback import CAPTURE_SLOT, raw_capture_url
+from sites.asyura import (
+    FOLLOW_URL,
+    INDEX_URL,
+    MSG_URL,
+    canonical_asyura,
+    index_page_number,
+    is_asyura,
+    next_index_url,
+    parse_index,
+    parse_post,
+)
+from sites.base import parse_html
+
+logger = logging.getLogger(__name__)
+
+#: board generations whose directory year is known (seen in public captures of their pages)
+KNOWN_BOARDS: dict[str, str] = {
+    "senkyo31": "07",
+    "senkyo119": "11",
+    "warb12": "13",
+    "senkyo216": "16",
+    "senkyo223": "17",
+    "senkyo275": "20",
+    "senkyo298": "25",
+}
+_BOARD_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?asyura2\.com/(\d\d)/([a-z]+\d+)(?:/(?:index\d*\.html)?)?$"
+)
+_BOARD_PATH = re.compile(r"^/?(\d\d)/([a-z]+\d+)/?$")
+#: HTTP statuses that mean "the origin no longer has it": try the Wayback Machine
+GONE_STATUSES = frozenset({404, 410})
+_NETWORK_ERRORS = (DNSLookupError, ConnectError, TCPTimedOutError, TimeoutError, ConnectionLost)
+
+
+def board_index_url(spec: str) -> str:
+    """First index page of a board given as ``13/warb12``, a board URL, or a bare code listed
+    in :data:`KNOWN_BOARDS`. Raises ValueError otherwise."""
+    spec = spec.strip()
+    m = _BOARD_URL.match(spec) or _BOARD_PATH.match(spec)
+    if m:
+        yy, board = m.group(1), m.group(2)
+    elif re.fullmatch(r"[a-z]+\d+", spec) and spec in KNOWN_BOARDS:
+        yy, board = KNOWN_BOARDS[spec], spec
+    else:
+        raise ValueError(
+            f"board {spec!r}: give it as YY/<board><gen> (e.g. 13/warb12) or as its URL; "
+            f"the year directory is known only for {', '.join(sorted(KNOWN_BOARDS))}"
+        )
+    return f"http://www.asyura2.com/{yy}/{board}/index.html"
+
+
+def parse_day(value: str | None, name: str) -> date | None:
+    """``YYYY-MM-DD`` -> date (None for empty)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise ValueError(f"{name} must be YYYY-MM-DD, not {value!r}") from exc
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() not in ("0", "false", "no", "off", "")
+
+
+class AsyuraSpider(ArchiveSpider):
+    """asyura2.com boards and posts; see the module docstring."""
+
+    name = "asyura"
+    site = "asyura"
+
+    def __init__(
+        self,
+        *args: Any,
+        board: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        pages: str | int | None = None,
+        follow_citations: str | int = "1",
+        follow_followups: str | int = "1",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.boards = [board_index_url(b) for b in split_arg(board)]
+        self.since = parse_day(since, "since")
+        self.until = parse_day(until, "until")
+        self.pages = int(pages) if pages not in (None, "") else None
+        self.follow_citations = _flag(follow_citations)
+        self.follow_followups = _flag(follow_followups)
+        if not (self.boards or self.start_urls_arg):
+            raise ValueError("give -a board=13/warb12 (or a board URL) or -a urls=...")
+
+    # -- start -----------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.boards:
+            yield scrapy.Request(url, callback=self.parse_index)
+        for url in self.start_urls_arg:
+            yield self.request_for(url)
+
+    def request_for(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """Route a start URL: board index, message page, or anything else (a cited page)."""
+        url = canonical_asyura(url)
+        if INDEX_URL.match(url):
+            return scrapy.Request(url, callback=self.parse_index, **kwargs)
+        if MSG_URL.match(url):
+            return scrapy.Request(url, callback=self.parse_post, **kwargs)
+        return scrapy.Request(url, callback=self.parse_other, **kwargs)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Default callback: route by URL."""
+        if INDEX_URL.match(canonical_asyura(response.url)):
+            yield from self.parse_index(response)
+        elif MSG_URL.match(canonical_asyura(response.url)):
+            yield from self.parse_post(response)
+        else:
+            yield from self.parse_other(response)
+
+    # -- date range ------------------------------------------------------------------------
+
+    def in_range(self, day: date | None) -> bool:
+        """Is a post of this (JST) day inside ``since``..``until``? Unknown days are."""
+        if day is None:
+            return True
+        if self.since and day < self.since:
+            return False
+        return not (self.until and day > self.until)
+
+    # -- callbacks -------------------------------------------------------------------------
+
+    def parse_index(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A board index page: its message rows (within the date range), then the next page."""
+        if not is_html(response):
+            return
+        page = index_page_number(response.url) or 1
+        item = self.page_item(response, kind="index", page=page)
+        if item is not None:
+            yield item
+        assert isinstance(response, TextResponse)
+        tree = parse_html(response.text)
+        rows = parse_index(response.url, tree)
+        older = False
+        for row in rows:
+            day = row.date.date() if row.date else None
+            if day is not None and self.since and day < self.since:
+                older = True
+            if not self.in_range(day):
+                continue
+            if FOLLOW_URL.match(row.url):
+                yield scrapy.Request(row.url, callback=self.parse_post)
+        if older:
+            logger.info("index %s reaches before %s: paging stops", response.url, self.since)
+            return
+        if self.pages is not None and page >= self.pages:
+            return
+        nxt = next_index_url(response.url, tree)
+        if nxt and FOLLOW_URL.match(nxt):
+            yield scrapy.Request(nxt, callback=self.parse_index)
+
+    def parse_post(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A message page: the post (with its comments, follow-ups, citations), then the
+        follow-up posts and the cited sources."""
+        if not is_html(response):
+            return
+        assert isinstance(response, TextResponse)
+        post = parse_post(response.url, parse_html(response.text))
+        if post is None:
+            item = self.page_item(response)
+            if item is not None:
+                yield item
+            return
+        day = date.fromisoformat(post.published[:10]) if post.published else None
+        if not self.in_range(day):
+            logger.info("post %s (%s) is outside the date range: not extracted",
+                        response.url, post.published)
+            return
+        meta = post.meta()
+        if meta["parent"] is None:
+            meta["parent"] = response.meta.get("parent")
+        item = self.page_item(response, **meta)
+        if item is not None:
+            yield item
+        if self.follow_followups:
+            for followup in post.followups:
+                if FOLLOW_URL.match(followup.url):
+                    yield scrapy.Request(followup.url, callback=self.parse_post,
+                                         meta={"parent": post.url})
+        if self.follow_citations:
+            for cited in post.cites:
+                yield self.cited_request(cited, post.url)
+
+    def parse_other(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A start URL that is no asyura board or message page: archived and extracted by the
+        rules of its own host."""
+        item = self.page_item(response)
+        if item is not None:
+            if not is_asyura(response.url):
+                item.site = None
+            yield item
+
+    # -- cited sources ---------------------------------------------------------------------
+
+    def cited_request(self, original: str, cited_by: str) -> scrapy.Request:
+        """The request for a cited original (Wayback fallback in :meth:`cited_failed`)."""
+        return scrapy.Request(
+            original,
+            callback=self.parse_cited,
+            errback=self.cited_failed,
+            meta={"cited_by": cited_by, "original_url": original, "via": "origin"},
+        )
+
+    def parse_cited(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A cited document (from its origin or the Wayback Machine)."""
+        item = self.page_item(
+            response,
+            cited_by=response.meta["cited_by"],
+            original_url=response.meta["original_url"],
+            via=response.meta["via"],
+        )
+        if item is not None:
+            item.site = None  # the rules of the original's host (RT, ruvr...) take over
+            yield item
+
+    def cited_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """The origin failed: if it is gone, ask the Wayback Machine for a raw capture."""
+        request = failure.request
+        original = request.meta["original_url"]
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            gone = status in GONE_STATUSES or status >= 500
+            why = f"HTTP {status}"
+        else:
+            gone = bool(failure.check(*_NETWORK_ERRORS))
+            why = failure.type.__name__ if failure.type else "error"
+        if request.meta.get("via") == "wayback" or not gone:
+            logger.warning("cited %s not archived (%s, via %s)", original, why,
+                           request.meta.get("via"))
+            return
+        logger.info("cited %s is gone (%s): trying the Wayback Machine", original, why)
+        yield scrapy.Request(
+            raw_capture_url(original),
+            callback=self.parse_cited,
+            errback=self.cited_failed,
+            meta={
+                "cited_by": request.meta["cited_by"],
+                "original_url": original,
+                "via": "wayback",
+                "download_slot": CAPTURE_SLOT,
+            },
+        )

@@ -1,0 +1,529 @@
+"""asyura2.com (阿修羅♪ bulletin board): message pages, board indexes, comments, follow-ups.
+
+No raw asyura2 HTML is public (see ``../shared/sites/README.md`` §1), so these rules read the
+page by its **visible text order**, which six public text captures agree on, and use markup only
+for links. The page is flattened into lines (one per block element or ``<br>``, ``<hr>`` kept
+as a separator, scripts/forms dropped), then cut by text anchors:
+
+::
+
+    ★阿修羅♪ > 戦争b12 > 111.html                     breadcrumb
+    ▲コメTop ▼コメBtm 次へ 前へ ★阿修羅♪              jump links (missing on 2007 pages)
+    「日露2+2」(RT、ロシアの声)                        title            <- line before the URL
+    http://www.asyura2.com/13/warb12/msg/111.html     printed URL      <- canonical URL
+    投稿者 <name> 日時 2013 年 11 月 03 日 09:18:24: <id> [<id>]        <- author, date (JST)
+    (回答先: <a>parent title</a> 投稿者 … 日時 …)      only on follow-up (Re:) posts -> parent
+    Tweet |                                           share link (skipped)
+    <body>                                            the text output
+    拍手はせず、拡散をお願いします | 01. … | ★登録無しでコメント可能 | フォローアップ： | ▲上へ
+                                 the first of these ends the body (``<hr>`` lines are dropped)
+    01. <name>[<n>] <ids> 2013年11月03日 10:12:41 : <id>   comment header; text until <hr>
+    ★登録無しでコメント可能。今すぐ反映 通常|動画・ツイッター等|htmltag可   comment form
+    フォローアップ： <ul><li><a href="112.html">Re: …</a> …     follow-up posts -> followups
+    ▲上へ ★阿修羅♪ > 戦争b12掲示板 次へ 前へ           footer (then logs, ads, notice)
+
+The text output is the post body only. :func:`parse_post` also returns the comments (number,
+name, JST date, text), the follow-up list (url, title), the parent post (from the 回答先 line),
+and the **cited sources**: body lines that consist of one non-asyura URL, optionally after a
+label such as ``出典：`` (a repost names its source that way; links inside sentences and images
+are not citations). The ``asyura`` spider puts these into the row's ``meta``; the extraction
+also returns them (as ``site_meta``) so a replay from WARC has them too.
+
+Eras (chosen per page, newest first; every era reads pages the same way, the era is a label of
+the layout seen, so the first real crawl can tell which guesses held):
+
+* ``2016``: pages with ``<meta name="viewport">`` (responsive markup; a guess for the
+  2016-2025 pages, modelled on the 2020 capture's text order).
+* ``2011``: pages with the ``▲コメTop``/``▼コメBtm`` comment jump links (2011-2025 captures).
+* ``2007``: anything else: the 2007 capture's header without comment links; follow-up tree.
+
+Board index pages (``/<YY>/<board><gen>/index.html``, ``index2.html``…; the paging names are
+unverified) are not articles; :func:`parse_index` reads their rows for the spider.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml.etree import _Element
+
+from sites import register
+from sites.base import BLOCK_TAGS, SiteExtraction, SiteRules, clean_ws
+from sites.dates import normalise_datetime
+
+HOSTS = ("www.asyura2.com", "asyura2.com")
+JST = "+09:00"
+
+#: message page: /<YY>/<board><gen>/msg/<n>.html
+MSG_URL = re.compile(
+    r"^https?://(?:www\.)?asyura2\.com/(?P<yy>\d\d)/(?P<board>[a-z]+\d+)/msg/(?P<n>\d+)\.html$"
+)
+#: board index page: /<YY>/<board><gen>/ or index.html, index2.html, ...
+INDEX_URL = re.compile(
+    r"^https?://(?:www\.)?asyura2\.com/(?P<yy>\d\d)/(?P<board>[a-z]+\d+)/"
+    r"(?:index(?P<page>\d*)\.html)?$"
+)
+#: the only asyura URLs the spider follows (shared/sites/README.md §1.1)
+FOLLOW_URL = re.compile(
+    r"^http://(www\.)?asyura2\.com/\d\d/[a-z]+\d+/(index\d*\.html|msg/\d+\.html)$"
+)
+
+HEADER = re.compile(
+    r"^投稿者\s*(?P<poster>.+?)\s+日時\s*"
+    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}:\d{2}(?::\d{2})?)"
+    r"(?:\s*[:：]\s*(?P<ids>[A-Za-z0-9./+=]+(?:\s+[A-Za-z0-9./+=]+)*))?"
+)
+PARENT = re.compile(r"^[(（]\s*回答先\s*[:：]")
+COMMENT_HEAD = re.compile(
+    r"^(?P<n>\d{2,4})\.\s*(?P<who>.*?)\s*"
+    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}:\d{2}(?::\d{2})?)"
+    r"(?:\s*[:：]\s*(?P<ids>.*))?$"
+)
+FOLLOWUP_HEAD = re.compile(r"^フォローアップ\s*[：:]")
+SHARE_LINE = re.compile(r"^(?:Tweet|ツイート|Check|いいね！?)(?:\s*[|｜].*)?$")
+PRINTED_URL = re.compile(r"^https?://(?:www\.)?asyura2\.com/\d\d/[a-z]+\d+/msg/\d+\.html$")
+CITATION = re.compile(
+    r"^(?:(?:出典|引用元|転載元|ソース|元記事|記事元|参照|情報源|source)\s*[:：]?\s*)?"
+    r"[(（<＜]?(?P<url>https?://[^\s<>\"'　（）()]+)[)）>＞]?$",
+    re.IGNORECASE,
+)
+#: lines that end the body (the first one after the header wins)
+BODY_END = (
+    re.compile(r"^拍手はせず、?拡散をお願いします"),
+    FOLLOWUP_HEAD,
+    re.compile(r"^★登録無しでコメント可能"),
+    re.compile(r"^▲上へ"),
+    re.compile(r"^▲このページのＴＯＰへ"),
+    re.compile(r"^★阿修羅♪\s*[>＞]"),
+    COMMENT_HEAD,
+)
+#: lines that end the comment list
+COMMENTS_END = (
+    re.compile(r"^★登録無しでコメント可能"),
+    re.compile(r"^▲上へ"),
+    re.compile(r"^▲このページのＴＯＰへ"),
+    re.compile(r"^★阿修羅♪\s*[>＞]"),
+    FOLLOWUP_HEAD,
+)
+ROW_DATE = re.compile(
+    r"(?P<y>\d{4})\s*[/\-年]\s*(?P<m>\d{1,2})\s*[/\-月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+TITLE_SUFFIX = re.compile(r"\s*[:：]\s*阿修羅♪\s*$")
+_SKIP_TAGS = frozenset(
+    "script style noscript form button select textarea template iframe object embed".split()
+)
+_LINE_TAGS = BLOCK_TAGS | {"td", "th", "li"}
+
+
+# -- URLs ------------------------------------------------------------------------------------
+
+
+def canonical_asyura(url: str) -> str:
+    """``asyura2.com`` -> ``www.asyura2.com``; fragment dropped; other URLs unchanged."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host not in HOSTS:
+        return url
+    return urlunsplit(parts._replace(netloc="www.asyura2.com", fragment=""))
+
+
+def is_asyura(url: str) -> bool:
+    """Is the URL on asyura2.com (either host name)?"""
+    try:
+        return (urlsplit(url).hostname or "").lower() in HOSTS
+    except ValueError:
+        return False
+
+
+# -- flattening a page into lines ------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One visible line of a page, with the links it holds (absolute URL, anchor text)."""
+
+    text: str
+    links: list[tuple[str, str]] = field(default_factory=list)
+    hr: bool = False
+
+
+def page_lines(tree: _Element, base_url: str) -> list[Line]:
+    """The page's visible lines, in order: one per block element, table cell, list item or
+    ``<br>``; ``<hr>`` gives an empty line with ``hr=True``. Scripts, styles, forms (their
+    fields and labels), iframes and comments are skipped; whitespace is collapsed."""
+    lines: list[Line] = []
+    buf: list[str] = []
+    links: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        text = clean_ws("".join(buf))
+        if text:
+            lines.append(Line(text, list(links)))
+        buf.clear()
+        links.clear()
+
+    def walk(el: _Element) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in _SKIP_TAGS:
+            return
+        block = tag in _LINE_TAGS
+        if block:
+            flush()
+        if tag == "br":
+            flush()
+        elif tag == "hr":
+            flush()
+            lines.append(Line("", hr=True))
+        else:
+            if tag == "a" and el.get("href"):
+                href = el.get("href", "").strip()
+                if not href.startswith(("#", "javascript:", "mailto:")):
+                    links.append((urljoin(base_url, href), clean_ws(el.text_content())))
+            if el.text:
+                buf.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            flush()
+
+    body = tree.find("body")
+    walk(body if body is not None else tree)
+    flush()
+    return lines
+
+
+# -- message pages ---------------------------------------------------------------------------
+
+
+@dataclass
+class Comment:
+    """A numbered reader comment."""
+
+    n: int
+    name: str | None
+    date: str | None  #: ISO 8601, JST
+    text: str
+
+
+@dataclass
+class Followup:
+    """A follow-up (``Re:``) post listed under フォローアップ："""
+
+    url: str
+    title: str
+
+
+@dataclass
+class Post:
+    """Everything read from one message page."""
+
+    url: str  #: canonical (www) message URL
+    title: str | None
+    poster: str | None
+    poster_id: str | None
+    published: str | None
+    body: list[str]
+    cites: list[str] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    followups: list[Followup] = field(default_factory=list)
+    parent: str | None = None
+    board: str | None = None
+    msg: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.body)
+
+    def meta(self) -> dict[str, Any]:
+        """The facts the spider writes to the row's ``meta``."""
+        return {
+            "board": self.board,
+            "msg": self.msg,
+            "poster_id": self.poster_id,
+            "comments": [asdict(c) for c in self.comments],
+            "followups": [asdict(f) for f in self.followups],
+            "cites": list(self.cites),
+            "parent": self.parent,
+        }
+
+
+def _matches(text: str, patterns: tuple[re.Pattern[str], ...]) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _msg_link(line: Line, own: str | None = None) -> tuple[str, str] | None:
+    for href, anchor in line.links:
+        url = canonical_asyura(href)
+        if MSG_URL.match(url) and url != own:
+            return url, anchor
+    return None
+
+
+def _title(lines: list[Line], header_at: int, tree: _Element) -> str | None:
+    for i in range(header_at - 1, 0, -1):
+        if PRINTED_URL.match(lines[i].text) and not lines[i - 1].hr:
+            return lines[i - 1].text
+    title = tree.find(".//title")
+    if title is not None and title.text_content():
+        return TITLE_SUFFIX.sub("", clean_ws(title.text_content())) or None
+    return None
+
+
+def parse_post(url: str, tree: _Element) -> Post | None:
+    """Read a message page; None if ``url`` is not a message URL or no 投稿者…日時 line exists.
+
+    ``url`` may be a Wayback capture URL of a message page (its original URL counts).
+    """
+    from crawler.wayback import original_url
+
+    own = canonical_asyura(original_url(url))
+    m_url = MSG_URL.match(own)
+    if not m_url:
+        return None
+    lines = page_lines(tree, url)
+    header_at = next((i for i, ln in enumerate(lines) if HEADER.match(ln.text)), None)
+    if header_at is None:
+        return None
+    head = HEADER.match(lines[header_at].text)
+    assert head is not None
+    printed = next(
+        (canonical_asyura(ln.text) for ln in lines[:header_at] if PRINTED_URL.match(ln.text)),
+        None,
+    )
+    post = Post(
+        url=printed if printed and MSG_URL.match(printed) else own,
+        title=_title(lines, header_at, tree),
+        poster=clean_ws(head["poster"]) or None,
+        poster_id=head["ids"],
+        published=normalise_datetime(head["date"], JST),
+        body=[],
+        board=m_url["board"],
+        msg=int(m_url["n"]),
+    )
+
+    i = header_at + 1
+    # header extras: the parent line (follow-up posts) and share links
+    while i < len(lines) and (
+        lines[i].hr or SHARE_LINE.match(lines[i].text) or PARENT.match(lines[i].text)
+    ):
+        if PARENT.match(lines[i].text):
+            link = _msg_link(lines[i], post.url)
+            post.parent = link[0] if link else None
+        i += 1
+    body: list[Line] = []
+    while i < len(lines) and not _matches(lines[i].text, BODY_END):
+        body.append(lines[i])
+        i += 1
+    post.body = [ln.text for ln in body if not ln.hr]
+    post.cites = _citations(body)
+    post.comments = _comments(lines[i:])
+    post.followups = _followups(lines[i:], post.url)
+    return post
+
+
+def _citations(body: list[Line]) -> list[str]:
+    cites: list[str] = []
+    for line in body:
+        m = CITATION.match(line.text)
+        if not m:
+            continue
+        url = m["url"]
+        # prefer the link target when the line is a link whose text is the URL
+        for href, anchor in line.links:
+            if anchor and anchor.rstrip("/") == url.rstrip("/"):
+                url = href
+        if not is_asyura(url) and url not in cites:
+            cites.append(url)
+    return cites
+
+
+def _comment_name(who: str) -> str | None:
+    name = clean_ws(who.split("[", 1)[0]) if "[" in who else clean_ws(who)
+    return name or None
+
+
+def _comments(lines: list[Line]) -> list[Comment]:
+    comments: list[Comment] = []
+    current: Comment | None = None
+    text: list[str] = []
+
+    def close() -> None:
+        nonlocal current
+        if current is not None:
+            current.text = "\n".join(text)
+            comments.append(current)
+        current = None
+        text.clear()
+
+    for line in lines:
+        head = COMMENT_HEAD.match(line.text)
+        if head:
+            close()
+            current = Comment(
+                n=int(head["n"]),
+                name=_comment_name(head["who"]),
+                date=normalise_datetime(head["date"], JST),
+                text="",
+            )
+        elif line.hr:
+            close()
+        elif _matches(line.text, COMMENTS_END):
+            close()
+            if not FOLLOWUP_HEAD.match(line.text):
+                break
+        elif current is not None:
+            text.append(line.text)
+    close()
+    return comments
+
+
+def _followups(lines: list[Line], own: str) -> list[Followup]:
+    start = next((i for i, ln in enumerate(lines) if FOLLOWUP_HEAD.match(ln.text)), None)
+    if start is None:
+        return []
+    found: list[Followup] = []
+    # the heading line itself may carry the first link ("フォローアップ： Re: ...")
+    for line in lines[start:]:
+        if line is not lines[start] and (line.hr or _matches(line.text, COMMENTS_END)):
+            break
+        for href, anchor in line.links:
+            url = canonical_asyura(href)
+            if MSG_URL.match(url) and url != own and all(f.url != url for f in found):
+                found.append(Followup(url, anchor))
+    return found
+
+
+# -- board index pages -----------------------------------------------------------------------
+
+
+@dataclass
+class IndexRow:
+    """One row of a board index: message URL, title, and the row's date (JST, naive)."""
+
+    url: str
+    title: str
+    date: datetime | None
+
+
+def row_date(text: str) -> datetime | None:
+    """The first date in an index row (``2013/11/03 09:18:24``, ``2013-11-03``,
+    ``2013 年 11 月 03 日 09:18:24``), naive JST; None if there is none."""
+    m = ROW_DATE.search(text)
+    if not m:
+        return None
+    try:
+        return datetime(int(m["y"]), int(m["m"]), int(m["d"]),
+                        int(m["H"] or 0), int(m["M"] or 0), int(m["S"] or 0))
+    except ValueError:
+        return None
+
+
+def parse_index(url: str, tree: _Element) -> list[IndexRow]:
+    """Message rows of a board index page, in page order (newest first on the real site).
+
+    A row is a line holding a link to a ``msg/<n>.html`` page of the same board; its date is
+    the first date on that line.
+    """
+    m = INDEX_URL.match(canonical_asyura(url))
+    board_dir = f"/{m['yy']}/{m['board']}/msg/" if m else None
+    rows: list[IndexRow] = []
+    seen: set[str] = set()
+    for line in page_lines(tree, url):
+        for href, anchor in line.links:
+            target = canonical_asyura(href)
+            mm = MSG_URL.match(target)
+            if not mm or target in seen:
+                continue
+            if board_dir and urlsplit(target).path.rsplit("/", 1)[0] + "/" != board_dir:
+                continue
+            seen.add(target)
+            rows.append(IndexRow(target, anchor, row_date(line.text)))
+            break
+    return rows
+
+
+def index_page_number(url: str) -> int:
+    """1 for ``index.html`` (or the board directory), n for ``index<n>.html``; 0 if not an
+    index URL."""
+    m = INDEX_URL.match(canonical_asyura(url))
+    if not m:
+        return 0
+    return int(m["page"]) if m["page"] else 1
+
+
+def next_index_url(url: str, tree: _Element) -> str | None:
+    """The link to the next (older) index page: ``index<n+1>.html`` of the same board, if the
+    page links to it (the naming is unverified, so the page's own links decide)."""
+    n = index_page_number(url)
+    if not n:
+        return None
+    base = canonical_asyura(url).rsplit("/", 1)[0] + "/"
+    want = base + f"index{n + 1}.html"
+    for el in tree.iter("a"):
+        href = (el.get("href") or "").strip()
+        if href and canonical_asyura(urljoin(url, href)) == want:
+            return want
+    return None
+
+
+# -- rules -----------------------------------------------------------------------------------
+
+
+class Asyura2016(SiteRules):
+    """Responsive pages (``<meta name=viewport>``): comments, 拍手 notice, Tweet embeds."""
+
+    name = "asyura"
+    era = "2016"
+    hosts = HOSTS
+    language = "ja"
+    timezone = JST
+    marker: ClassVar[str | None] = "meta[name='viewport']"
+
+    def is_article(self, url: str, tree: _Element) -> bool:
+        return parse_post(url, tree) is not None
+
+    def extract(self, url: str, tree: _Element) -> SiteExtraction | None:
+        post = parse_post(url, tree)
+        if post is None:
+            return None
+        meta = post.meta()
+        meta["comment_count"] = len(post.comments)
+        meta.pop("comments")
+        return SiteExtraction(
+            text=post.text,
+            title=post.title,
+            author=post.poster,
+            published=post.published,
+            canonical_url=post.url,
+            language=self.language,
+            meta=meta,
+        )
+
+
+class Asyura2011(Asyura2016):
+    """Table/``<font>`` pages with numbered comments (``▲コメTop ▼コメBtm`` in the header)."""
+
+    era = "2011"
+    marker = None
+
+    def applies(self, url: str, tree: _Element) -> bool:
+        body = tree.find("body")
+        text = (body if body is not None else tree).text_content()
+        return "▲コメTop" in text or "▼コメBtm" in text
+
+
+class Asyura2007(Asyura2016):
+    """Old pages: no comment section, フォローアップ tree of ``Re:`` posts."""
+
+    era = "2007"
+    marker = None
+
+
+register(Asyura2016, Asyura2011, Asyura2007)
