@@ -3,7 +3,7 @@
 Prints one line per problem (``file: offset N: <record id>: what is wrong``), or with
 ``--json`` one JSON object per problem on stdout (summaries then go to stderr), then one
 summary line per file. See archive/checker.py for what is checked and archive/repair.py for
-what ``--repair`` writes.
+what ``--repair`` (and ``--repair --in-place``, which keeps a ``.bak`` first) writes.
 
 Exit status: 0 when every file is clean, 1 when any problem was found (even if ``--repair``
 then wrote a repaired copy: the originals are still broken) or a repair failed.
@@ -24,6 +24,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "or an .open file) write a new file with every complete record: "
                              "x.warc.gz.open -> x.warc.gz (or x.repaired.warc.gz if taken), "
                              "x.warc.gz -> x.repaired.warc.gz; originals are never modified")
+    parser.add_argument("--in-place", action="store_true",
+                        help="with --repair: copy x.warc.gz to x.warc.gz.bak first, then replace "
+                             "x.warc.gz itself (.open files still go to their closed name)")
     parser.add_argument("--json", action="store_true",
                         help="print each problem as a JSON object (one per line) on stdout")
 
@@ -33,6 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from archive.checker import Checker
     from archive.repair import RepairError, needs_repair, repair
 
+    if args.in_place and not args.repair:
+        print("--in-place only applies with --repair", file=sys.stderr)
+        return 2
     checker = Checker(args.files)
     reports = checker.run()
     out = sys.stdout
@@ -50,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     for report in reports:
         if needs_repair(report):
             try:
-                result = repair(report)
+                result = repair(report, in_place=args.in_place)
             except RepairError as exc:
                 status = 1
                 _say(args, str(exc))

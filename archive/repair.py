@@ -3,11 +3,13 @@
 A file needs repair when the checker found an incomplete tail (a truncated last gzip member
 or record, garbage after the last complete record, a damaged last member) or when it is a
 writer's ``*.open`` file. The repair writes a *new* file holding every structurally complete
-record of the original, in order, and never touches the original:
+record of the original, in order, and leaves the original as it is:
 
 * ``x.warc.gz.open`` -> ``x.warc.gz`` if that name is free, else ``x.repaired.warc.gz``;
 * ``x.warc.gz`` -> ``x.repaired.warc.gz`` (``x.warc`` -> ``x.repaired.warc``);
-* an existing target is never overwritten (the repair of that file fails instead).
+* an existing target is never overwritten (the repair of that file fails instead);
+* with ``--in-place`` (not for ``.open`` files) the original is first copied to
+  ``x.warc.gz.bak`` (never overwriting an existing ``.bak``), then replaced.
 
 Records are copied byte for byte (one gzip member per record stays exactly as written).
 Only when records share a gzip member (a whole-file gzip stream) are the kept records
@@ -95,10 +97,16 @@ class Repairer:
                 out.append((rec, c.compress(data) + c.flush()))
         return out
 
-    def repair(self, target: str | None = None) -> RepairResult:
-        """Write the repaired file (to repaired_name() unless target is given)."""
+    def repair(self, target: str | None = None, in_place: bool = False) -> RepairResult:
+        """Write the repaired file (to repaired_name() unless target is given).
+
+        ``in_place`` (not for ``.open`` files, which always go to their closed name) first
+        copies the original to ``<file>.bak`` (refusing if that exists), then replaces the
+        original with the repaired content.
+        """
         report = self.report
-        target = target or repaired_name(report.path)
+        in_place = in_place and not is_open_name(report.path)
+        target = report.path if in_place else (target or repaired_name(report.path))
         result = RepairResult(report.path, target)
         chunks = self._chunks()
         result.kept = [rec for rec, _ in chunks]
@@ -108,10 +116,18 @@ class Repairer:
             result.lines.append(f"{report.path}: not repaired: no complete record to keep")
             result.lines.extend(self._dropped_lines())
             return result
-        if os.path.exists(target):
+        if in_place:
+            backup = report.path + ".bak"
+            if os.path.exists(backup):
+                raise RepairError(f"{report.path}: not repaired in place: {backup} already "
+                                  "exists (not overwriting it)")
+            with open(report.path, "rb") as src:
+                self._write(backup, [src.read()])
+            result.lines.append(f"{report.path}: original kept as {backup}")
+        elif os.path.exists(target):
             raise RepairError(f"{report.path}: not repaired: {target} already exists "
                               "(not overwriting it)")
-        self._write(target, [data for _, data in chunks])
+        self._write(target, [data for _, data in chunks], replace=in_place)
         recheck = Checker.check_file(target)
         broken = [p for p in recheck.problems if p.kind in ("framing", "gzip", "file")]
         if broken:
@@ -138,7 +154,8 @@ class Repairer:
         return lines
 
     @staticmethod
-    def _write(target: str, pieces: list[bytes]) -> None:
+    def _write(target: str, pieces: list[bytes], replace: bool = False) -> None:
+        """Write pieces to target via a fsynced temporary file; never clobber unless replace."""
         folder = os.path.dirname(os.path.abspath(target))
         tmp = os.path.join(folder, f".{os.path.basename(target)}.{os.getpid()}.tmp")
         try:
@@ -147,6 +164,9 @@ class Repairer:
                     out.write(piece)
                 out.flush()
                 os.fsync(out.fileno())
+            if replace:
+                os.replace(tmp, target)
+                return
             try:
                 os.link(tmp, target)
             except FileExistsError:
@@ -160,6 +180,10 @@ class Repairer:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+            Repairer._fsync_dir(folder)
+
+    @staticmethod
+    def _fsync_dir(folder: str) -> None:
         try:
             dir_fd = os.open(folder, os.O_RDONLY)
         except OSError:
@@ -172,6 +196,7 @@ class Repairer:
             os.close(dir_fd)
 
 
-def repair(report: FileReport, target: str | None = None) -> RepairResult:
+def repair(report: FileReport, target: str | None = None, in_place: bool = False
+           ) -> RepairResult:
     """Repair one checked file (see Repairer)."""
-    return Repairer(report).repair(target)
+    return Repairer(report).repair(target, in_place)

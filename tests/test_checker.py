@@ -467,3 +467,65 @@ def test_newsarchive_writer_output_passes_and_open_file_repairs(tmp_path, versio
     result = repair(report)
     assert result.target == closed
     assert len(result.kept) == 7 and len(report.dropped) == 1  # of the 8 records written
+
+
+# --------------------------------------------------------------------------------------------
+# a real wget WARC (skipped without wget): a local server sends a chunked response
+
+
+@pytest.mark.skipif(shutil.which("wget") is None, reason="wget not installed")
+def test_real_wget_warc_passes(tmp_path):
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self):  # noqa: N802 - http.server's naming
+            pieces = [b"<html><body><p>chunk one</p>", b"<p>chunk two</p></body></html>\n"]
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for piece in pieces:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/page.html"
+        subprocess.run(["wget", "-q", "--no-proxy", "--tries=1", "--timeout=10",
+                        "--warc-file=site", "-O", os.devnull, url],
+                       cwd=tmp_path, timeout=60, check=False)
+    finally:
+        server.shutdown()
+        server.server_close()
+    path = str(tmp_path / "site.warc.gz")
+    assert os.path.exists(path)
+    checker = Checker([path])
+    (report,) = checker.run()
+    assert checker.problems == [], [p.format() for p in checker.problems]
+    counts = report.type_counts()
+    assert counts["warcinfo"] == 1 and counts["request"] == 1 and counts["response"] == 1
+    import gzip
+
+    with gzip.open(path) as fh:  # the chunk framing is stored, and wget's digest covers it
+        assert b"Transfer-Encoding: chunked\r\n\r\n1c\r\n<html>" in fh.read()
+
+
+def test_repair_in_place_keeps_a_backup(tmp_path):
+    src = os.path.join(BROKEN, "garbage-after-last.warc.gz")
+    work = str(shutil.copy(src, tmp_path / "g.warc.gz"))
+    original = open(work, "rb").read()
+    res = _cli("--repair", "--in-place", work)
+    assert res.returncode == 1 and f"original kept as {work}.bak" in res.stdout
+    assert open(work + ".bak", "rb").read() == original
+    assert open(work, "rb").read() == original[:-32]  # the garbage is gone, records intact
+    assert _cli(work).returncode == 0
+    res = _cli("--repair", "--in-place", str(shutil.copy(src, tmp_path / "g.warc.gz")))
+    assert res.returncode == 1 and "already exists" in res.stdout  # never clobbers a .bak
