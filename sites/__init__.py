@@ -17,7 +17,9 @@ from sites.base import SiteRules
 #: modules that call register() when imported
 SITE_MODULES: list[str] = [
     "sites.asyura",
+    "sites.newsweekjapan",
     "sites.rt",
+    "sites.ruvr",
 ]
 
 _REGISTRY: dict[str, list[type[SiteRules]]] = {}

@@ -1,0 +1,412 @@
+"""``scrapy crawl newsweekjapan``: Newsweek Japan (ニューズウィーク日本版) stories, columns,
+WorldVoice posts and headlines, from listings, the RSS feed and tag pages.
+
+Arguments (plus ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
+
+* ``urls``: start here instead of the defaults. Each URL is classified: a feed (``.xml``,
+  ``.rss``), an article page (``/<section>/<YYYY>/<MM>/<name>.php``; any ``_n.php`` page is
+  canonicalised to page 1 and the whole article fetched), else a listing or tag page.
+* ``tags`` [``ロシア,北方領土`` when no ``urls``]: tag pages ``/tagsearch/<tag>`` (percent-encoded).
+* ``feed`` [``https://www.newsweekjapan.jp/story/rss.xml`` when no ``urls``]: RSS feed URL(s).
+* ``listings`` [``https://www.newsweekjapan.jp/stories/world/`` when no ``urls``]: listing
+  pages; their ``index_<n>.php`` pages are followed.
+* ``listing_pages`` [3]: how many pages of each listing (``index_<n>.php``, n ≤ this) to read.
+
+What it fetches: listing and tag pages (links to article pages inside ``#content``, widgets
+and sidebars dropped first; ``index_<n>.php`` paging), the feed (with a browser-like
+``User-Agent``: without one the real site answers the feed URL with an HTML page), and article
+pages. Hrefs containing ``$`` are never followed (the template prints ``x_$i.php`` for its
+numbered page links).
+
+Multi-page articles: page 1 is fetched like any page; then pages 2..n are fetched one after the
+other (``li.next a``, else the pager's page numbers), carried in ``request.meta`` with the
+:class:`~crawler.items.PageItem` of page 1, and ONE item is yielded for page 1 with the later
+pages as :class:`~crawler.items.PagePart` (url, html, WARC pointer, status). The chain's
+requests use ``dont_filter`` (a page already seen elsewhere must still join its article), and
+a page that redirects away from its own URL (e.g. back to page 1), answers 4xx/5xx, fails to
+download, or is the soft-404 page is recorded as ``missing``; a member-only page as a
+logged-out reader sees it is ``paywalled`` (its html kept, its text not used). The next page
+after a missing one is still tried when the pager announced it. The row's ``meta`` says
+``complete``, ``pages_announced``, ``missing_pages``, ``paywalled_pages`` and per-page notes.
+
+Soft 404: the site answers some missing articles with a "お探しのページが見つかりませんでした"
+page; it is archived and handed on (the rules call it "not an article"), counted in the
+``newsweekjapan/soft_404`` stat.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.items import PageItem, PagePart
+from crawler.middlewares.warccapture import META_POINTER
+from crawler.spiders.base import ArchiveSpider, is_html
+from crawler.urlutils import split_arg, strip_tracking
+from sites.base import parse_html
+from sites.newsweekjapan import (
+    HOST,
+    HOSTS,
+    NOISE,
+    announced_pages,
+    article_base,
+    is_paywalled,
+    is_soft_404,
+    next_page_url,
+    page_number,
+    page_url,
+)
+
+logger = logging.getLogger(__name__)
+
+ROOT = f"https://{HOST}"
+FEED_URL = f"{ROOT}/story/rss.xml"
+DEFAULT_LISTINGS = (f"{ROOT}/stories/world/",)
+DEFAULT_TAGS = ("ロシア", "北方領土")
+#: sent on feed requests only: the feed URL answers HTML to non-browser user agents
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36"
+)
+#: safety limit on the pages of one article
+MAX_ARTICLE_PAGES = 30
+META_CHAIN = "nwj_chain"
+META_PAGE = "nwj_page"
+
+ARTICLE_PATH = re.compile(
+    r"^/(?:stories/[a-z_]+|headlines/[a-z_]+|worldvoice/[A-Za-z0-9_.-]+|[a-z][a-z0-9_]*)"
+    r"/\d{4}/\d{2}/[^/]+\.php$"
+)
+LISTING_PAGE = re.compile(r"/index_(\d+)\.php$")
+EXCLUDED_PATHS = ("/category_admin/", "/magazine/", "/special/")
+#: regions of a listing page whose links are not the listing (sidebars, bottom widgets)
+LISTING_NOISE = NOISE + ("#head", "#naviWrap", "#categoryNaviWrap", "#contentHead", "#footer")
+
+
+def is_site_url(url: str) -> bool:
+    """Is the URL on www.newsweekjapan.jp or newsweekjapan.jp (http or https)?"""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in HOSTS
+
+
+def is_article_url(url: str) -> bool:
+    """Does the URL look like an article page (story, column, WorldVoice, headline)?"""
+    if not is_site_url(url) or "$" in url:
+        return False
+    path = urlsplit(url).path
+    if any(path.startswith(p) for p in EXCLUDED_PATHS):
+        return False
+    return bool(ARTICLE_PATH.match(path))
+
+
+def is_feed_url(url: str) -> bool:
+    """Feed URLs by their look (``.xml``, ``.rss``)."""
+    return urlsplit(url).path.endswith((".xml", ".rss"))
+
+
+def clean_href(base: str, href: str) -> str | None:
+    """An absolute, tracking-free URL for a link, or None for hrefs never to follow
+    (``$`` template bugs, javascript:, mailto:, fragments)."""
+    href = (href or "").strip().replace("\\", "")
+    if not href or "$" in href or href.startswith(("#", "javascript:", "mailto:")):
+        return None
+    absolute = urljoin(base, href)
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return None
+    return strip_tracking(absolute)
+
+
+def tag_url(tag: str) -> str:
+    """``/tagsearch/<tag>`` with the tag percent-encoded as UTF-8."""
+    return f"{ROOT}/tagsearch/{quote(tag.strip(), safe='')}"
+
+
+class NewsweekJapanSpider(ArchiveSpider):
+    """Newsweek Japan; see the module docstring."""
+
+    name = "newsweekjapan"
+    site = "newsweekjapan"
+    allowed_domains = ["newsweekjapan.jp"]
+
+    def __init__(
+        self,
+        *args: Any,
+        tags: str | None = None,
+        feed: str | None = None,
+        listings: str | None = None,
+        listing_pages: str | int = 3,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = not self.start_urls_arg
+        self.tags = split_arg(tags) if tags else (list(DEFAULT_TAGS) if defaults else [])
+        self.feeds = split_arg(feed) if feed else ([FEED_URL] if defaults else [])
+        self.listings = (
+            split_arg(listings) if listings else (list(DEFAULT_LISTINGS) if defaults else [])
+        )
+        self.listing_pages = int(listing_pages)
+
+    # -- starting --------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for url in self.feeds:
+            yield self.feed_request(url)
+        for url in self.start_urls_arg:
+            if is_feed_url(url):
+                yield self.feed_request(url)
+            elif is_article_url(url):
+                yield self.article_request(url)
+            else:
+                yield self.listing_request(url)
+        for url in self.listings:
+            yield self.listing_request(url)
+        for tag in self.tags:
+            yield self.listing_request(tag_url(tag))
+
+    def feed_request(self, url: str) -> scrapy.Request:
+        """The feed, asked for with a browser-like User-Agent (see BROWSER_USER_AGENT)."""
+        return scrapy.Request(
+            url, callback=self.parse_feed, headers={"User-Agent": BROWSER_USER_AGENT}
+        )
+
+    def listing_request(self, url: str, page: int = 1) -> scrapy.Request:
+        """A listing or tag page."""
+        return scrapy.Request(url, callback=self.parse_listing, meta={"listing_page": page})
+
+    def article_request(self, url: str, **meta: Any) -> scrapy.Request:
+        """Page 1 of an article, whatever page of it ``url`` names (``_n.php`` -> ``.php``)."""
+        return scrapy.Request(
+            article_base(strip_tracking(url)),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta=meta,
+        )
+
+    def request_for(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """Feed items: articles (canonicalised); anything else is read as a listing."""
+        if is_article_url(url):
+            return self.article_request(url)
+        return self.listing_request(url)
+
+    # -- feed and listings -----------------------------------------------------------------
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Default callback: classify by URL."""
+        if is_article_url(response.url):
+            yield from self.parse_article(response)
+        else:
+            yield from self.parse_listing(response)
+
+    def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """The RSS feed: every item's link. An HTML answer (the site's reply to a non-browser
+        User-Agent) is logged and counted; it stays archived."""
+        requests = self.follow_feed_or_sitemap(response)
+        if requests is None:
+            self.crawler.stats.inc_value("newsweekjapan/feed_not_xml")
+            logger.warning("feed %s answered with a non-feed document (%s)", response.url,
+                           response.headers.get(b"Content-Type", b"").decode("latin-1"))
+            return
+        yield from requests
+
+    def parse_listing(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """A listing or tag page: its article links and its next ``index_<n>.php`` pages."""
+        if not is_html(response):
+            requests = self.follow_feed_or_sitemap(response)
+            if requests is not None:
+                yield from requests
+            return
+        item = self.page_item(response, kind="listing")
+        if item is not None:
+            yield item
+        tree = parse_html(response.text)
+        region = self._listing_region(tree)
+        page = response.meta.get("listing_page", 1)
+        for a in region.iter("a"):
+            raw = a.get("href") or ""
+            if "$" in raw:
+                self.crawler.stats.inc_value("newsweekjapan/dollar_links_skipped")
+                continue
+            url = clean_href(response.url, raw)
+            if url is not None and is_article_url(url):
+                yield self.article_request(url, found_on=response.url)
+        # paging: the pager's links (numbered ones may carry the ``$i`` bug: skipped)
+        for a in tree.cssselect("ul.indexNavi a[href], li.next a[href]"):
+            url = clean_href(response.url, a.get("href") or "")
+            if url is None or not is_site_url(url):
+                continue
+            m = LISTING_PAGE.search(urlsplit(url).path)
+            if m and self._same_listing(response.url, url):
+                n = int(m.group(1))
+                if page < n <= self.listing_pages:
+                    yield self.listing_request(url, page=n)
+
+    @staticmethod
+    def _listing_region(tree: Any) -> Any:
+        tree = copy.deepcopy(tree)
+        for selector in LISTING_NOISE:
+            for el in tree.cssselect(selector):
+                parent = el.getparent()
+                if parent is not None:
+                    parent.remove(el)
+        found = tree.cssselect("#content")
+        return found[0] if found else tree
+
+    @staticmethod
+    def _same_listing(current: str, target: str) -> bool:
+        def directory(url: str) -> str:
+            path = urlsplit(url).path
+            return path.rsplit("/", 1)[0]
+
+        return directory(current) == directory(target)
+
+    # -- articles --------------------------------------------------------------------------
+
+    def parse_article(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Page 1 of an article: the item, then the chain of its further pages."""
+        if not is_html(response):
+            return
+        tree = parse_html(response.text)
+        meta: dict[str, Any] = {}
+        if response.meta.get("found_on"):
+            meta["found_on"] = response.meta["found_on"]
+        soft_404 = is_soft_404(tree)
+        if soft_404:
+            self.crawler.stats.inc_value("newsweekjapan/soft_404")
+            logger.info("soft 404 at %s", response.url)
+            meta["soft_404"] = True
+        item = self.page_item(response, **meta)
+        if item is None:
+            return
+        if soft_404:
+            yield item
+            return
+        chain = {
+            "item": item,
+            "base": article_base(response.url),
+            "total": announced_pages(tree),
+            "page1_paywalled": is_paywalled(tree),
+            "visited": [article_base(response.url)],
+            "notes": [],
+        }
+        nxt = next_page_url(response.url, tree)
+        if nxt is None:
+            yield self._finish(chain)
+        else:
+            yield self._page_request(chain, nxt)
+
+    def _page_request(self, chain: dict[str, Any], url: str) -> scrapy.Request:
+        chain["visited"].append(url)
+        return scrapy.Request(
+            url,
+            callback=self.parse_page,
+            errback=self.page_failed,
+            dont_filter=True,  # a page of the chain must be fetched even if seen before
+            priority=10,  # finish started articles before starting new ones
+            meta={META_CHAIN: chain, META_PAGE: page_number(url)},
+        )
+
+    def parse_page(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """Page n ≥ 2 of an article: add it as a part, then the next page or the item."""
+        chain = response.meta[META_CHAIN]
+        n = response.meta[META_PAGE]
+        expected = page_url(chain["base"], n)
+        status, note, html, tree = "ok", "", "", None
+        if not is_html(response):
+            status, note = "missing", "not html"
+        else:
+            tree = parse_html(response.text)
+            html = response.text
+            if article_base(response.url) != chain["base"] or page_number(response.url) != n:
+                status, note, html = "missing", f"redirected to {response.url}", ""
+            elif is_soft_404(tree):
+                status, note, html = "missing", "soft 404", ""
+            elif is_paywalled(tree):
+                status, note = "paywalled", "member-only page (logged out)"
+        self._add_part(chain, PagePart(expected, html, response.meta.get(META_POINTER), status),
+                       n, note, response.status)
+        nxt = None
+        if status != "missing" and tree is not None:
+            chain["total"] = max(chain["total"], announced_pages(tree))
+            nxt = next_page_url(expected, tree)
+        elif n < chain["total"]:
+            nxt = page_url(chain["base"], n + 1)
+        yield from self._continue(chain, n, nxt)
+
+    def page_failed(self, failure: Failure) -> Iterator[Any]:
+        """Page n ≥ 2 could not be had (4xx/5xx, timeout, connection error): a missing part,
+        then the next page the pager announced, or the item."""
+        request = failure.request
+        chain = request.meta[META_CHAIN]
+        n = request.meta[META_PAGE]
+        response = getattr(failure.value, "response", None)
+        if response is not None:
+            note = f"HTTP {response.status}"
+            pointer = response.meta.get(META_POINTER)
+            status_code = response.status
+        else:
+            note = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            pointer = None
+            status_code = None
+        logger.info("page %d of %s missing: %s", n, chain["base"], note)
+        part = PagePart(page_url(chain["base"], n), "", pointer, "missing")
+        self._add_part(chain, part, n, note, status_code)
+        nxt = page_url(chain["base"], n + 1) if n < chain["total"] else None
+        yield from self._continue(chain, n, nxt)
+
+    def _add_part(self, chain: dict[str, Any], part: PagePart, n: int, note: str,
+                  http_status: int | None) -> None:
+        chain["item"].parts.append(part)
+        entry: dict[str, Any] = {"page": n, "url": part.url, "status": part.status}
+        if http_status is not None:
+            entry["http_status"] = http_status
+        if note:
+            entry["note"] = note
+        chain["notes"].append(entry)
+        if part.status != "ok":
+            self.crawler.stats.inc_value(f"newsweekjapan/parts_{part.status}")
+
+    def _continue(self, chain: dict[str, Any], n: int, nxt: str | None) -> Iterator[Any]:
+        if (
+            nxt is not None
+            and nxt not in chain["visited"]
+            and page_number(nxt) > n
+            and len(chain["visited"]) < MAX_ARTICLE_PAGES
+        ):
+            yield self._page_request(chain, nxt)
+        else:
+            yield self._finish(chain)
+
+    def _finish(self, chain: dict[str, Any]) -> PageItem:
+        item: PageItem = chain["item"]
+        parts = item.parts
+        missing = [p.url for p in parts if p.status == "missing"]
+        paywalled = [p.url for p in parts if p.status == "paywalled"]
+        item.meta.update(
+            {
+                "pages_announced": chain["total"],
+                "pages_fetched": 1 + sum(1 for p in parts if p.status != "missing"),
+                "complete": not missing and not paywalled and not chain["page1_paywalled"]
+                and 1 + len(parts) >= chain["total"],
+                "paywalled": bool(paywalled) or chain["page1_paywalled"],
+                "missing_pages": missing,
+                "paywalled_pages": paywalled,
+            }
+        )
+        if chain["notes"]:
+            item.meta["page_notes"] = chain["notes"]
+        return item
+
+    def article_failed(self, failure: Failure) -> None:
+        """Page 1 could not be had: it is archived (when a response came); nothing to extract."""
+        response = getattr(failure.value, "response", None)
+        status = response.status if response is not None else failure.type.__name__
+        logger.info("article %s not fetched: %s", failure.request.url, status)
+        self.crawler.stats.inc_value("newsweekjapan/articles_failed")

@@ -1,0 +1,483 @@
+<!DOCTYPE html>
+<html lang="ja">
+<head>
+<!-- [fixture: synthetic listing page (listing markup not seen; card shape from the fragment's ニュース速報 list)] -->
+<meta charset="UTF-8">
+<meta http-equiv="X-UA-Compatible" content="IE=edge">
+<title>ワールド | ニューズウィーク日本版 | ニューズウィーク日本版 オフィシャルサイト</title>
+<meta name="description" content="ワールドの最新記事一覧">
+<meta property="og:title" content="ワールド">
+<meta property="og:type" content="website">
+<meta property="og:url" content="https://www.newsweekjapan.jp/stories/world/index_2.php">
+<meta property="og:image" content="https://www.newsweekjapan.jp/images/ogp.png">
+<meta property="og:site_name" content="Newsweek日本版">
+<meta property="og:description" content="ワールドの最新記事一覧">
+<meta name="twitter:card" content="summary_large_image">
+<meta name="cXenseParse:pageclass" content="article">
+<link rel="stylesheet" href="/css/common.css?20231201" type="text/css">
+<link rel="stylesheet" href="/css/print.css" type="text/css" media="print"/>
+<script src="https://ajax.googleapis.com/ajax/libs/jquery/3.6.0/jquery.min.js"></script>
+<script>(function(w,d,s,l,i){w[l]=w[l]||[];w[l].push({'gtm.start':new Date().getTime(),event:'gtm.js'});})(window,document,'script','dataLayer','GTM-5QVKT8');</script>
+<script async src="https://securepubads.g.doubleclick.net/tag/js/gpt.js"></script>
+<script>var googletag = googletag || {}; googletag.cmd = googletag.cmd || []; googletag.cmd.push(function() { googletag.defineSlot('/117786882/Newsweek/NW_PC_300x250_right_1st', [300, 250], 'div-gpt-ad-right-1st').addService(googletag.pubads()); });</script>
+</head>
+<body id="stories" class=" ">
+<!-- Google Tag Manager (noscript) -->
+<noscript><iframe src="https://www.googletagmanager.com/ns.html?id=GTM-5QVKT8"
+height="0" width="0" style="display:none;visibility:hidden"></iframe></noscript>
+<!-- End Google Tag Manager (noscript) -->
+
+
+<div id="fb-root"></div>
+<!-- [omitted: facebook-jssdk loader script] -->
+
+<!-- container -->
+<div id="container" class="blog">
+<!-- ad_interstitial_profitx 20230619 -->
+<script src="https://fam.adingo.jp/fluct-one/newsweekjapan/o.js"></script>
+
+<!-- 20230407 dmp -->
+<!-- [omitted: Treasure Data DMP scripts] -->
+<!-- /20230407 dmp -->
+
+<!-- bnrHead -->
+<div id="bnrHead" class="imgOver">
+<!-- スーパーバナー_全ページ -->
+<!-- 20230725 -->
+<!-- [omitted: adsbygoogle 728x90 header banner] -->
+<!-- /20230725 -->
+</div>
+<!-- /bnrHead -->
+
+<div id="head">
+	<div class="header_inner">
+		<!-- naviWrap -->
+		<div id="naviWrap" class="clearfix">
+			<ul id="navi" class="rollover clearfix">
+			    <li class="nav_global"><a href="http://www.newsweek.com/" target="_blank"><span class="icon"></span>Newsweek.com</a></li> 
+			    <li class="nav_search">
+			    	<span class="icon"></span>
+					<form id="cse-search-box" action="/search/" method="get">
+					    <input type="text" name="q" class="l-search__text" id="searchinput" placeholder="サイト内検索"/>
+				  　</form>
+					<script type="text/javascript" src="//www.google.com/cse/brand?form=cse-search-box&lang=ja"></script>
+				</li>
+
+			    <li class="nav_magazine"><a href="/magazine/">本誌紹介<span class="arrow_left_w"></span></a></li>
+			    <li class="nav_subscription"><a href="https://fujisan.co.jp/pc/web-nwj" target="_blank">お得な定期購読<span class="arrow_left_w"></span></a></li>
+			</ul>
+		</div>
+		<!-- /naviWrap -->
+
+
+		<!-- categoryNaviWrap -->
+		<ul id="categoryNaviWrap" class="rollover clearfix">
+
+		    <script src="/js/login_status.js"></script>
+		    <li class="js-login" style="display:none">
+		      <a href="__%url%__" onClick="return login_save_url();">ログイン</a>
+		    </li>
+		    <li class="js-mypage nav_paywall member" style="display:none">
+		      <a href="javascript:void(0)">会員情報</a>
+	 			<div>
+	 				<ul>
+	 				<li><a href="__%url%__">マイページ</a></li>
+	 				<li> <a href="__%logout_url%__" onClick="return login_save_url('logout');">ログアウト</a></li> 		
+	 				</ul>
+	 			</div>		                
+		    </li>
+
+			<li class="nav_stories"><a class="txt_col_rd" href="/stories/">最新記事</a></li>
+			<li class="nav_column"><a class="txt_col_gr" href="/column/">コラム一覧</a></li>
+			<li class="nav_headlines"><a class="txt_col_bl" href="/headlines/">ニュース速報</a></li>
+			<li class="nav_ranking"><a class="txt_col_rd" href="#sideRankingPanel">ランキング</a></li>
+			<li class="nav_worldvoice"><a class="txt_col_rd" href="/worldvoice/">WorldVoice</a></li>
+			<li class="nav_asteion"><a class="txt_col_rd" href="/asteion/">WEBアステイオン</a></li>
+		</ul>
+		<!-- /categoryNaviWrap -->
+		
+		<!-- logoWrap -->
+		<div id="logo"><a href="/"><img src="/images/header/logo.gif" width="382" height="57" alt="Newsweek" title="Newsweek" /></a></div>
+		<!-- /logoWrap -->
+		
+		<!-- pageNaviWrap -->
+		<div id="pageNaviWrap" class="clearfix">
+			<ul class="rollover clearfix">
+				<li><a href="/stories/world/">ワールド</a></li>
+				<li><a href="/stories/business/">ビジネス</a></li>
+				<li><a href="/stories/technology/">テクノロジー</a></li>
+				<li><a href="/stories/culture/">カルチャー</a></li>
+				<li><a href="/stories/lifestyle/">ライフスタイル</a></li>
+				<li><a href="/stories/carrier/">キャリア</a></li>
+				<li class="v2 nav-woman"><a href="/woman/">for WOMAN</a></li>
+
+			</ul>
+		</div>
+		<!-- pageNaviWrap -->
+	</div>
+</div>
+<!-- /head -->
+
+
+<!-- [omitted: paywall navi jQuery script; interstitial-banner DFP block] -->
+<!-- contentWrap -->
+<div id="contentWrap" class="clearfix">
+<!-- contentHead -->
+<div id="contentHead" class="clearfix"><dl id="keyWord">
+<dt>注目のキーワード</dt>
+	<dd class="clearfix">
+<a href="/tagsearch/%E3%83%AD%E3%82%B7%E3%82%A2" rel="tag" title="ロシアのタグ一覧へ">
+<span id="first-keyword">ロシア</span>
+<span id="tag-thumbnail">
+
+</span>
+</a>
+
+<script type="text/javascript" src="/js/keyword.js?20221226"></script>
+
+<script type="text/javascript" src="/keyword/keyword-images.js"></script>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+				<a href="/tagsearch/%E4%B8%AD%E5%9B%BD" rel="tag" title="中国のタグ一覧へ">中国</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+				<a href="/tagsearch/%E7%B1%B3%E5%A4%A7%E7%B5%B1%E9%A0%98%E9%81%B8" rel="tag" title="米大統領選のタグ一覧へ">米大統領選</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+				<a href="/tagsearch/EU" rel="tag" title="EUのタグ一覧へ">EU</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+				<a href="/tagsearch/%E3%82%A6%E3%82%AF%E3%83%A9%E3%82%A4%E3%83%8A" rel="tag" title="ウクライナのタグ一覧へ">ウクライナ</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+				<a href="/tagsearch/%E3%83%97%E3%83%BC%E3%83%81%E3%83%B3" rel="tag" title="プーチンのタグ一覧へ">プーチン</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+				<a href="/tagsearch/%E4%B8%AD%E6%9D%B1" rel="tag" title="中東のタグ一覧へ">中東</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+            <a href="/invest/">投資</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+					<a href="/tagsearch/%E8%82%B2%E5%85%90" rel="tag" title="育児のタグ一覧へ">育児</a>
+	</dd>
+	<dd>
+        <span class="dot-line"></span>
+            <a href="/stories/sdgs/">SDGs</a>
+	</dd>
+</dl>
+
+ </div>
+
+<!--head -->
+
+<!-- teads pc 20230523 -->
+<script type="text/javascript" class="teads" src="//a.teads.tv/page/172296/tag" async="true"></script>
+<!-- [omitted: teads <style> block and DFP footer-overlay 1x1 slot] -->
+
+
+
+<!-- content --> 
+<div id="content"> 
+
+
+
+
+<!-- pankuzu -->
+<div id="topicPath" class="clearfix"> 
+<ol id="breadCrumbs"> 
+<li><a href="/">HOME</a></li>
+<li>
+
+ワールド
+</li>
+</ol> 
+</div> 
+<!-- /pankuzu -->
+<div class="contentPanelTitle clearfix">
+<div id="contentTitle" class="content-title-nw">
+<div class="nw-label-title bg_col_rd">
+  <div class="nw-label-title-inner">
+    <span class="arrow_d"></span><i>ワールド</i>
+  </div>
+</div>
+</div>
+</div>
+<div class="contentPanel">
+<div class="panelNoShadow entryList clearfix">
+<div class="entry clearfix">
+<div class="entryImg"><a href="/stories/world/2017/03/post-7215.php"><img src="https://img-newsweekjapan.jp/stories/assets_c/thumb-186x186.jpg" width="186" height="186" alt=""></a></div>
+<div class="entryTxt">
+<p class="label">ワールド</p>
+<h3 class="title"><a href="/stories/world/2017/03/post-7215.php">日露2プラス2、3年4カ月ぶり開催　北方領土での協力を協議</a></h3>
+<p class="lead">日露の外務・防衛閣僚協議が東京で開かれた</p>
+<div class="entryDate">2017.03.20</div>
+</div>
+</div>
+<div class="entry clearfix">
+<div class="entryImg"><a href="/stories/world/2017/03/post-7216.php"><img src="https://img-newsweekjapan.jp/stories/assets_c/thumb-186x186.jpg" width="186" height="186" alt=""></a></div>
+<div class="entryTxt">
+<p class="label">ワールド</p>
+<h3 class="title"><a href="/stories/world/2017/03/post-7216.php">プーチン、北方領土での共同経済活動に意欲</a></h3>
+<p class="lead">削除された記事</p>
+<div class="entryDate">2017.03.18</div>
+</div>
+</div>
+<div class="entry clearfix">
+<div class="entryImg"><a href="/stories/world/2017/03/post-7190_$i.php"><img src="https://img-newsweekjapan.jp/stories/assets_c/thumb-186x186.jpg" width="186" height="186" alt=""></a></div>
+<div class="entryTxt">
+<p class="label">ワールド</p>
+<h3 class="title"><a href="/stories/world/2017/03/post-7190_$i.php">ロシア極東の軍備増強</a></h3>
+<p class="lead">テンプレートの不具合で壊れたリンク</p>
+<div class="entryDate">2017.03.15</div>
+</div>
+</div>
+</div>
+<ul class="indexNavi clearfix">
+<li class="prev"><a href="index.php">前へ</a></li>
+<li><a href="index_$i.php">&nbsp;1&nbsp;</a></li><li><span class="current_page">2</span></li>
+</ul>
+</div>
+<div id="btm-contents">
+<!-- latest panel -->
+
+<div class="underrecWrap clearfix" style="margin: 0 auto 30px; width:630px; ">
+
+
+<!-- 記事下レクタングル_OK -->
+<!-- [omitted: two DFP 300x250 below-article slots div-gpt-ad-1541150926942-0 / div-gpt-ad-1541151040794-0] -->
+
+</div>
+
+<!-- インサイトサーチエンジン -->
+<!-- /インサイトサーチエンジン -->
+
+
+<!-- outbrain -->
+
+<!-- taboola remcommend 20210927 -->
+
+<div class="topPanelTitle clearfix">
+  <div class="nw-label-title bg_col_rd">
+    <div class="nw-label-title-inner">
+      <span class="arrow_d"></span><i>今、あなたにオススメ</i>
+    </div>
+  </div>
+</div>
+
+<!-- taboola 20210927 -->
+<div id="taboola-below-article-thumbnails-desktop-1"></div>
+<script type="text/javascript">
+  window._taboola = window._taboola || [];
+  _taboola.push({
+    mode: 'thumbs-feed-01',
+    container: 'taboola-below-article-thumbnails-desktop-1',
+    placement: 'Below Article Thumbnails Desktop 1',
+    target_type: 'mix'
+  });
+</script>
+<!-- taboola 20210927 -->
+
+
+<!-- /taboola remcommend 20210927 -->
+
+<!--関連記事-->
+<!--/関連記事-->
+
+<!-- comment -->
+<div class="comment-box">
+<div class="comment-box-inner">
+<div id="ulCommentWidget" style="clear:both;"></div>
+</div>
+</div>
+<!-- comment -->
+
+<div id="latestheadlineslist" class="pageDetail mt20">
+  <a href="/headlines/">
+  <div class="nw-label-title bg_col_bl">
+ 		<div class="nw-label-title-inner">
+	 		<span class="arrow_d"></span><i>ニュース速報</i>
+ 		</div>
+  </div> 
+  
+  </a>
+
+<div class="list_wrap border_btm clearfix">
+
+<div class="list-content"><a href="/headlines/world/2024/02/483076.php"></a><div class="entryImg"><img   src="https://img-newsweekjapan.jp/headlines/assets_c/thumb-186x186.jpg" width="186" height="186"></div><div class="content-txt"><div class="entry clearfix"><p class="label">ワールド</p><div class="entryTxt"><div class="title">プーチン氏、2月12日にトルコへ　ウクライナ侵攻後</div><div class="entryDate">2024.02.01</div></div></div></div></div><div class="list-content"><a href="/headlines/business/2024/02/483075.php"></a><div class="entryImg"><img   src="https://img-newsweekjapan.jp/headlines/assets_c/thumb-186x186.jpg" width="186" height="186"></div><div class="content-txt"><div class="entry clearfix"><p class="label">ビジネス</p><div class="entryTxt"><div class="title">ボーイング、第4四半期は赤字　予想ほど膨らまず　2</div><div class="entryDate">2024.02.01</div></div></div></div></div><div class="list-content"><a href="/headlines/world/2024/02/483074.php"></a><div class="entryImg"><img   src="https://img-newsweekjapan.jp/headlines/assets_c/thumb-186x186.jpg" width="186" height="186"></div><div class="content-txt"><div class="entry clearfix"><p class="label">ワールド</p><div class="entryTxt"><div class="title">ウクライナ、米国製ミサイル使用　捕虜搭乗機撃墜＝プ</div><div class="entryDate">2024.02.01</div></div></div></div></div><div class="list-content"><a href="/headlines/business/2024/02/483073.php"></a><div class="entryImg"><img   src="https://img-newsweekjapan.jp/headlines/assets_c/thumb-186x186.jpg" width="186" height="186"></div><div class="content-txt"><div class="entry clearfix"><p class="label">ビジネス</p><div class="entryTxt"><div class="title">独ＣＰＩ、1月は前年同月比3.1％上昇に鈍化 </div><div class="entryDate">2024.02.01</div></div></div></div></div>
+</div>
+<div class="txt_col_bl btmLink"><a href=""><span class="arrow_btm_link"></span>ニュース速報一覧</a></div>
+</div><section id="wv-popular-posts" class="wv-popular-posts-lower">
+<article>
+<div class="topPanelTitle clearfix">
+<div class="nw-label-title bg_col_rd">
+	<div class="nw-label-title-inner">
+		<span class="arrow_d"></span><i>WorldVoice</i>
+	</div>
+</div>
+</div>
+
+<div class="wv-entrylist-box-nw2 wv-entrylist-box">
+<ul>
+<li><a href="/worldvoice/rikamama/2023/11/cdg.php">
+
+<figure>
+<img   src="https://img-newsweekjapan.jp/worldvoice/rikamama/assets_c/2023/11/IMG20231114155636-thumb-autox193-951533.jpg">
+</figure>
+
+<div class="list-text">
+<span class="wv-author">RIKAママ｜フランス</span>
+
+
+   
+
+<p>シャルル・ド・ゴール空港からの車を狙う狂暴な強盗の…</p>
+<time class="entry-date">2023/11/16</time>
+
+</div>
+</a></li>
+<li><a href="/worldvoice/vismoglie/2021/03/post-23.php">
+
+<figure>
+<img   src="https://img-newsweekjapan.jp/worldvoice/vismoglie/assets_c/thumb-autox193.jpg">
+</figure>
+
+<div class="list-text">
+<span class="wv-author">ヴィズモーリエ｜イタリア</span>
+
+
+   
+
+<p>ミラノの街角で見つけた小さな本屋の話…</p>
+<time class="entry-date">2023/11/15</time>
+
+</div>
+</a></li>
+</ul></div></article></section></div>
+<!-- /btm-contents -->
+</div>
+<!-- /content -->
+
+<!-- [fixture: right sidebar, synthetic markup; its texts are those of the seed capture] -->
+<!-- rightWrap -->
+<div id="rightWrap">
+<div class="sideBnr"><!-- NW_PC_300x250_right_1st --><div id="div-gpt-ad-right-1st" style="min-height:250px"></div></div>
+
+<div class="sideTaboola">
+<div class="topPanelTitle clearfix">
+  <div class="nw-label-title bg_col_rd">
+    <div class="nw-label-title-inner">
+      <span class="arrow_d"></span><i>今、あなたにオススメ</i>
+    </div>
+  </div>
+</div>
+<div id="taboola-right-rail-thumbnails"></div>
+<script type="text/javascript">window._taboola = window._taboola || []; _taboola.push({mode: 'thumbnails-rr', container: 'taboola-right-rail-thumbnails', placement: 'Right Rail Thumbnails', target_type: 'mix'});</script>
+</div>
+
+<div id="sideMagazine" class="border_btm">
+<div class="nw-label-title bg_col_bk">
+	<div class="nw-label-title-inner">
+		<span class="arrow_d"></span><i>MAGAZINE</i>
+	</div>
+</div>
+<div class="magazineWrap clearfix">
+<div class="magazineCover"><a href="/magazine/"><img src="https://img-newsweekjapan.jp/magazine/images/cover_20251202.jpg" width="120" alt="特集:ガザの叫びを聞け"></a></div>
+<div class="magazineTxt">
+<p class="magazineTitle"><a href="/magazine/">特集:ガザの叫びを聞け</a></p>
+<p class="magazineDate">2025年12月 2日号(11/26発売)</p>
+<p class="magazineLead">「天井なき監獄」を生きるパレスチナ自治区ガザの若者たちが世界に向けて発信した10年の記録</p>
+</div>
+</div>
+</div>
+
+<div id="sideMailMagazine"><a href="https://www.newsweekjapan.jp/mailmagazine/"><span class="arrow_btm_link"></span>メールマガジンのご登録はこちらから。</a></div>
+
+<div class="sideBnr"><!-- NW_PC_300x250_right_2nd --><div id="div-gpt-ad-right-2nd" style="min-height:250px"></div></div>
+
+<!-- ranking -->
+<div id="sideRankingPanel" class="border_btm">
+<div class="nw-label-title bg_col_rd">
+	<div class="nw-label-title-inner">
+		<span class="arrow_d"></span><i>人気ランキング</i>
+	</div>
+</div>
+  <ol class="rankingList" id="ranking-daily">
+    <li><span class="rankNum">1</span><a href="/stories/world/2025/11/580001.php">膝が痛くても足腰が弱くても、一生ぐんぐん歩けるようになる!筋トレよりもずっと効果的な「たった30秒の体操」〈注目記事〉</a></li>
+    <li><span class="rankNum">2</span><a href="/stories/world/2025/11/580002.php">【銘柄】イオンの株価が2倍に。かつての優待株はなぜ成長株へ転生できたのか</a></li>
+    <li><span class="rankNum">3</span><a href="/stories/world/2025/11/580003.php">老後資金は「ためる」より「使う」へ──50代からの後悔しない人生後半のマネープラン</a></li>
+    <li><span class="rankNum">4</span><a href="/stories/world/2025/11/580004.php">【最先端戦闘機】ミラージュ、F16、グリペン、ラファ…</a></li>
+    <li><span class="rankNum">5</span><a href="/stories/world/2025/11/580005.php">「髪形がおかしい...」実写版『モアナ』予告編に批判…</a></li>
+    <li><span class="rankNum">6</span><a href="/stories/world/2025/11/580006.php">「999段の階段」を落下...中国・自動車メーカーがPR…</a></li>
+    <li><span class="rankNum">7</span><a href="/stories/world/2025/11/580007.php">マムダニの次は「この男」?...イケメンすぎる「ケネ…</a></li>
+    <li><span class="rankNum">8</span><a href="/stories/world/2025/11/580008.php">放置されていた、恐竜の「ゲロ」の化石...そこに眠っ…</a></li>
+    <li><span class="rankNum">9</span><a href="/stories/world/2025/11/580009.php">AIの浸透で「ブルーカラー」の賃金が上がり、「ホワ…</a></li>
+    <li><span class="rankNum">10</span><a href="/stories/world/2025/11/580010.php">7歳の娘の「スマホの検索履歴」で見つかった「衝撃の…</a></li>
+  </ol>
+  <ol class="rankingList" id="ranking-weekly" style="display:none">
+    <li><span class="rankNum">1</span><a href="/stories/world/2025/11/581001.php">高速で回転しながら「地上に落下」...トルコの軍用輸送機「C-130」謎の墜落を捉えた「衝撃映像」が拡散</a></li>
+    <li><span class="rankNum">2</span><a href="/stories/world/2025/11/581002.php">「髪形がおかしい...」実写版『モアナ』予告編に批判殺到、そもそも「実写化が早すぎる」との声も</a></li>
+    <li><span class="rankNum">3</span><a href="/stories/world/2025/11/581003.php">膝が痛くても足腰が弱くても、一生ぐんぐん歩けるようになる!筋トレよりもずっと効果的な「たった30秒の体操」〈注目記事〉</a></li>
+    <li><span class="rankNum">4</span><a href="/stories/world/2025/11/581004.php">ポルノ依存症になるメカニズムが判明! 絶対やって…</a></li>
+    <li><span class="rankNum">5</span><a href="/stories/world/2025/11/581005.php">「999段の階段」を落下...中国・自動車メーカーがPR…</a></li>
+    <li><span class="rankNum">6</span><a href="/stories/world/2025/11/581006.php">マムダニの次は「この男」?...イケメンすぎる「ケネ…</a></li>
+    <li><span class="rankNum">7</span><a href="/stories/world/2025/11/581007.php">AIの浸透で「ブルーカラー」の賃金が上がり、「ホワ…</a></li>
+    <li><span class="rankNum">8</span><a href="/stories/world/2025/11/581008.php">「まじかよ...」母親にヘアカットを頼んだ25歳女性、…</a></li>
+    <li><span class="rankNum">9</span><a href="/stories/world/2025/11/581009.php">海外の空港でトイレに入った女性が見た、驚きの「ナ…</a></li>
+    <li><span class="rankNum">10</span><a href="/stories/world/2025/11/581010.php">【銘柄】イオンの株価が2倍に。かつての優待株はなぜ…</a></li>
+  </ol>
+  <ol class="rankingList" id="ranking-monthly" style="display:none">
+    <li><span class="rankNum">1</span><a href="/stories/world/2025/11/582001.php">【クイズ】本州で唯一「クマが生息していない県」はどこ?</a></li>
+    <li><span class="rankNum">2</span><a href="/stories/world/2025/11/582002.php">東京がニューヨークを上回り「世界最大の経済都市」に...日本からは、もう1都市圏がトップ10入り</a></li>
+    <li><span class="rankNum">3</span><a href="/stories/world/2025/11/582003.php">一瞬にして「巨大な橋が消えた」...中国・「完成直後」の橋が崩落する瞬間を捉えた「衝撃映像」に広がる疑念</a></li>
+    <li><span class="rankNum">4</span><a href="/stories/world/2025/11/582004.php">「不気味すぎる...」カップルの写真に映り込んだ「謎…</a></li>
+    <li><span class="rankNum">5</span><a href="/stories/world/2025/11/582005.php">【写真・動画】世界最大のクモの巣</a></li>
+    <li><span class="rankNum">6</span><a href="/stories/world/2025/11/582006.php">高速で回転しながら「地上に落下」...トルコの軍用輸…</a></li>
+    <li><span class="rankNum">7</span><a href="/stories/world/2025/11/582007.php">「999段の階段」を落下...中国・自動車メーカーがPR…</a></li>
+    <li><span class="rankNum">8</span><a href="/stories/world/2025/11/582008.php">英国で「パブ離れ」が深刻化、閉店ペースが加速...苦…</a></li>
+    <li><span class="rankNum">9</span><a href="/stories/world/2025/11/582009.php">【クイズ】クマ被害が相次ぐが...「熊害」の正しい読…</a></li>
+    <li><span class="rankNum">10</span><a href="/stories/world/2025/11/582010.php">まるで老人...ロシア初の「AIヒト型ロボット」がお披…</a></li>
+  </ol>
+</div>
+<!-- /ranking -->
+
+<div class="sideBnrList">
+<ul>
+<li><a href="/tagsearch/%E3%83%88%E3%83%A9%E3%83%B3%E3%83%972.0"><img src="https://img-newsweekjapan.jp/banner/trump20.jpg" width="300" alt=""><p>トランプ2.0記事まとめ</p></a></li>
+<li><a href="/nippon/"><img src="https://img-newsweekjapan.jp/banner/nippon2.jpg" width="300" alt=""><p>日本再発見 シーズン2</p></a></li>
+<li><a href="/challenging_innovator/"><img src="https://img-newsweekjapan.jp/banner/ci.jpg" width="300" alt=""><p>CHALLENGING INNOVATOR</p></a></li>
+<li><a href="/wonderfulstory/"><img src="https://img-newsweekjapan.jp/banner/ws.jpg" width="300" alt=""><p>Wonderful Story</p></a></li>
+</ul>
+</div>
+<div class="sideBnr"><!-- NW_PC_300x250_right_3rd --><div id="div-gpt-ad-right-3rd" style="min-height:250px"></div></div>
+</div>
+<!-- /rightWrap -->
+
+</div>
+<!-- /contentWrap -->
+
+<!-- [fixture: footer, synthetic markup] -->
+<div id="footer">
+<div class="footer_inner clearfix">
+<ul class="footNavi">
+<li><a href="/company/">会社概要</a></li>
+<li><a href="/privacy/">プライバシーポリシー</a></li>
+<li><a href="/terms/">利用規約</a></li>
+<li><a href="/ad/">広告掲載</a></li>
+</ul>
+<p class="copyright">Copyright &copy; 2024 CCC Media House Co., Ltd. All Rights Reserved.</p>
+</div>
+</div>
+
+</div>
+<!-- /container -->
+</body>
+</html>
