@@ -19,7 +19,6 @@ SITE_MODULES: list[str] = [
     "sites.asyura",
     "sites.newsweekjapan",
     "sites.rt",
-    "sites.ruvr",
 ]
 
 _REGISTRY: dict[str, list[type[SiteRules]]] = {}
