@@ -3,10 +3,11 @@ listings, RSS feeds and sitemaps.
 
 Arguments (plus ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
 
-* ``urls``: start here instead of the defaults: article pages (new ``/<section>/<id>-<slug>/``
-  or old ``http://rt.com/<section>/<slug>-<n>/``), section listings, listing "More" fragments,
-  RSS feeds, sitemaps or ``robots.txt``. Each response is classified by what it is (XML feed or
-  sitemap, robots.txt, article URL, else a listing), so any mix works.
+* ``urls``: start here instead of the defaults: article pages (new
+  ``/<section>/<id>-<slug>/`` or old ``http://rt.com/<section>/<slug>-<n>/``), section
+  listings, listing "More" fragments, RSS feeds, sitemaps or ``robots.txt`` (``utm_*`` stripped
+  from RT URLs). Each response is classified by what it is (XML feed or sitemap, robots.txt,
+  article URL, else a listing), so any mix works.
 * ``sections`` [``news,russia`` when no ``urls``]: section listings
   ``https://www.rt.com/<section>/``.
 * ``feeds`` [``1`` when no ``urls``, else ``0``]: also read ``https://www.rt.com/rss/`` and
@@ -183,7 +184,8 @@ class RTSpider(ArchiveSpider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls_arg:
             if is_rt_host(url):
-                self._first_time(strip_tracking(url))
+                url = strip_tracking(url)
+                self._first_time(url)
             yield scrapy.Request(url, callback=self.parse, meta={META_RT: {"source": "urls"}})
         for section in self.sections:
             url = section_url(section)
