@@ -12,6 +12,9 @@ Layout under ``OUTPUT_DIR`` (default ``./data``)::
     text/<host>/     one UTF-8 .txt per article
     articles.jsonl   one JSON line per article, with a pointer to its WARC record
     logs/            one log file per crawl
+    runs/            one JSON summary per crawl (finish reason, stats)
+    state.sqlite3    crawl state: per URL validators, digests, record pointers (archive.state)
+    crawl.lock       held by the running crawl
 
 Settings (defaults in brackets):
 
@@ -37,6 +40,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive import __version__
+from archive.state import CrawlState
 from archive.writer import WarcWriter
 
 logger = logging.getLogger(__name__)
@@ -72,6 +76,9 @@ class CrawlOutputs:
         self.articles_path = self.root / "articles.jsonl"
         self.warc_enabled = settings.getbool("WARC_ENABLED", True)
         self._warc: WarcWriter | None = None
+        self.state_enabled = settings.getbool("STATE_ENABLED", True)
+        self._state: CrawlState | None = None
+        self.run_id: int | None = None
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -89,6 +96,13 @@ class CrawlOutputs:
         if self._warc is None:
             self._warc = self._make_writer()
         return self._warc
+
+    @property
+    def state(self) -> CrawlState | None:
+        """The output root's crawl state database (None with ``STATE_ENABLED = False``)."""
+        if self._state is None and self.state_enabled:
+            self._state = CrawlState(self.root)
+        return self._state
 
     def _make_writer(self) -> WarcWriter:
         settings = self.crawler.settings
@@ -145,11 +159,16 @@ class CrawlOutputs:
             fields[f"setting-{name}"] = str(settings.get(name))
         return fields
 
-    def _spider_closed(self, spider: Any = None) -> None:
+    def _spider_closed(self, spider: Any = None, reason: str = "finished") -> None:
         if self._warc is not None:
             self._warc.close()
             for path in self._warc.closed_files:
                 logger.info("WARC closed: %s", path)
+        if self._state is not None:
+            if self.run_id is not None:
+                self._state.finish_run(self.run_id, reason)
+            self._state.close()
+            self._state = None
 
 
 def _index_beside(path: Path) -> None:

@@ -40,15 +40,29 @@ WARC_VERSION = "1.1"
 WARC_GZIP = True
 WARC_FSYNC = False
 WARC_INDEX_ON_CLOSE = True
+# Replay (crawler.middlewares.warcreplay, docs/replay.md): WARC files, directories or globs
+# (comma-separated) to serve every response from instead of the network; None = live crawl.
+WARC_REPLAY = None
+WARC_REPLAY_PICK = "last"  # a URL archived several times: "last" (latest) or "first" capture
 
 DOWNLOAD_HANDLERS = {
     "http": "crawler.handler.CapturingHTTP11DownloadHandler",
     "https": "crawler.handler.CapturingHTTP11DownloadHandler",
 }
 DOWNLOADER_MIDDLEWARES = {
+    # fetch only what is new; finish what a dead crawl left (before capture: see its docstring)
+    "crawler.middlewares.incremental.IncrementalMiddleware": 920,
     # closer to the downloader than every built-in middleware: see its docstring
     "crawler.middlewares.warccapture.WarcCaptureMiddleware": 950,
+    # off unless WARC_REPLAY is set; next to the capture, see its docstring
+    "crawler.middlewares.warcreplay.WarcReplayMiddleware": 960,
 }
+
+# --- crawl state and incremental runs -----------------------------------------------------
+STATE_ENABLED = True
+LOCK_WAIT = 0
+INCREMENTAL_ENABLED = True
+INCREMENTAL_RECHECK_DAYS = 7
 
 # --- extraction and text -------------------------------------------------------------------
 EXTRACTION_WORKERS = "auto"
@@ -59,6 +73,7 @@ ITEM_PIPELINES = {
     "pipelines.textoutput.TextOutputPipeline": 800,
 }
 EXTENSIONS = {
+    "crawler.extensions.crawlstate.CrawlStateExtension": 0,
     "crawler.extensions.logfile.LogFileExtension": 0,
 }
 LOGFILE_ENABLED = True

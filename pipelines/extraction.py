@@ -83,6 +83,9 @@ class ExtractionPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
+        if (item.warc or {}).get("warc_type") == "revisit":
+            item.extraction = {"reason": "not extracted: unchanged (revisit)", "method": "none"}
+            return item
         parts = [(p.url, p.html) for p in item.parts if p.status == "ok"]
         if self.pool is None:
             result = extract_page(item.url, item.html, site=item.site, parts=parts)

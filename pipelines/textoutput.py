@@ -13,7 +13,14 @@ For an article, in this order:
 
 The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
 A page that is not an article is dropped with a DEBUG log line (``DropItem``), and so is an
-article that does not match the spider's topic filter (``-a match=日露,ロシア,Russia``).
+article that does not match the spider's topic filter (``-a match=日露,ロシア,Russia``), a page
+archived as a ``revisit`` (unchanged payload) and an article whose text is unchanged.
+
+Versions: when an article fetched again has a new text, it is written as a new version,
+``<hash>-<slug>.v2.txt`` and so on, and its row carries ``version`` and ``previous_version``
+(text path and digest). Each processed page is recorded in the crawl state (committed at once)
+after its row is written, so a crash between the two re-processes the page rather than losing
+it.
 
 Settings: ``OUTPUT_DIR`` (see :mod:`crawler.outputs`), ``TEXT_FSYNC`` [False].
 """
@@ -100,7 +107,13 @@ class TextOutputPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
+        state = self.outputs.state
+        if (item.warc or {}).get("warc_type") == "revisit":
+            self.stats.inc_value("text/skipped_unchanged")
+            raise DropItem(f"unchanged since the last capture: {item.url}", log_level="DEBUG")
         if item.article is None:
+            if state is not None:
+                state.mark_processed(item.url, is_article=False)
             raise DropItem(
                 f"not an article ({item.extraction.get('reason', '?')}): {item.url}",
                 log_level="DEBUG",
@@ -109,11 +122,28 @@ class TextOutputPipeline:
         words = item.meta.get("match")
         if words and not matches_topic(article, words):
             self.stats.inc_value("text/skipped_no_match")
+            if state is not None:
+                state.mark_processed(item.url, is_article=False)
             raise DropItem(f"no topic match ({', '.join(words)}): {item.url}", log_level="DEBUG")
-        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"))
+        text_digest = sha1_digest(article["text"].encode("utf-8"))
+        previous = state.get(item.url) if state is not None else None
+        version = 1
+        if previous is not None and previous.text_digest:
+            if previous.text_digest == text_digest:
+                state.mark_processed(item.url, is_article=True)
+                self.stats.inc_value("text/skipped_unchanged")
+                raise DropItem(f"text unchanged: {item.url}", log_level="DEBUG")
+            version = previous.version + 1
+        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"),
+                               suffix=f".v{version}" if version > 1 else "")
         write_text_file(self.outputs.root, str(relpath), article["text"])
         row = article_row(item, str(relpath))
-        if self.outputs.warc_enabled and item.warc:
+        if version > 1 and previous is not None:
+            row["version"] = version
+            row["previous_version"] = {"text_path": previous.text_path,
+                                       "text_digest": previous.text_digest}
+        if self.outputs.warc_enabled and item.warc and item.warc.get("warc_type") == "response" \
+                and "record_id" in item.warc:
             summary = {
                 "article": True,
                 "url": item.url,
@@ -122,8 +152,9 @@ class TextOutputPipeline:
                 "published": article.get("published"),
                 "method": article["method"],
                 "word_count": article["word_count"],
-                "text_digest": sha1_digest(article["text"].encode("utf-8")),
+                "text_digest": text_digest,
                 "text_path": str(relpath),
+                "version": version,
                 "extraction_seconds": item.extraction.get("seconds"),
                 "outlinks": item.extraction.get("outlinks", []),
                 # what the spider knew that the page alone does not say (original URL of a
@@ -143,5 +174,8 @@ class TextOutputPipeline:
         self._jsonl.flush()
         if self.fsync:
             os.fsync(self._jsonl.fileno())
+        if state is not None:
+            state.mark_processed(item.url, is_article=True, text_path=str(relpath),
+                                 text_digest=text_digest, version=version)
         self.stats.inc_value("text/articles_written")
         return row

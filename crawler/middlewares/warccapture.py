@@ -12,13 +12,21 @@ downloader than every built-in middleware. Consequences:
   ``Host`` line and a body ``Content-Length`` are added by Twisted below us; we add them the
   same way. ``Proxy-Authorization`` is never recorded.
 
-After writing, ``request.meta["warc"]`` holds the response record's pointer
+Deduplication: a ``304`` to a conditional re-check (see :mod:`crawler.middlewares.incremental`)
+becomes a ``revisit`` record with the ``server-not-modified`` profile, and a ``200`` whose
+payload digest was already archived for the same URL (in this crawl or an earlier one into the
+same output root, per the crawl state) an ``identical-payload-digest`` revisit; both refer to
+the original record (``WARC-Refers-To``). Full captures are recorded in the crawl state as
+they are written (committed at once).
+
+After writing, ``request.meta["warc"]`` holds the response (or revisit) record's pointer
 (:class:`archive.writer.RecordPointer` as a dict) for the spider callback and the pipelines.
 Responses served from Scrapy's HTTP cache or from a WARC replay (flags ``cached`` or
 ``warc-replay``) are not archived again.
 
 Settings: ``WARC_ENABLED`` [True] and those listed in :mod:`crawler.outputs`.
-Stats: ``warc/responses``, ``warc/bytes``, ``warc/truncated``, ``warc/write_errors``.
+Stats: ``warc/responses``, ``warc/revisits``, ``warc/bytes``, ``warc/truncated``,
+``warc/write_errors``.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import errno
 import logging
 import time
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
@@ -34,8 +43,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from archive.writer import http_head
+from archive.writer import RecordPointer, http_head, sha1_digest
 from crawler.handler import META_CONN_HEADERS, META_FETCH_START, META_PHRASE
+from crawler.middlewares.incremental import META_PREVIOUS
 from crawler.outputs import CrawlOutputs
 
 logger = logging.getLogger(__name__)
@@ -108,6 +118,19 @@ def request_head(request: Request) -> bytes:
     return http_head(f"{request.method} {target} HTTP/1.1", headers)
 
 
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def is_html_response(response: Response) -> bool:
+    """Will the spider treat this as a page (HTML)? Other bodies need no processing."""
+    ctype = (_header(response, b"Content-Type") or "").lower()
+    if "html" in ctype:
+        return True
+    return not ctype and response.body[:1024].lstrip().lower().startswith((b"<!doctype", b"<html"))
+
+
 class WarcCaptureMiddleware:
     """Archive each request/response pair; see the module docstring."""
 
@@ -130,36 +153,77 @@ class WarcCaptureMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if SKIP_FLAGS.intersection(response.flags):
             return response
-        truncated = None
-        if "dataloss" in response.flags:
-            truncated = "disconnect"
-        elif "download_stopped" in response.flags:
-            truncated = "unspecified"
-        ip = str(response.ip_address) if response.ip_address else None
         try:
-            pointer = self.outputs.warc.write_exchange(
-                url=response.url,
-                response_head=http_head(
-                    status_line(response, request.meta.get(META_PHRASE)),
-                    response_headers(response, request.meta.get(META_CONN_HEADERS)),
-                ),
-                body=response.body,
-                request_head=request_head(request),
-                request_body=request.body,
-                timestamp=request.meta.get(META_FETCH_START) or time.time(),
-                ip_address=ip,
-                truncated=truncated,
-            )
+            pointer = self._archive(request, response)
         except OSError as exc:
             self._write_failed(request, exc)
             raise IgnoreRequest(f"not archived: {exc}") from exc
         request.meta[META_POINTER] = pointer.to_dict()
         if self.stats is not None:
-            self.stats.inc_value("warc/responses")
+            self.stats.inc_value(f"warc/{pointer.warc_type}s")
             self.stats.inc_value("warc/bytes", pointer.length)
-            if truncated:
-                self.stats.inc_value("warc/truncated")
         return response
+
+    def _archive(self, request: Request, response: Response) -> RecordPointer:
+        """Write the exchange as a response record, or as a revisit of an earlier capture."""
+        writer = self.outputs.warc
+        state = self.outputs.state
+        url = response.url
+        truncated = None
+        if "dataloss" in response.flags:
+            truncated = "disconnect"
+        elif "download_stopped" in response.flags:
+            truncated = "unspecified"
+        head = http_head(
+            status_line(response, request.meta.get(META_PHRASE)),
+            response_headers(response, request.meta.get(META_CONN_HEADERS)),
+        )
+        common: dict[str, Any] = {
+            "url": url,
+            "response_head": head,
+            "request_head": request_head(request),
+            "timestamp": request.meta.get(META_FETCH_START) or time.time(),
+            "ip_address": str(response.ip_address) if response.ip_address else None,
+        }
+        etag = _header(response, b"ETag")
+        last_modified = _header(response, b"Last-Modified")
+        digest = sha1_digest(response.body)
+        previous = request.meta.get(META_PREVIOUS)
+        original = None
+        profile = None
+        if response.status == 304 and previous and previous.get("record_id"):
+            profile = "server-not-modified"
+            original = {"record_id": previous["record_id"], "warc_date": previous["warc_date"],
+                        "payload_digest": previous["payload_digest"], "url": url}
+        elif response.status == 200 and not truncated and state is not None:
+            original = state.original_for(url, digest)
+            profile = "identical-payload-digest" if original else None
+        if original and profile:
+            pointer = writer.write_revisit(
+                **common,
+                payload_digest=original["payload_digest"] or digest,
+                profile=profile,
+                refers_to=original["record_id"],
+                refers_to_uri=original["url"],
+                refers_to_date=original["warc_date"],
+            )
+            if state is not None:
+                state.record_fetch(url, status=200, etag=etag, last_modified=last_modified,
+                                   pointer=None, html=False, run_id=self.outputs.run_id,
+                                   full_capture=False)
+            return pointer
+        pointer = writer.write_exchange(
+            **common, body=response.body, request_body=request.body, truncated=truncated
+        )
+        if truncated and self.stats is not None:
+            self.stats.inc_value("warc/truncated")
+        if state is not None and not truncated:
+            state.record_fetch(
+                url, status=response.status, etag=etag, last_modified=last_modified,
+                pointer=pointer.to_dict(), html=is_html_response(response),
+                run_id=self.outputs.run_id,
+            )
+        return pointer
 
     def _write_failed(self, request: Request, exc: OSError) -> None:
         if self.stats is not None:

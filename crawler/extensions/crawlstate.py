@@ -1,0 +1,117 @@
+"""Extension: one crawl per output root, leftovers of dead crawls recovered, runs recorded.
+
+On start-up (``from_crawler``, before anything is fetched):
+
+1. take ``OUTPUT_DIR/crawl.lock`` (:class:`archive.lock.OutputLock`); if a live process holds
+   it, the crawl stops at once with a clear error instead of interleaving its files with the
+   other crawl's;
+2. holding the lock, any ``*.warc.gz.open`` in ``warc/`` belongs to a crawl that died: each is
+   repaired (``archive.repair``: every complete record kept, the partial tail cut) into its
+   closed name, indexed, and the original moved to ``OUTPUT_DIR/damaged/`` (outside
+   ``warc/``, so tools reading the archive never see it twice); each step is logged;
+3. at ``spider_opened`` the run is registered in the crawl state, and at ``spider_closed``
+   marked finished with Scrapy's finish reason. A run that never gets there (killed) stays
+   unfinished, which is how the next run recognises pages it archived but never processed
+   (see :mod:`crawler.middlewares.incremental`).
+
+It also writes ``OUTPUT_DIR/runs/<spider>-<UTC timestamp>.json`` at close: the finish reason
+and Scrapy's stats, which ``python -m archive run`` reads for its summary.
+
+Settings: ``STATE_ENABLED`` [True] (the crawl state database, see :mod:`archive.state`),
+``LOCK_WAIT`` [0] seconds to wait for the lock before giving up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from archive.lock import OutputLock
+from crawler.outputs import CrawlOutputs
+
+logger = logging.getLogger(__name__)
+
+
+def recover_open_files(warc_dir: Path) -> list[str]:
+    """Repair every ``.open`` WARC in ``warc_dir`` (caller holds the crawl lock). Returns the
+    log lines describing what was done."""
+    lines: list[str] = []
+    leftovers = sorted(warc_dir.glob("*.open")) if warc_dir.exists() else []
+    if not leftovers:
+        return lines
+    from archive.checker import Checker
+    from archive.repair import repair
+
+    damaged = warc_dir.parent / "damaged"
+    for path in leftovers:
+        report = Checker.check_file(str(path))
+        try:
+            result = repair(report)
+        except Exception as exc:  # noqa: BLE001 - keep the original, report, go on
+            lines.append(f"could not repair {path.name}: {exc}; left in place")
+            continue
+        damaged.mkdir(exist_ok=True)
+        shutil.move(str(path), damaged / path.name)
+        lines.append(
+            f"recovered {path.name} (left by a crawl that died): {len(result.kept)} complete "
+            f"records kept in {Path(result.target or '?').name}; original moved to {damaged}"
+        )
+        lines.extend(f"  {line}" for line in result.lines)
+        if result.target:
+            try:
+                from archive.indexer import write_index_for
+
+                write_index_for(Path(result.target))
+            except Exception as exc:  # noqa: BLE001
+                lines.append(f"  could not index {result.target}: {exc}")
+    return lines
+
+
+class CrawlStateExtension:
+    """Lock, recovery and run bookkeeping; see the module docstring."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.outputs = CrawlOutputs.from_crawler(crawler)
+        self.lock = OutputLock(self.outputs.root, "crawl.lock")
+        self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
+        for line in recover_open_files(self.outputs.warc_dir):
+            logger.warning(line)
+        self.run_id: int | None = None
+        self.started = datetime.now(UTC)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlStateExtension:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Any) -> None:
+        state = self.outputs.state
+        if state is not None:
+            self.outputs.run_id = self.run_id = state.start_run(spider.name)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        # CrawlOutputs (connected first) has closed the WARCs and marked the run finished
+        runs = self.outputs.root / "runs"
+        runs.mkdir(parents=True, exist_ok=True)
+        stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                 for k, v in (self.crawler.stats.get_stats() or {}).items()}
+        summary = {
+            "spider": spider.name,
+            "run_id": self.run_id,
+            "started": self.started.isoformat(),
+            "finished": datetime.now(UTC).isoformat(),
+            "finish_reason": reason,
+            "stats": stats,
+        }
+        name = f"{spider.name}-{self.started.strftime('%Y%m%dT%H%M%SZ')}.json"
+        (runs / name).write_text(json.dumps(summary, indent=1, default=str), "utf-8")
+        self.lock.release()
