@@ -44,10 +44,6 @@ WARC_INDEX_ON_CLOSE = True
 # (comma-separated) to serve every response from instead of the network; None = live crawl.
 WARC_REPLAY = None
 WARC_REPLAY_PICK = "last"  # a URL archived several times: "last" (latest) or "first" capture
-# Replay (crawler.middlewares.warcreplay, docs/replay.md): WARC files, directories or globs
-# (comma-separated) to serve every response from instead of the network; None = live crawl.
-WARC_REPLAY = None
-WARC_REPLAY_PICK = "last"  # a URL archived several times: "last" (latest) or "first" capture
 
 DOWNLOAD_HANDLERS = {
     "http": "crawler.handler.CapturingHTTP11DownloadHandler",
@@ -58,8 +54,6 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.incremental.IncrementalMiddleware": 920,
     # closer to the downloader than every built-in middleware: see its docstring
     "crawler.middlewares.warccapture.WarcCaptureMiddleware": 950,
-    # off unless WARC_REPLAY is set; next to the capture, see its docstring
-    "crawler.middlewares.warcreplay.WarcReplayMiddleware": 960,
     # off unless WARC_REPLAY is set; next to the capture, see its docstring
     "crawler.middlewares.warcreplay.WarcReplayMiddleware": 960,
 }
