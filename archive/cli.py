@@ -16,7 +16,11 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("archive.check", "validate WARC files strictly (framing, fields, digests, pairs)"),
     "demo": ("archive.demo", "crawl the bundled sample pages offline and summarise the output"),
+    "export-wacz": ("archive.wacz", "package WARCs as a WACZ 1.1.1 file (index, pages, manifest)"),
+    "extract": ("archive.extract", "clean text of one saved HTML page, as a crawl extracts it"),
+    "run": ("archive.runner", "run spiders in sequence into one output root (cron/systemd)"),
     "index": ("archive.indexer", "write a sorted CDXJ index (pywb / cdxj-indexer format) of WARCs"),
+    "replay": ("archive.replay", "re-extract the articles of WARCs: text files and articles.jsonl"),
     "stats": ("archive.stats", "records, bytes, articles and dates per host and per status"),
 }
 

@@ -50,6 +50,7 @@ class LogFileExtension:
         logging.getLogger().addHandler(handler)
         self.handler = handler
         spider.logger.info("log file: %s", path)
+        self.crawler.stats.set_value("log_file", str(path))
 
     def spider_closed(self, spider: Any) -> None:
         if self.handler is not None:
