@@ -19,6 +19,7 @@ SITE_MODULES: list[str] = [
     "sites.asyura",
     "sites.newsweekjapan",
     "sites.rt",
+    "sites.ruvr",
 ]
 
 _REGISTRY: dict[str, list[type[SiteRules]]] = {}

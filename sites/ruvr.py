@@ -1,0 +1,212 @@
+"""Voice of Russia, Japanese service (ロシアの声, ``japanese.ruvr.ru``, 2011–2014), read through
+the Wayback Machine (the host is dead; see :mod:`crawler.spiders.ruvr`).
+
+**The markup these rules read is a design, not an observation.** No real HTML of the site is
+available to the project (``shared/sites/README.md`` §3.3 is "recalled, unverified"), so the
+fixture pages under ``fixtureweb/web/web.archive.org`` are synthetic period markup and these
+rules were written for them (``fixtureweb/web/web.archive.org/SOURCES.md``). Check both
+against the first real captures and adjust the selectors; the structure (eras, date and
+canonical URL handling) should carry over.
+
+Eras (newest first):
+
+* ``2012`` - the 2012–2014 layout, URLs ``/YYYY_MM_DD/<id>/``: ``h1.article-title``; a meta
+  block with 特集 (``p.article-special``), タグ (``p.article-tags``) and the byline
+  ``p.article-byline`` = ``span.author`` + ``span.date`` (``2.11.2013, 16:07``); the body in
+  ``div.article-body`` (``<p>`` paragraphs) which also holds an audio player, inline photos
+  with captions and an あわせて読む box (noise). Photo, share buttons (incl. mixi), related /
+  most-read blocks, header and footer all sit outside the body. Marker: ``div.article-body``.
+* ``2011`` - the 2011 layout, URLs ``/YYYY/MM/DD/<id>.html``: ``div.news_full`` with
+  ``h1.news_title``, ``div.news_date`` (``07.02.2011, 18:45``), optional ``div.news_author``,
+  body ``div.news_text``. Marker: ``div.news_text``.
+
+Dates: the site printed Moscow time without a zone. :func:`moscow_offset` gives the offset
+in force: UTC+3 until 2011-03-27 02:00, UTC+4 ("permanent summer time") from then until
+2014-10-26 02:00, UTC+3 after (before 2011 the old summer-time rule). When the page has no
+readable date, the date in the URL (``2013_11_02`` / ``2011/02/07``) is used, date only.
+
+Canonical URL: for a Wayback capture, the capture's original URL (what the article was
+published under); for anything else the page's ``<link rel=canonical>`` or ``og:url``.
+``site_meta``: ``tags`` (タグ) and ``special`` (特集 name) when the page lists them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import ClassVar
+
+from lxml.etree import _Element
+
+from crawler.wayback import normalise_original, parse_wayback_url
+from sites import register
+from sites.base import SiteExtraction, SiteRules, block_text, canonical_url, clean_ws, first_text
+
+HOSTS = ("japanese.ruvr.ru",)
+SITE_NAME_SUFFIX = re.compile(r"\s*(?:[:|\-–—]\s*)?ロシアの声\s*$")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?")
+_URL_DATE = re.compile(r"/(\d{4})_(\d{2})_(\d{2})/|/(\d{4})/(\d{2})/(\d{2})/\d+\.html")
+_LIST_SPLIT = re.compile(r"\s*[,、，]\s*")
+
+#: Moscow switched to permanent UTC+4 at 2011-03-27 02:00 local time...
+MSK_PERMANENT_SUMMER = datetime(2011, 3, 27, 2, 0)
+#: ...and back to UTC+3 at 2014-10-26 02:00 local time (01:00–02:00 that night happened
+#: twice; it is read as the first, UTC+4, occurrence).
+MSK_BACK_TO_WINTER = datetime(2014, 10, 26, 2, 0)
+
+
+def _last_sunday(year: int, month: int) -> datetime:
+    day = datetime(year, month + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
+
+
+def moscow_offset(local: datetime) -> str:
+    """The UTC offset of Moscow time at the naive local time ``local`` (``+03:00``/``+04:00``).
+
+    Until 2011-03-27 the pre-2011 rule applies: summer time (UTC+4) from the last Sunday of
+    March 02:00 to the last Sunday of October 03:00, UTC+3 otherwise.
+    """
+    if local >= MSK_BACK_TO_WINTER:
+        return "+03:00"
+    if local >= MSK_PERMANENT_SUMMER:
+        return "+04:00"
+    start = _last_sunday(local.year, 3).replace(hour=2)
+    end = _last_sunday(local.year, 10).replace(hour=3)
+    return "+04:00" if start <= local < end else "+03:00"
+
+
+def parse_vor_date(raw: str | None) -> str | None:
+    """``2.11.2013, 16:07`` (Moscow time) -> ``2013-11-02T16:07:00+04:00``; a date with no time
+    gives ``YYYY-MM-DD``; None when nothing parses."""
+    m = _DOTTED.search(raw or "")
+    if not m:
+        return None
+    day, month, year, hour, minute = m.groups()
+    try:
+        if hour is None:
+            return datetime(int(year), int(month), int(day)).date().isoformat()
+        local = datetime(int(year), int(month), int(day), int(hour), int(minute))
+    except ValueError:
+        return None
+    return local.isoformat(timespec="seconds") + moscow_offset(local)
+
+
+def original_of(url: str) -> str:
+    """The original URL of a Wayback capture URL (normalised), or ``url`` itself."""
+    capture = parse_wayback_url(url)
+    return normalise_original(capture.original) if capture else url
+
+
+def url_date(url: str) -> str | None:
+    """Publication date from an article URL (``/2013_11_02/...`` or ``/2011/02/07/<id>.html``),
+    Wayback URLs included; None when the URL has none."""
+    m = _URL_DATE.search(original_of(url))
+    if not m:
+        return None
+    year, month, day = (m[1], m[2], m[3]) if m[1] else (m[4], m[5], m[6])
+    try:
+        return datetime(int(year), int(month), int(day)).date().isoformat()
+    except ValueError:
+        return None
+
+
+def _label_value(tree: _Element, selector: str) -> str | None:
+    """Text of a ``ラベル: 値`` line without its label."""
+    text = first_text(tree, (selector,))
+    if not text:
+        return None
+    return clean_ws(re.sub(r"^[^:：]{1,8}[:：]\s*", "", text)) or None
+
+
+class Ruvr2012(SiteRules):
+    """japanese.ruvr.ru article pages, 2012–2014 layout (see the module docstring)."""
+
+    name = "ruvr"
+    era = "2012"
+    hosts = HOSTS
+    language = "ja"
+    marker = "div.article-body"
+    body: ClassVar[tuple[str, ...]] = ("div.article-body",)
+    noise: ClassVar[tuple[str, ...]] = (
+        "div.article-audio",
+        "div.inline-photo",
+        "div.read-also",
+        "div.share",
+        "div.banner",
+        "script",
+        "noscript",
+        "iframe",
+    )
+    title_selectors: ClassVar[tuple[str, ...]] = (
+        "h1.article-title", "meta[property='og:title']", "h1", "title",
+    )
+    author_selectors: ClassVar[tuple[str, ...]] = ("p.article-byline span.author",)
+    date_selectors: ClassVar[tuple[str, ...]] = ("p.article-byline span.date",)
+    special_selector: ClassVar[str] = "p.article-special a"
+    tags_selector: ClassVar[str] = "p.article-tags"
+
+    def title(self, tree: _Element) -> str | None:
+        title = first_text(tree, self.title_selectors)
+        if not title:
+            return None
+        return SITE_NAME_SUFFIX.sub("", title) or None
+
+    def published(self, url: str, tree: _Element) -> str | None:
+        raw = first_text(tree, self.date_selectors, prefer_attr=("datetime", "content"))
+        return parse_vor_date(raw) or url_date(url)
+
+    def canonical_url(self, url: str, tree: _Element) -> str | None:
+        if parse_wayback_url(url) is not None:
+            return original_of(url)
+        return canonical_url(url, tree)
+
+    def site_meta(self, tree: _Element) -> dict[str, object]:
+        """``special`` (特集) and ``tags`` (タグ), when the page lists them."""
+        meta: dict[str, object] = {}
+        special = first_text(tree, (self.special_selector,))
+        if special:
+            meta["special"] = special
+        tags = _label_value(tree, self.tags_selector)
+        if tags:
+            meta["tags"] = [t for t in _LIST_SPLIT.split(tags) if t]
+        return meta
+
+    def extract(self, url: str, tree: _Element) -> SiteExtraction | None:
+        if not self.is_article(url, tree):
+            return None
+        found = SiteExtraction(
+            text="",
+            title=self.title(tree),
+            author=self.author(tree),
+            published=self.published(url, tree),
+            canonical_url=self.canonical_url(url, tree),
+            language=self.language,
+            meta=self.site_meta(tree),
+        )
+        self.remove_noise(tree)
+        found.text = "\n".join(block_text(el) for el in self.body_elements(tree)).strip()
+        return found
+
+
+class Ruvr2011(Ruvr2012):
+    """japanese.ruvr.ru article pages, 2011 layout (see the module docstring)."""
+
+    era = "2011"
+    marker = "div.news_text"
+    body: ClassVar[tuple[str, ...]] = ("div.news_text",)
+    noise: ClassVar[tuple[str, ...]] = (
+        "div.news_photo",
+        "div.news_related",
+        "div.news_share",
+        "script",
+        "noscript",
+        "iframe",
+    )
+    title_selectors: ClassVar[tuple[str, ...]] = ("h1.news_title", "h1", "title")
+    author_selectors: ClassVar[tuple[str, ...]] = ("div.news_author",)
+    date_selectors: ClassVar[tuple[str, ...]] = ("div.news_date",)
+    special_selector: ClassVar[str] = "div.news_special a"
+    tags_selector: ClassVar[str] = "div.news_tags"
+
+
+register(Ruvr2012, Ruvr2011)
