@@ -1,0 +1,696 @@
+"""``python -m archive replay FILES… --out DIR``: re-extract the articles of WARC files.
+
+Every HTML ``200`` response in the WARCs goes through the same code as in a live crawl and
+gives the same outputs under ``DIR``: ``text/<host>/<hash16>-<slug>.txt`` and one
+``articles.jsonl`` row per article, with the ``warc`` pointer to the response record. Replaying
+a crawl's own WARCs therefore reproduces its text files byte for byte and its rows field for
+field (rows are in WARC order here, in completion order in a crawl).
+
+How a record becomes a row:
+
+1. **First pass** (this process, sequential): every record of every file is read once to build
+   an in-memory map: response and revisit records by record id, by URL and by (URL, payload
+   digest); the crawl's ``metadata`` records (``application/json`` with ``meta`` and
+   ``parts``, ``WARC-Refers-To`` the response) by the response they describe; and, for pages
+   of sites whose rules know multi-page articles (``SiteRules.next_page``), each page's next
+   page.
+2. **Pages**: a ``200`` response is rebuilt into the Scrapy response the spider saw
+   (:mod:`archive.responses`), and into a page item by the spiders' own
+   ``page_item_from_response`` (not HTML: skipped). A page that is a continuation -- listed as
+   a part by a metadata record, reachable as the next page of another archived page, or so
+   declared by its site rules (an ``is_continuation(url, tree)`` method) -- is not an article
+   of its own. Page 1 of a multi-page article gets its parts in page order: from its metadata
+   record where the crawl wrote one (same URLs, statuses and pointers; the HTML read from the
+   pointed record, else from the archived response of that URL), otherwise by following the
+   next pages through the URL map. The spider's ``meta`` is restored from the metadata record
+   too, and the row keeps that record's id as ``metadata_record_id``, as in the crawl.
+3. **Extraction** in a pool of worker processes (``--jobs``, default: every core): the parent
+   sends ``(url, html, site, parts)``, workers run :func:`pipelines.extractor.extract_page`.
+4. **Outputs**, written by this process in (file, offset) order: the text file and the row, by
+   the text pipeline's own :func:`~pipelines.textoutput.article_row`,
+   :func:`~pipelines.textoutput.write_text_file` and :func:`~pipelines.paths.text_relpath`.
+   The topic filter applies as in the crawl (the restored ``meta["match"]``, or ``--match``).
+   ``articles.jsonl`` is written under a temporary name and renamed at the end.
+
+Other records: non-``200`` responses are skipped, and so is everything that is not a
+response. A revisit never makes a row: its original (``WARC-Refers-To``, else the response of
+the same payload digest at ``WARC-Refers-To-Target-URI``) is a response of the archive that
+gets its own row, and a revisit whose original is not in the files read is counted as
+unresolved. Records that cannot be parsed are counted as errors and reported.
+
+Other tools' WARCs are read as they are (:class:`archive.records.WarcRecords`): wget's
+``<…>`` target URIs and chunked payloads, gzip bodies, WARC/1.0, uncompressed ``.warc``.
+
+A progress bar is drawn on stderr when it is a terminal (``--no-progress`` turns it off); a
+summary is printed at the end: files, records, HTML pages, articles, not articles, errors,
+seconds, pages per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from archive.pages import http_status, page_item, pagination, pointer_dict, site_paginates
+from archive.records import WarcRecords
+from crawler.items import PageItem, PagePart
+from pipelines.extractor import ExtractionResult, extract_page
+
+log = logging.getLogger(__name__)
+
+#: safety limit on the pages of one article (as the Newsweek Japan spider's)
+MAX_PARTS = 30
+#: pages in flight per worker process
+WINDOW_PER_JOB = 8
+#: a metadata record bigger than this is not a crawl's article summary
+MAX_METADATA_BYTES = 16 * 1024 * 1024
+#: errors reported one by one (the rest are counted)
+MAX_REPORTED_ERRORS = 20
+WARC_SUFFIXES = (".warc", ".warc.gz")
+
+
+# -- what the first pass learns ---------------------------------------------------------------
+
+
+@dataclass
+class Capture:
+    """A response or revisit record: where it is and what it says about itself."""
+
+    file: int  #: index into the list of files
+    offset: int
+    length: int
+    kind: str  #: ``response`` or ``revisit``
+    url: str
+    record_id: str
+    date: str
+    status: int | None
+    digest: str | None
+    refers_to: str | None = None
+    refers_to_uri: str | None = None
+
+
+@dataclass
+class CrawlFacts:
+    """What the crawl's metadata record says about a response: spider meta and parts."""
+
+    metadata_record_id: str
+    meta: dict[str, Any]
+    parts: list[dict[str, Any]]
+
+
+@dataclass
+class Summary:
+    """Counts of one replay."""
+
+    files: int = 0
+    records: int = 0
+    responses: int = 0
+    html_pages: int = 0
+    articles: int = 0
+    not_articles: int = 0
+    errors: int = 0
+    continuations: int = 0
+    skipped_status: int = 0
+    skipped_not_html: int = 0
+    skipped_topic: int = 0
+    revisits: int = 0
+    revisits_unresolved: int = 0
+    missing_parts: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        """HTML pages (continuations included) per second of wall-clock time."""
+        pages = self.html_pages + self.continuations
+        return pages / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        data = asdict(self)
+        data["pages_per_second"] = round(self.pages_per_second, 2)
+        return data
+
+    def format(self) -> str:
+        """The human summary printed at the end of a replay."""
+        lines = [
+            f"replay: {self.files} files, {self.records} records, {self.html_pages} HTML pages, "
+            f"{self.articles} articles, {self.not_articles} not articles, {self.errors} errors, "
+            f"{self.seconds:.1f} s, {self.pages_per_second:.1f} pages/s",
+            f"  skipped: {self.skipped_status} non-200 responses, {self.skipped_not_html} not "
+            f"HTML, {self.continuations} continuation pages (joined to their page 1), "
+            f"{self.revisits} revisits ({self.revisits_unresolved} without their original), "
+            f"{self.skipped_topic} off-topic articles",
+        ]
+        if self.missing_parts:
+            lines.append(f"  {self.missing_parts} parts of multi-page articles were not found "
+                         "in these files")
+        lines.extend(f"  problem: {p}" for p in self.problems)
+        return "\n".join(lines)
+
+
+@dataclass
+class _Job:
+    """One page sent to extraction, and what its row needs once the result is back."""
+
+    url: str
+    pointer: dict[str, Any]
+    meta: dict[str, Any]
+    parts: list[PagePart]
+    metadata_record_id: str | None
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent when disabled."""
+
+    WIDTH = 28
+
+    def __init__(self, enabled: bool, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self._last = 0.0
+        self._started = time.monotonic()
+        self._drawn = False
+
+    def start(self) -> None:
+        """Reset the rate clock (call at the start of each phase)."""
+        self._started = time.monotonic()
+        self._last = 0.0
+
+    def show(self, label: str, done: float, total: float, what: str, force: bool = False) -> None:
+        """Draw ``label [####....] pct done/total what rate`` (at most ten times a second)."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self._last < 0.1:
+            return
+        self._last = now
+        frac = min(1.0, done / total) if total else 1.0
+        filled = int(frac * self.WIDTH)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        rate = done / max(now - self._started, 1e-6)
+        if what == "MB":
+            counts = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+            rate_text = f"{rate / 1e6:.1f} MB/s"
+        else:
+            counts = f"{int(done)}/{int(total)} {what}"
+            rate_text = f"{rate:.1f} {what}/s"
+        self.stream.write(f"\r{label:<10} [{bar}] {frac:4.0%} {counts} {rate_text}\033[K")
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        """End the progress line."""
+        if self.enabled and self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
+
+
+# -- the replay ---------------------------------------------------------------------------------
+
+
+def _work(url: str, html: str, site: str | None, parts: list[tuple[str, str]]
+          ) -> ExtractionResult:
+    """Worker side: the extraction, as the crawl's extraction pipeline calls it."""
+    return extract_page(url, html, site=site, parts=parts)
+
+
+def _warm_up() -> None:
+    import trafilatura  # noqa: F401 - import once per worker, before the first page
+
+
+def warc_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The WARC files named by ``paths`` (directories: their ``*.warc``/``*.warc.gz``, recursively),
+    without duplicates, sorted by file name (then path) so that the order of the arguments does
+    not change the outputs. ``.open`` files are taken only when named explicitly."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in path.rglob("*"):
+                if child.is_file() and child.name.endswith(WARC_SUFFIXES):
+                    found.setdefault(child, None)
+        else:
+            found.setdefault(path, None)
+    return sorted(found, key=lambda p: (p.name, str(p)))
+
+
+class Replay:
+    """One replay of a set of WARC files into an output directory; see the module docstring."""
+
+    def __init__(
+        self,
+        files: Iterable[str | os.PathLike[str]],
+        out: str | os.PathLike[str],
+        *,
+        jobs: int | None = None,
+        progress: bool = False,
+        match: list[str] | None = None,
+        site: str | None = None,
+    ) -> None:
+        self.files = warc_files(files)
+        self.out = Path(out)
+        self.jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
+        self.progress = Progress(progress)
+        self.match = [w for w in (match or []) if w]
+        self.site = site
+        self.summary = Summary(files=len(self.files))
+        self.captures: list[Capture] = []
+        self.by_id: dict[str, Capture] = {}
+        self.by_url: dict[str, list[Capture]] = {}
+        self.by_url_digest: dict[tuple[str, str], Capture] = {}
+        self.facts: dict[str, CrawlFacts] = {}
+        self.next_of: dict[str, str] = {}
+        self.continuations: set[str] = set()
+        self._names: dict[str, int] = {}
+        for i, path in enumerate(self.files):
+            self._names.setdefault(path.name, i)
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_generation = 0
+        self._jsonl: IO[str] | None = None
+        self._reported = 0
+
+    # -- pass 1 ---------------------------------------------------------------------------
+
+    def _records(self, phase: str) -> Iterator[tuple[int, int, int, Any]]:
+        """``(file index, offset, length, record)`` of every file in order, with progress."""
+        sizes = []
+        for path in self.files:
+            try:
+                sizes.append(path.stat().st_size)
+            except OSError:
+                sizes.append(0)
+        total, before = sum(sizes), 0
+        self.progress.start()
+        for i, path in enumerate(self.files):
+            records = WarcRecords(path)
+            try:
+                for offset, length, record in records:
+                    self.progress.show(phase, before + offset + length, total, "MB")
+                    yield i, offset, length, record
+            except OSError as exc:
+                if phase == "reading":
+                    self.summary.problems.append(f"{path}: {exc.strerror or exc}")
+            if records.problem and phase == "reading":
+                self.summary.problems.append(f"{path.name}: {records.problem}")
+            before += sizes[i]
+        self.progress.show(phase, total, total, "MB", force=True)
+
+    def scan(self) -> None:
+        """First pass: the in-memory map of the archive (see the module docstring)."""
+        for i, offset, length, record in self._records("reading"):
+            self.summary.records += 1
+            rec_type = record.rec_type
+            if rec_type in ("response", "revisit"):
+                self._add_capture(i, offset, length, record)
+            elif rec_type == "metadata":
+                self._add_metadata(record)
+        for url, nxt in self.next_of.items():
+            if nxt != url and nxt in self.by_url:
+                self.continuations.add(nxt)
+
+    def _add_capture(self, i: int, offset: int, length: int, record: Any) -> None:
+        headers = record.rec_headers
+        cap = Capture(
+            file=i,
+            offset=offset,
+            length=length,
+            kind=record.rec_type,
+            url=headers.get_header("WARC-Target-URI") or "",
+            record_id=headers.get_header("WARC-Record-ID") or "",
+            date=headers.get_header("WARC-Date") or "",
+            status=http_status(record),
+            digest=headers.get_header("WARC-Payload-Digest"),
+            refers_to=headers.get_header("WARC-Refers-To"),
+            refers_to_uri=(headers.get_header("WARC-Refers-To-Target-URI") or "").strip("<>")
+            or None,
+        )
+        self.captures.append(cap)
+        if cap.record_id:
+            self.by_id.setdefault(cap.record_id, cap)
+        if cap.kind != "response":
+            return
+        self.by_url.setdefault(cap.url, []).append(cap)
+        if cap.digest:
+            self.by_url_digest.setdefault((cap.url, cap.digest), cap)
+        if cap.status == 200 and site_paginates(cap.url, self.site):
+            try:
+                item = page_item(record, cap.url, site=self.site)
+                if item is None:
+                    return
+                nxt, continuation = pagination(item.url, item.html, self.site)
+            except Exception:  # noqa: BLE001 - reported when the page itself is replayed
+                return
+            if nxt:
+                self.next_of.setdefault(item.url, nxt)
+            if continuation:
+                self.continuations.add(item.url)
+
+    def _add_metadata(self, record: Any) -> None:
+        headers = record.rec_headers
+        refers = headers.get_header("WARC-Refers-To")
+        ctype = (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+        if not refers or ctype != "application/json":
+            return
+        block = record.raw_stream.read(MAX_METADATA_BYTES + 1)
+        if len(block) > MAX_METADATA_BYTES:
+            return
+        try:
+            data = json.loads(block)
+        except ValueError:
+            return
+        if not isinstance(data, dict) or not ("meta" in data or "parts" in data):
+            return
+        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        parts = [p for p in (data.get("parts") or []) if isinstance(p, dict) and p.get("url")]
+        self.facts.setdefault(refers, CrawlFacts(
+            metadata_record_id=headers.get_header("WARC-Record-ID") or "",
+            meta=meta,
+            parts=parts,
+        ))
+        self.continuations.update(p["url"] for p in parts)
+
+    # -- resolving ------------------------------------------------------------------------
+
+    def original_of(self, revisit: Capture) -> Capture | None:
+        """The response a revisit stands for, or None when it is not in the files read."""
+        if revisit.refers_to:
+            found = self.by_id.get(revisit.refers_to)
+            if found is not None and found.kind == "response":
+                return found
+        if revisit.digest:
+            return self.by_url_digest.get((revisit.refers_to_uri or revisit.url, revisit.digest))
+        return None
+
+    def _capture_of(self, url: str, near: Capture) -> Capture | None:
+        """The archived ``200`` response of ``url`` closest to ``near`` in the archive."""
+        found = [c for c in self.by_url.get(url, []) if c.status == 200]
+        if not found:
+            return None
+        return min(found, key=lambda c: (abs(c.file - near.file), abs(c.offset - near.offset)))
+
+    def _load(self, cap: Capture) -> tuple[PageItem | None, dict[str, Any]] | None:
+        """Read one capture by seeking to it: (page item or None, pointer); None on failure."""
+        from archive.pointer import record_at
+
+        try:
+            with record_at(self.files[cap.file], cap.offset) as record:
+                pointer = pointer_dict(self.files[cap.file], cap.offset, cap.length, record)
+                return page_item(record, cap.url, site=self.site), pointer
+        except Exception as exc:  # noqa: BLE001 - a damaged part: reported, page goes on
+            self._error(cap.url, f"cannot read record: {type(exc).__name__}: {exc}")
+            return None
+
+    def _part_html(self, part: dict[str, Any], near: Capture) -> str | None:
+        """The HTML of a part named by a crawl's metadata record: from the record its pointer
+        names when that file is among the inputs, else from the archived response of its URL."""
+        warc = part.get("warc") if isinstance(part.get("warc"), dict) else None
+        if warc and warc.get("filename") in self._names:
+            cap = self.by_id.get(warc.get("record_id") or "")
+            if cap is not None and cap.kind == "response":
+                loaded = self._load(cap)
+                if loaded is not None and loaded[0] is not None:
+                    return loaded[0].html
+        cap = self._capture_of(part["url"], near)
+        if cap is None:
+            return None
+        loaded = self._load(cap)
+        return loaded[0].html if loaded is not None and loaded[0] is not None else None
+
+    def parts_for(self, cap: Capture, url: str, facts: CrawlFacts | None) -> list[PagePart]:
+        """Pages 2..n of the article whose page 1 is ``cap`` (see the module docstring)."""
+        parts: list[PagePart] = []
+        if facts is not None:
+            for spec in facts.parts:
+                status = str(spec.get("status") or "ok")
+                html = ""
+                if status == "ok":
+                    found = self._part_html(spec, cap)
+                    if found is None:
+                        self.summary.missing_parts += 1
+                        log.warning("part %s of %s is not in these WARC files", spec["url"], url)
+                        status = "missing"
+                    else:
+                        html = found
+                parts.append(PagePart(spec["url"], html, spec.get("warc"), status))
+            return parts
+        nxt = self.next_of.get(url)
+        seen = {url}
+        while nxt and nxt not in seen and len(parts) < MAX_PARTS:
+            seen.add(nxt)
+            found_cap = self._capture_of(nxt, cap)
+            loaded = self._load(found_cap) if found_cap is not None else None
+            if loaded is None or loaded[0] is None:
+                self.summary.missing_parts += 1
+                parts.append(PagePart(nxt, "", None, "missing"))
+                break
+            part_item, pointer = loaded
+            parts.append(PagePart(nxt, part_item.html, pointer, "ok"))
+            nxt = self.next_of.get(part_item.url)
+        return parts
+
+    # -- pass 2 ---------------------------------------------------------------------------
+
+    def plan(self) -> dict[tuple[int, int], Capture]:
+        """The responses that may make rows, by (file, offset); counts what is skipped."""
+        todo: dict[tuple[int, int], Capture] = {}
+        for cap in self.captures:
+            if cap.kind == "revisit":
+                self.summary.revisits += 1
+                if self.original_of(cap) is None:
+                    self.summary.revisits_unresolved += 1
+                continue
+            self.summary.responses += 1
+            if cap.status != 200:
+                self.summary.skipped_status += 1
+            elif cap.url in self.continuations:
+                self.summary.continuations += 1
+            else:
+                todo[(cap.file, cap.offset)] = cap
+        return todo
+
+    def run(self, overwrite: bool = False) -> Summary:
+        """Do the whole replay; returns the summary (also kept as ``self.summary``)."""
+        started = time.monotonic()
+        articles_path = self.out / "articles.jsonl"
+        if articles_path.exists() and not overwrite:
+            raise FileExistsError(f"{articles_path} exists (use --overwrite to replace it)")
+        self.out.mkdir(parents=True, exist_ok=True)
+        tmp = articles_path.with_name(f".{articles_path.name}.tmp{os.getpid()}")
+        try:
+            self.scan()
+            self.progress.close()
+            todo = self.plan()
+            with open(tmp, "w", encoding="utf-8") as jsonl:
+                self._jsonl = jsonl
+                self._extract_all(todo)
+                jsonl.flush()
+                os.fsync(jsonl.fileno())
+            os.replace(tmp, articles_path)
+        finally:
+            self._jsonl = None
+            self.progress.close()
+            tmp.unlink(missing_ok=True)
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
+        self.summary.seconds = time.monotonic() - started
+        return self.summary
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        # fork: workers start at once with everything imported (no reactor runs here)
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        self._pool_generation += 1
+        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up)
+
+    def _submit(self, unit: tuple[Any, ...]) -> tuple[Future[ExtractionResult] | None, int,
+                                                       ExtractionResult | None]:
+        if self.jobs <= 1:
+            return None, 0, _work(*unit)
+        if self._pool is None:
+            self._pool = self._new_pool()
+        return self._pool.submit(_work, *unit), self._pool_generation, None
+
+    def _result(self, future: Future[ExtractionResult] | None, generation: int,
+                done: ExtractionResult | None, unit: tuple[Any, ...]) -> ExtractionResult:
+        if done is not None:
+            return done
+        assert future is not None
+        for attempt in range(2):
+            try:
+                return future.result()
+            except BrokenProcessPool as exc:
+                # a worker died (killed, out of memory): new pool, this page tried once more
+                if generation == self._pool_generation:
+                    if self._pool is not None:
+                        self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = self._new_pool()
+                if attempt == 1:
+                    return ExtractionResult(None, "none", f"error: worker died: {exc}")
+                future, generation, _ = self._submit(unit)
+                assert future is not None
+        raise AssertionError("unreachable")
+
+    def _extract_all(self, todo: dict[tuple[int, int], Capture]) -> None:
+        window = self.jobs * WINDOW_PER_JOB
+        pending: deque[tuple[_Job, Future[ExtractionResult] | None, int,
+                             ExtractionResult | None, tuple[Any, ...]]] = deque()
+        total = len(todo)
+        seen = 0
+
+        def drain(limit: int) -> None:
+            while len(pending) > limit:
+                job, future, generation, done, unit = pending.popleft()
+                self._finish(job, self._result(future, generation, done, unit))
+
+        if not todo:
+            return
+        self.progress.start()
+        for i, offset, length, record in self._records("extracting"):
+            cap = todo.get((i, offset))
+            if cap is None:
+                continue
+            seen += 1
+            self.progress.show("extracting", seen, total, "pages")
+            try:
+                item = page_item(record, cap.url, site=self.site)
+            except Exception as exc:  # noqa: BLE001 - a record that does not parse
+                self._error(cap.url, f"cannot rebuild the response: {type(exc).__name__}: {exc}")
+                continue
+            if item is None:
+                self.summary.skipped_not_html += 1
+                continue
+            self.summary.html_pages += 1
+            facts = self.facts.get(cap.record_id)
+            parts = self.parts_for(cap, item.url, facts)
+            job = _Job(
+                url=item.url,
+                pointer=pointer_dict(self.files[i], offset, length, record),
+                meta=dict(facts.meta) if facts is not None else {},
+                parts=[PagePart(p.url, "", p.warc, p.status) for p in parts],
+                metadata_record_id=facts.metadata_record_id if facts is not None else None,
+            )
+            unit = (item.url, item.html, self.site,
+                    [(p.url, p.html) for p in parts if p.status == "ok"])
+            pending.append((job, *self._submit(unit), unit))
+            drain(window)
+        drain(0)
+
+    def _finish(self, job: _Job, result: ExtractionResult) -> None:
+        """Write the text file and the row of one extracted page (parent process, in order)."""
+        from pipelines.paths import text_relpath
+        from pipelines.textoutput import article_row, matches_topic, write_text_file
+
+        if result.article is None:
+            if result.reason.startswith("error"):
+                self._error(job.url, result.reason)
+            else:
+                self.summary.not_articles += 1
+            return
+        item = PageItem(url=job.url, html="", warc=job.pointer, meta=job.meta, parts=job.parts)
+        item.article = result.article
+        article = result.article
+        words = self.match or item.meta.get("match")
+        if words and not matches_topic(article, list(words)):
+            self.summary.skipped_topic += 1
+            return
+        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"))
+        write_text_file(self.out, str(relpath), article["text"])
+        row = article_row(item, str(relpath))
+        if job.metadata_record_id:
+            row["metadata_record_id"] = job.metadata_record_id
+        assert self._jsonl is not None
+        self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.summary.articles += 1
+
+    def _error(self, url: str, reason: str) -> None:
+        self.summary.errors += 1
+        self._reported += 1
+        if self._reported <= MAX_REPORTED_ERRORS:
+            log.warning("%s: %s", url, reason)
+        elif self._reported == MAX_REPORTED_ERRORS + 1:
+            log.warning("more errors: only counted from now on")
+
+
+def replay(
+    files: Iterable[str | os.PathLike[str]],
+    out: str | os.PathLike[str],
+    *,
+    jobs: int | None = None,
+    progress: bool = False,
+    overwrite: bool = False,
+    match: list[str] | None = None,
+    site: str | None = None,
+) -> Summary:
+    """Replay ``files`` into ``out``; see the module docstring. Returns the counts."""
+    return Replay(files, out, jobs=jobs, progress=progress, match=match, site=site).run(
+        overwrite=overwrite
+    )
+
+
+# -- command line -------------------------------------------------------------------------------
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``python -m archive replay``."""
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="WARC files (.warc.gz, .warc) or directories holding them")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output root: text/ and articles.jsonl are written here")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="extraction processes (default: one per core; 1: no pool)")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (it is only drawn when stderr is a terminal)")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace DIR/articles.jsonl if it exists")
+    parser.add_argument("--match", metavar="WORDS",
+                        help="comma-separated words: only articles whose title or text holds "
+                             "one get outputs (default: the crawl's own filter, if any)")
+    parser.add_argument("--site", help="use this site's rules for every page "
+                        "(default: chosen by each URL's host, as in a crawl)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Replay; exit 0, or 1 when some record could not be parsed or extracted, 2 when the
+    files cannot be read or the output exists."""
+    logging.basicConfig(level=logging.WARNING, format="replay: %(message)s")
+    from crawler.urlutils import split_arg
+
+    missing = [f for f in args.files if not os.path.exists(f)]
+    if missing:
+        print(f"replay: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    progress = sys.stderr.isatty() and not args.no_progress
+    runner = Replay(args.files, args.out, jobs=args.jobs, progress=progress,
+                    match=split_arg(args.match) if args.match else None, site=args.site)
+    if not runner.files:
+        print("replay: no WARC files found", file=sys.stderr)
+        return 2
+    try:
+        summary = runner.run(overwrite=args.overwrite)
+    except FileExistsError as exc:
+        print(f"replay: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print(summary.format())
+    return 1 if summary.errors else 0
