@@ -494,3 +494,42 @@ def test_spider_arguments():
     spider = NewsweekJapanSpider(urls=f"{SITE}/stories/world/", tags="北方領土", listing_pages="1")
     assert spider.feeds == [] and spider.listings == [] and spider.tags == ["北方領土"]
     assert spider.listing_pages == 1
+
+
+def test_feed_answered_with_html_is_counted_not_followed():
+    """Without a browser User-Agent the real feed URL answers an HTML page: nothing to follow."""
+    from scrapy.http import HtmlResponse, Request, XmlResponse
+    from scrapy.utils.test import get_crawler
+
+    spider = NewsweekJapanSpider.from_crawler(get_crawler(NewsweekJapanSpider))
+    spider.crawler.stats.open_spider()
+    page = (WEB / "stories/world/index.html").read_bytes()
+    html = HtmlResponse(f"{SITE}/story/rss.xml", body=page,
+                        request=Request(f"{SITE}/story/rss.xml"),
+                        headers={"Content-Type": "text/html; charset=UTF-8"})
+    assert list(spider.parse_feed(html)) == []
+    assert spider.crawler.stats.get_value("newsweekjapan/feed_not_xml") == 1
+    feed = XmlResponse(f"{SITE}/story/rss.xml", body=(WEB / "story/rss.xml").read_bytes(),
+                       headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
+    requests = list(spider.parse_feed(feed))
+    assert [r.url for r in requests] == [
+        f"{SITE}/headlines/world/2024/02/483100.php",
+        f"{SITE}/stories/world/2024/02/sakhalin-lng.php",
+        f"{SITE}/worldvoice/vladivostok/2024/02/post-8.php",
+        f"{SITE}/reizei/2024/01/no-thank-you.php",
+    ]
+    assert all(r.callback == spider.parse_article for r in requests)
+    assert spider.feed_request(f"{SITE}/story/rss.xml").headers[b"User-Agent"] == (
+        BROWSER_USER_AGENT.encode()
+    )
+
+
+def test_max_pages_stops_after_a_whole_article(web, tmp_path):
+    """max_pages counts articles' first pages; the article in progress still gets its parts."""
+    urls = f"{SITE}/reizei/2024/01/no-thank-you.php,{SITE}/koizumi/2017/03/post-11.php"
+    run = run_crawl(web, "newsweekjapan", tmp_path / "out", args={"urls": urls, "max_pages": "1"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "max_pages" in run.stderr
+    assert len(run.articles) == 1
+    row = run.articles[0]
+    assert row["meta"]["complete"] is True and [p["status"] for p in row["parts"]] == ["ok"]
