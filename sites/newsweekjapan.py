@@ -68,7 +68,8 @@ NOISE = (
     "iframe",
 )
 
-_PAGE = re.compile(r"^(?P<base>.+?)_(?P<n>\d+)\.php$")
+#: ``<base>_<n>.php``; listing pages ``index_<n>.php`` are not article pages
+_PAGE = re.compile(r"^(?P<base>.*/(?!index_\d+\.php$)[^/]*?)_(?P<n>\d+)\.php$")
 _ROLE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 
 
@@ -229,6 +230,20 @@ class _NewsweekJapan(SiteRules):
 
     def next_page(self, url: str, tree: _Element) -> str | None:
         return next_page_url(url, tree)
+
+    def is_continuation(self, url: str, tree: _Element) -> bool:
+        """Page 2, 3... of an article (``_n.php`` with n ≥ 2, or a pager whose current page
+        is not 1): ``archive replay`` attaches such pages to their page 1. Listings (paged
+        too) are never continuations."""
+        if not self.is_article(url, tree):
+            return False
+        if page_number(url) > 1:
+            return True
+        for el in tree.cssselect("ul.indexNavi span.current_page"):
+            text = clean_ws(el.text_content())
+            if text.isdigit():
+                return int(text) > 1
+        return False
 
     def extract(self, url: str, tree: _Element) -> SiteExtraction | None:
         found = super().extract(url, tree)

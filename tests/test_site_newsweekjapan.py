@@ -533,3 +533,23 @@ def test_max_pages_stops_after_a_whole_article(web, tmp_path):
     assert len(run.articles) == 1
     row = run.articles[0]
     assert row["meta"]["complete"] is True and [p["status"] for p in row["parts"]] == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("path", "continuation"),
+    [
+        ("reizei/2024/01/no-thank-you.php", False),
+        ("reizei/2024/01/no-thank-you_2.php", True),
+        ("stories/world/2024/02/northern-territories_4.php", True),
+        ("stories/world/index_2.php", False),
+    ],
+)
+def test_continuation_pages_for_replay(path, continuation):
+    url = f"{SITE}/{path}"
+    tree = tree_of(path)
+    rules = sites.rules_for(url, tree)
+    assert rules.is_continuation(url, tree) is continuation
+    # by markup alone too (a Wayback or redirected URL may not show _n.php)
+    assert rules.is_continuation(f"{SITE}/x/2024/01/y.php", tree) is (
+        continuation and path != "stories/world/index_2.php"
+    )
