@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 import socket
 from pathlib import Path
 
@@ -339,3 +340,16 @@ def test_a_request_not_in_the_archive_is_one_counted_miss(web, live, tmp_path):
     assert _stat(run, "retry/count") is None  # IgnoreRequest is never retried
     assert _rows(run) == _rows(live)  # everything else is still produced
     assert json.dumps(_rows(run), sort_keys=True) == json.dumps(_rows(live), sort_keys=True)
+
+
+def test_replay_into_the_replayed_crawls_own_root_reprocesses_every_page(web, live, tmp_path):
+    root = tmp_path / "root"
+    shutil.copytree(live.out, root)  # its crawl state knows every article: a live run would
+    run = run_crawl(web, "urls", root,  # skip them (incremental); a replay must not
+                    args={"urls": f"{SITE}/", "depth": "3"},
+                    settings={"WARC_REPLAY": str(root / "warc")}, extra_env=_dead_proxy())
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.requests == []
+    assert _stat(run, "warc_replay/hit") == 14 and _stat(run, "warc_replay/miss") is None
+    assert _stat(run, "incremental/skipped") is None and _stat(run, "incremental/resumed") is None
+    assert _stat(run, "extraction/articles") == 4

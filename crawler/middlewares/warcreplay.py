@@ -46,6 +46,12 @@ payload_digest), so ``articles.jsonl`` rows of a replay point at the records the
 from in the replayed archive. The text pipeline still writes texts, rows and ``metadata``
 records (in a new WARC under ``OUTPUT_DIR``, ``WARC-Refers-To`` the replayed records).
 
+A replay is a full re-run: every scheduled request gets ``meta["incremental"] = False``, so the
+incremental middleware (:mod:`crawler.middlewares.incremental`, 920) neither skips pages the
+output root's crawl state already has nor resumes them from that root's own WARCs. Replayed
+into the root of the crawl being replayed, every page is processed again and the text pipeline
+writes only texts that changed (as new versions; see :mod:`pipelines.textoutput`).
+
 A miss (no capture for that method and URL, or a revisit whose original is not in the archive)
 logs ``WARC_REPLAY miss: <METHOD> <url>`` once per request, counts ``warc_replay/miss`` and
 raises IgnoreRequest: not retried (RetryMiddleware ignores it), never archived, the request's
@@ -80,6 +86,7 @@ from scrapy.responsetypes import responsetypes
 
 from archive.replayindex import PICKS, ArchivedResponse, ReplayIndex
 from archive.responses import dechunk
+from crawler.middlewares.incremental import META_ENABLED as META_INCREMENTAL
 from crawler.middlewares.warccapture import META_POINTER
 
 logger = logging.getLogger(__name__)
@@ -186,6 +193,7 @@ class WarcReplayMiddleware:
         if self.stats is not None:
             self.stats.set_value("warc_replay/captures", len(self.index))
         crawler.signals.connect(self._reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(self._scheduled, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcReplayMiddleware:
@@ -211,6 +219,11 @@ class WarcReplayMiddleware:
     def _inc(self, key: str) -> None:
         if self.stats is not None:
             self.stats.inc_value(key)
+
+    def _scheduled(self, request: Request, spider: object = None) -> None:
+        # A replay re-runs the whole crawl: the incremental middleware (920, before us) must
+        # neither skip pages the output root's crawl state knows nor resume them from there.
+        request.meta.setdefault(META_INCREMENTAL, False)
 
     def _reached_downloader(self, request: Request, spider: object = None) -> None:
         self._inc("warc_replay/network_requests")
