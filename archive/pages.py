@@ -18,10 +18,14 @@ Shared by ``archive replay`` and ``archive export-wacz``:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from archive.writer import RecordPointer
 from crawler.items import PageItem
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 def pointer_dict(filename: str | os.PathLike[str], offset: int, length: int,
@@ -140,3 +144,19 @@ def html_title(html: str) -> str | None:
         if text:
             return text
     return None
+
+
+def warc_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The WARC files named by ``paths`` (directories: their ``*.warc``/``*.warc.gz``, recursively),
+    without duplicates, sorted by file name (then path) so that the order of the arguments does
+    not change the outputs. ``.open`` files are taken only when named explicitly."""
+    found: dict[Path, None] = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in path.rglob("*"):
+                if child.is_file() and child.name.endswith(WARC_SUFFIXES):
+                    found.setdefault(child, None)
+        else:
+            found.setdefault(path, None)
+    return sorted(found, key=lambda p: (p.name, str(p)))

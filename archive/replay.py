@@ -63,7 +63,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from archive.pages import http_status, page_item, pagination, pointer_dict, site_paginates
+from archive.pages import (
+    http_status,
+    page_item,
+    pagination,
+    pointer_dict,
+    site_paginates,
+    warc_files,
+)
 from archive.records import WarcRecords
 from crawler.items import PageItem, PagePart
 from pipelines.extractor import ExtractionResult, extract_page
@@ -78,7 +85,6 @@ WINDOW_PER_JOB = 8
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 #: errors reported one by one (the rest are counted)
 MAX_REPORTED_ERRORS = 20
-WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 # -- what the first pass learns ---------------------------------------------------------------
@@ -233,22 +239,6 @@ def _work(url: str, html: str, site: str | None, parts: list[tuple[str, str]]
 
 def _warm_up() -> None:
     import trafilatura  # noqa: F401 - import once per worker, before the first page
-
-
-def warc_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The WARC files named by ``paths`` (directories: their ``*.warc``/``*.warc.gz``, recursively),
-    without duplicates, sorted by file name (then path) so that the order of the arguments does
-    not change the outputs. ``.open`` files are taken only when named explicitly."""
-    found: dict[Path, None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in path.rglob("*"):
-                if child.is_file() and child.name.endswith(WARC_SUFFIXES):
-                    found.setdefault(child, None)
-        else:
-            found.setdefault(path, None)
-    return sorted(found, key=lambda p: (p.name, str(p)))
 
 
 class Replay:

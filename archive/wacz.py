@@ -1,0 +1,324 @@
+"""``python -m archive export-wacz FILES… -o out.wacz``: package WARCs as a WACZ 1.1.1 file.
+
+Follows the WACZ 1.1.1 specification (https://specs.webrecorder.net/wacz/1.1.1/), so that
+ReplayWeb.page and pywb open the file and ``wacz validate`` (py-wacz) accepts it:
+
+* ``archive/<name>`` -- each WARC as it is, stored (ZIP ``STORE``: no second compression, so
+  a record can be read by range request);
+* ``indexes/index.cdxj`` -- one sorted CDXJ index of all the WARCs, made by
+  :mod:`archive.indexer` (pywb's format; ``filename`` is the WARC's name under ``archive/``);
+* ``pages/pages.jsonl`` -- a ``json-pages-1.0`` header line, then one page per HTML ``200``
+  response (by Scrapy's rules, as a crawl decides): ``id``, ``url``, ``ts`` (the WARC-Date,
+  RFC 3339) and ``title`` -- the article title from the crawl's metadata record or from an
+  ``articles.jsonl`` row pointing at the record (``--articles``; an ``articles.jsonl`` beside
+  a ``warc/`` directory is found by itself), else the page's ``<title>``;
+* ``datapackage.json`` -- ``profile: data-package``, ``wacz_version: 1.1.1``, ``title``,
+  ``description``, ``created``, ``software``, and every other file as a resource with its
+  ``sha256`` hash and size in bytes (resource names made of the lower-case characters
+  Frictionless allows);
+* ``datapackage-digest.json`` -- the ``sha256`` of ``datapackage.json``.
+
+The package is written under a temporary name next to the output and renamed when complete.
+Two WARCs with the same file name cannot go into one package (their index lines would be
+ambiguous): that is an error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from archive import __version__
+from archive.pages import html_title, http_status, page_item, warc_files
+from archive.records import WarcRecords
+
+log = logging.getLogger(__name__)
+
+WACZ_VERSION = "1.1.1"
+PAGES_PATH = "pages/pages.jsonl"
+INDEX_PATH = "indexes/index.cdxj"
+_COPY = 1024 * 1024
+_BAD_NAME = re.compile(r"[^a-z0-9._/-]+")
+
+
+@dataclass
+class WaczSummary:
+    """What went into one package."""
+
+    output: str
+    warcs: int = 0
+    index_lines: int = 0
+    pages: int = 0
+    titled_from_articles: int = 0
+    bytes: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Page:
+    record_id: str
+    url: str
+    ts: str
+    title: str | None
+
+
+class _Hashing:
+    """A write-only stream wrapper that hashes and counts what goes through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.raw.write(data)
+
+
+def resource_name(path: str, taken: set[str]) -> str:
+    """A Frictionless resource name for a path: its base name, lower-case, characters outside
+    ``[a-z0-9._/-]`` replaced by ``-``, made unique with a ``-<n>`` suffix."""
+    base = _BAD_NAME.sub("-", os.path.basename(path).lower()).strip("-") or "resource"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    taken.add(name)
+    return name
+
+
+def _rfc3339(warc_date: str) -> str:
+    """A WARC-Date as RFC 3339 (they already are: ``2024-05-01T12:00:00Z``, fractions kept)."""
+    return warc_date.strip()
+
+
+def _titles_from_articles(paths: Iterable[Path]) -> dict[str, str]:
+    """Article titles by the record id of their response, from ``articles.jsonl`` files."""
+    titles: dict[str, str] = {}
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        row = json.loads(line)
+                    except ValueError:
+                        continue
+                    warc = row.get("warc") if isinstance(row, dict) else None
+                    if isinstance(warc, dict) and warc.get("record_id") and row.get("title"):
+                        titles.setdefault(warc["record_id"], str(row["title"]))
+        except OSError as exc:
+            log.warning("%s: %s", path, exc.strerror or exc)
+    return titles
+
+
+def _beside(files: list[Path]) -> list[Path]:
+    """``articles.jsonl`` files of crawl outputs whose ``warc/`` directory holds some ``files``."""
+    found: dict[Path, None] = {}
+    for path in files:
+        parent = path.resolve().parent
+        if parent.name == "warc" and (parent.parent / "articles.jsonl").is_file():
+            found.setdefault(parent.parent / "articles.jsonl", None)
+    return list(found)
+
+
+def collect_pages(files: list[Path], articles: Iterable[Path] = (),
+                  problems: list[str] | None = None) -> tuple[list[_Page], int]:
+    """The page list: one entry per HTML ``200`` response; and how many titles came from the
+    crawl (metadata records or ``articles.jsonl``) rather than from ``<title>``."""
+    titles = _titles_from_articles(articles)
+    pages: list[_Page] = []
+    for path in files:
+        records = WarcRecords(path)
+        for _offset, _length, record in records:
+            headers = record.rec_headers
+            if record.rec_type == "metadata":
+                _metadata_title(record, titles)
+                continue
+            if record.rec_type != "response" or http_status(record) != 200:
+                continue
+            try:
+                item = page_item(record)
+            except Exception as exc:  # noqa: BLE001 - an unparsable record is not a page
+                log.warning("%s: %s: %s", path.name, headers.get_header("WARC-Target-URI"), exc)
+                continue
+            if item is None:
+                continue
+            pages.append(_Page(
+                record_id=headers.get_header("WARC-Record-ID") or "",
+                url=item.url,
+                ts=_rfc3339(headers.get_header("WARC-Date") or ""),
+                title=html_title(item.html),
+            ))
+        if records.problem and problems is not None:
+            problems.append(f"{path.name}: {records.problem}")
+    from_crawl = 0
+    for page in pages:
+        if page.record_id in titles:
+            page.title = titles[page.record_id]
+            from_crawl += 1
+    return pages, from_crawl
+
+
+def _metadata_title(record: Any, titles: dict[str, str]) -> None:
+    headers = record.rec_headers
+    refers = headers.get_header("WARC-Refers-To")
+    ctype = (headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    if not refers or ctype != "application/json":
+        return
+    try:
+        data = json.loads(record.raw_stream.read(4 * 1024 * 1024))
+    except ValueError:
+        return
+    if isinstance(data, dict) and data.get("title"):
+        titles.setdefault(refers, str(data["title"]))
+
+
+def _page_lines(pages: list[_Page]) -> bytes:
+    header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+    lines = [json.dumps(header)]
+    for page in pages:
+        entry: dict[str, Any] = {
+            "id": hashlib.sha1(page.record_id.encode("utf-8")).hexdigest()[:20],
+            "url": page.url,
+            "ts": page.ts,
+        }
+        if page.title:
+            entry["title"] = page.title
+        lines.append(json.dumps(entry, ensure_ascii=False))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def export_wacz(
+    files: Iterable[str | os.PathLike[str]],
+    output: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    articles: Iterable[str | os.PathLike[str]] = (),
+) -> WaczSummary:
+    """Write the WACZ package of ``files`` to ``output``; see the module docstring."""
+    from archive.indexer import CDXJIndexer
+
+    warcs = warc_files(files)
+    if not warcs:
+        raise ValueError("no WARC files given")
+    names: dict[str, Path] = {}
+    for path in warcs:
+        if path.name in names:
+            raise ValueError(f"two WARCs named {path.name}: {names[path.name]} and {path}")
+        names[path.name] = path
+    out = Path(output)
+    summary = WaczSummary(output=str(out), warcs=len(warcs))
+
+    indexer = CDXJIndexer()
+    index = "".join(indexer.index(warcs)).encode("utf-8")
+    summary.index_lines = index.count(b"\n")
+    for name, (problem, count) in indexer.problems.items():
+        summary.problems.append(f"{name}: {problem} (indexed the {count} records before it)")
+    article_files = [Path(a) for a in articles] + _beside(warcs)
+    pages, from_crawl = collect_pages(warcs, article_files)
+    summary.pages, summary.titled_from_articles = len(pages), from_crawl
+    pages_bytes = _page_lines(pages)
+
+    created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = time.gmtime()[:6]
+    resources: list[dict[str, Any]] = []
+    taken: set[str] = set()
+    tmp = out.with_name(f".{out.name}.tmp{os.getpid()}")
+    try:
+        with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+            for path in warcs:
+                arcname = f"archive/{path.name}"
+                info = zipfile.ZipInfo(arcname, date_time=stamp)
+                info.compress_type = zipfile.ZIP_STORED
+                size = path.stat().st_size
+                with open(path, "rb") as src, zf.open(info, "w",
+                                                      force_zip64=size > 2**31 - 1) as dst:
+                    hashing = _Hashing(dst)
+                    shutil.copyfileobj(src, hashing, _COPY)
+                resources.append({"name": resource_name(arcname, taken), "path": arcname,
+                                  "hash": "sha256:" + hashing.sha256.hexdigest(),
+                                  "bytes": hashing.size})
+            for arcname, data in ((INDEX_PATH, index), (PAGES_PATH, pages_bytes)):
+                _write_small(zf, arcname, data, stamp)
+                resources.append({"name": resource_name(arcname, taken), "path": arcname,
+                                  "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                                  "bytes": len(data)})
+            package: dict[str, Any] = {
+                "profile": "data-package",
+                "wacz_version": WACZ_VERSION,
+                "title": title or "newsarchive export",
+                "created": created,
+                "software": f"newsarchive {__version__}",
+                "resources": resources,
+            }
+            if description:
+                package["description"] = description
+            package_bytes = json.dumps(package, indent=2, ensure_ascii=False).encode("utf-8")
+            _write_small(zf, "datapackage.json", package_bytes, stamp)
+            digest = {"path": "datapackage.json",
+                      "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+            _write_small(zf, "datapackage-digest.json",
+                         json.dumps(digest, indent=2).encode("utf-8"), stamp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    summary.bytes = out.stat().st_size
+    return summary
+
+
+def _write_small(zf: zipfile.ZipFile, arcname: str, data: bytes,
+                 stamp: tuple[int, ...]) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=stamp)  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``python -m archive export-wacz``."""
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="WARC files (.warc.gz, .warc) or directories holding them")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.wacz",
+                        help="the package to write")
+    parser.add_argument("--title", help="the collection's title (datapackage.json)")
+    parser.add_argument("--description", help="a longer description (Markdown)")
+    parser.add_argument("--articles", action="append", default=[], metavar="ARTICLES.jsonl",
+                        help="take page titles from these articles.jsonl files too")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the package; exit 0, or 2 when the inputs cannot be packaged."""
+    logging.basicConfig(level=logging.WARNING, format="export-wacz: %(message)s")
+    missing = [f for f in args.files if not os.path.exists(f)]
+    if missing:
+        print(f"export-wacz: no such file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if not args.output.endswith(".wacz"):
+        print("export-wacz: the output's name must end in .wacz (WACZ 1.1.1)", file=sys.stderr)
+        return 2
+    try:
+        summary = export_wacz(args.files, args.output, title=args.title,
+                              description=args.description, articles=args.articles)
+    except (ValueError, OSError) as exc:
+        print(f"export-wacz: {exc}", file=sys.stderr)
+        return 2
+    for problem in summary.problems:
+        print(f"export-wacz: warning: {problem}", file=sys.stderr)
+    print(f"export-wacz: wrote {summary.output}: {summary.warcs} WARCs, {summary.index_lines} "
+          f"index lines, {summary.pages} pages ({summary.titled_from_articles} titled from the "
+          f"crawl's articles), {summary.bytes} bytes")
+    return 0
