@@ -220,6 +220,7 @@ class ReplayIndex:
         self._by_key: dict[str, list[Capture]] = defaultdict(list)
         self._by_digest: dict[str, list[Capture]] = defaultdict(list)
         self._seen: set[tuple[Path, int]] = set()
+        self._real: dict[Path, Path] = {}  # WARC path -> resolved path, for de-duplication
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -313,7 +314,10 @@ class ReplayIndex:
     def _add(self, capture: Capture) -> None:
         if capture.status is None and not capture.is_revisit:
             return  # resource/metadata/request lines: not HTTP responses
-        where = (capture.path.resolve(), capture.offset)
+        real = self._real.get(capture.path)
+        if real is None:
+            real = self._real[capture.path] = capture.path.resolve()
+        where = (real, capture.offset)
         if where in self._seen:
             return
         self._seen.add(where)
