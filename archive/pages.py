@@ -104,7 +104,8 @@ def pagination(url: str, html: str, site: str | None = None) -> tuple[str | None
     rules = sites.rules_for(url, tree, site)
     if rules is None:
         return None, False
-    nxt = rules.next_page(url, tree)
+    # only an article has further pages (a paged listing is not a multi-page article)
+    nxt = rules.next_page(url, tree) if rules.is_article(url, tree) else None
     hook = getattr(rules, "is_continuation", None)
     continuation = bool(hook(url, tree)) if callable(hook) else False
     return nxt, continuation
