@@ -353,3 +353,23 @@ def test_replay_into_the_replayed_crawls_own_root_reprocesses_every_page(web, li
     assert _stat(run, "warc_replay/hit") == 14 and _stat(run, "warc_replay/miss") is None
     assert _stat(run, "incremental/skipped") is None and _stat(run, "incremental/resumed") is None
     assert _stat(run, "extraction/articles") == 4
+
+
+FOREIGN = Path(__file__).parent / "warcs" / "foreign"
+
+
+@pytest.mark.skipif(not (FOREIGN / "wget-news.warc.gz").exists(), reason="no foreign WARCs")
+def test_other_tools_warcs_replay(tmp_path):
+    # wget keeps the chunk framing and Transfer-Encoding: the response comes out de-chunked
+    index = ReplayIndex.from_spec(FOREIGN / "wget-news.warc.gz")
+    url = "http://news.example/2024/05/island-dispute.html"
+    archived = index.fetch(url)
+    assert ("Transfer-Encoding", "chunked") in [(n.title(), v) for n, v in archived.headers]
+    response = downloaded_response(archived, Request(url))
+    assert response.body.startswith(b"<!DOCTYPE html>")
+    assert b"Content-Length" not in response.headers
+    # warcio's revisits (another URL, same payload) resolve to their originals
+    index = ReplayIndex.from_spec(FOREIGN / "warcio-revisit.warc")
+    archived = index.fetch("https://harbour.example/business/2023/03/port-strike.html?ref=home")
+    assert archived.pointer["warc_type"] == "revisit" and archived.original is not None
+    assert archived.body.startswith(b"<!DOCTYPE html>")
