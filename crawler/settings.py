@@ -64,6 +64,17 @@ LOCK_WAIT = 0
 INCREMENTAL_ENABLED = True
 INCREMENTAL_RECHECK_DAYS = 7
 
+# --- Wayback Machine (crawler.wayback; read by spiders that call wayback.configure_settings) --
+# Its published limits at 80 %: CDX 0.8 requests/s, captures 8/s, each in its own download
+# slot; a 429 pauses the slot for Retry-After (default 60 s). Tests set the delays to 0.
+WAYBACK_CDX_DELAY = 1.25
+WAYBACK_CDX_CONCURRENCY = 1
+WAYBACK_CAPTURE_DELAY = 0.125
+WAYBACK_CAPTURE_CONCURRENCY = 4
+WAYBACK_RETRY_AFTER_DEFAULT = 60
+WAYBACK_RETRY_AFTER_MAX = 600
+WAYBACK_429_RETRIES = 3
+
 # --- extraction and text -------------------------------------------------------------------
 EXTRACTION_WORKERS = "auto"
 EXTRACTION_TIMEOUT = 120
