@@ -411,12 +411,16 @@ def evaluate_case(site: str, case: dict[str, Any], web_root: Path = WEB_ROOT) ->
     import sites as site_rules
     from pipelines.extractor import extract_page
 
+    if "text" not in case or "url" not in case:
+        result = score_case(site, case, "", {})
+        result.error = "the case has no url or no expected text (<case>.txt)"
+        return result
     urls = [case["url"], *part_urls(case)]
     try:
         pages = [load_page(u, web_root) for u in urls]
-    except FixtureError as exc:
+    except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others
         result = score_case(site, case, "", {})
-        result.error = str(exc)
+        result.error = str(exc) if isinstance(exc, FixtureError) else repr(exc)
         result.pages = urls
         return result
     (url, html), parts = pages[0], pages[1:]

@@ -216,3 +216,8 @@ def test_command_line_json_and_write_floors(tmp_path, capsys):
     assert "gate (floors.json): passed" in capsys.readouterr().out
     assert list(json.loads(path.read_text("utf-8"))["sites"]) == ["rt"]
     assert quality.main(["--site", "rt", "--floors", str(path)]) == 0
+
+
+def test_a_case_without_expected_text_is_an_error_not_a_crash():
+    result = evaluate_case("rt", {"_name": "no-text", "url": "https://www.rt.com/"})
+    assert result.error and "expected text" in result.error
