@@ -301,8 +301,12 @@ class WaybackRetryAfterMiddleware:
 
     @staticmethod
     def _slot_key(request: Any) -> str | None:
-        key = request.meta.get("download_slot")
-        return key if key is not None else slot_for(request.url)
+        """The request's download slot if it goes to the archive, else None (other hosts are
+        left alone, even though the downloader gives every request a ``download_slot``)."""
+        default = slot_for(request.url)
+        if default is None:
+            return None
+        return request.meta.get("download_slot") or default
 
     async def process_request(self, request: Any) -> None:
         key = self._slot_key(request)

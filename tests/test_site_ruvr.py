@@ -440,7 +440,7 @@ def test_retry_after_leaves_other_answers_alone_and_gives_up():
     last = _response(retry, 429, {"Retry-After": "1"})
     assert mw.process_response(retry, last) is last
     assert retry.meta["dont_retry"] is True  # so RetryMiddleware does not retry it at once
-    other = _request("https://rt.com/news/")
+    other = _request("https://rt.com/news/", download_slot="rt.com")
     too_many = _response(other, 429)
     assert mw.process_response(other, too_many) is too_many  # not the archive: not ours
 
