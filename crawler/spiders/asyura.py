@@ -51,7 +51,7 @@ from twisted.python.failure import Failure
 
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.urlutils import split_arg
-from crawler.wayback import CAPTURE_SLOT, raw_capture_url
+from crawler.wayback import configure_settings, raw_capture_url, request_meta
 from sites.asyura import (
     FOLLOW_URL,
     INDEX_URL,
@@ -122,6 +122,13 @@ class AsyuraSpider(ArchiveSpider):
 
     name = "asyura"
     site = "asyura"
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Spider settings, then the Wayback Machine's download slots and Retry-After handling
+        (cited pages whose origin is gone are fetched from the archive at its rate limits)."""
+        super().update_settings(settings)
+        configure_settings(settings)
 
     def __init__(
         self,
@@ -299,6 +306,6 @@ class AsyuraSpider(ArchiveSpider):
                 "cited_by": request.meta["cited_by"],
                 "original_url": original,
                 "via": "wayback",
-                "download_slot": CAPTURE_SLOT,
+                **request_meta(raw_capture_url(original)),
             },
         )
