@@ -1,0 +1,420 @@
+"""Crawl benchmark: our crawl against bare Scrapy and wget on the same loopback news site.
+
+For each site size (``--pages``) and server latency (``--delay-ms``, slept by the fixture web
+before every response), in one run, interleaved (every variant once, then every variant again,
+``--reps`` times), it runs:
+
+* ``warc``  -- ``scrapy crawl urls`` writing WARC only (``ITEM_PIPELINES={}``: no extraction,
+  no text); the crawl state, incremental check and log file extensions stay on, as shipped;
+* ``full``  -- ``scrapy crawl urls`` with the full pipeline (WARC + extraction in worker
+  processes, ``EXTRACTION_WORKERS=auto`` = one per core, + text output);
+* ``full0`` -- the same with ``EXTRACTION_WORKERS=0`` (extraction in the reactor thread);
+* ``bare``  -- ``scrapy runspider bench/barespider.py`` with Scrapy's default settings: no
+  project middlewares, no capture, no pipelines, the same link extractor (the framework's
+  ceiling);
+* ``wget``  -- ``wget --recursive --level=inf --warc-file`` (the classic archiving peer), robots
+  obeyed like ours, through the same proxy (``http_proxy``).
+
+The Scrapy variants share ``CONCURRENT_REQUESTS=32``, ``CONCURRENT_REQUESTS_PER_DOMAIN=32``,
+no download delay, no AutoThrottle, robots.txt obeyed (printed at the start). wget fetches one
+page at a time, as it always does.
+
+Each run goes through :mod:`bench.measure`: wall time, CPU seconds of the whole process tree
+(extraction workers included) and peak RSS (sum over the tree, sampled, and the largest single
+process). The server's own CPU per page is read from ``/proc`` around each run, to show that the
+server is not what limits the crawl; ``--throughput`` also measures the server alone with a
+concurrent client. Our crawls run with the reactor-lag probe on (``REACTORLAG_ENABLED=1``) and
+report the reactor timer's lateness p50/p99/max.
+
+Output: one Markdown table per (latency, size) with medians, then ``ratio ...`` lines, each the
+median of the per-repetition ratios (A and B of the same repetition ran one after the other).
+``--profile`` adds a py-spy profile (cProfile when py-spy is missing) of one WARC-only crawl at
+0 ms and prints the top functions.
+
+Example (the figures in docs/benchmarks.md)::
+
+    python -m bench.crawl --pages 500,2000,8000 --delay-ms 0,100 --reps 3 --throughput --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import (  # noqa: E402
+    DEFAULT_WORK,
+    PYTHON,
+    ROOT,
+    load_line,
+    machine,
+    median,
+    ratio_line,
+    table,
+    versions,
+)
+from bench.measure import Measured, run_measured  # noqa: E402
+from bench.site import Server, SiteInfo, generate, server_throughput  # noqa: E402
+
+#: the concurrency settings every Scrapy variant gets
+SCRAPY_SETTINGS: dict[str, str] = {
+    "CONCURRENT_REQUESTS": "32",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "32",
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "ROBOTSTXT_OBEY": "True",
+    "LOG_LEVEL": "INFO",
+    "TELNETCONSOLE_ENABLED": "False",
+}
+ALL_VARIANTS = ("warc", "full", "full0", "bare", "wget")
+DESCRIPTIONS = {
+    "warc": "ours, WARC only",
+    "full": "ours, full (workers)",
+    "full0": "ours, full (EXTRACTION_WORKERS=0)",
+    "bare": "bare Scrapy",
+    "wget": "wget --warc-file",
+}
+
+
+@dataclass
+class Run:
+    """One measured crawl."""
+
+    variant: str
+    pages: int
+    delay: float
+    rep: int
+    responses: int
+    measured: Measured
+    server_cpu: float
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def per_second(self) -> float:
+        """Responses per second of wall time (start-up included)."""
+        return self.responses / self.measured.wall if self.measured.wall else 0.0
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        """CPU milliseconds of the crawler's process tree per response."""
+        return 1000 * self.measured.cpu / self.responses if self.responses else 0.0
+
+    @property
+    def server_ms_per_page(self) -> float:
+        """The fixture web's CPU milliseconds per response."""
+        return 1000 * self.server_cpu / self.responses if self.responses else 0.0
+
+
+_STAT = re.compile(r"'([a-z_/0-9.]+)': ([0-9.]+)")
+
+
+def scrapy_stats(log: str) -> dict[str, float]:
+    """Numeric values of Scrapy's final stats dump (the last one in the log)."""
+    start = log.rfind("Dumping Scrapy stats")
+    return {k: float(v) for k, v in _STAT.findall(log[start:] if start >= 0 else "")}
+
+
+def _settings_args(settings: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    for key, value in settings.items():
+        out += ["-s", f"{key}={value}"]
+    return out
+
+
+def command(variant: str, site: SiteInfo, out: Path) -> tuple[list[str], Path]:
+    """(argv, cwd) of one variant writing under ``out``."""
+    if variant == "wget":
+        return ([
+            "wget", "--recursive", "--level=inf", "--no-verbose", "-e", "robots=on",
+            "--delete-after", "--directory-prefix", str(out / "files"),
+            f"--warc-file={out / 'wget'}", site.start_url,
+        ], out)
+    if variant == "bare":
+        return ([PYTHON, "-m", "scrapy", "runspider", str(ROOT / "bench" / "barespider.py"),
+                 "-a", f"url={site.start_url}", *_settings_args(SCRAPY_SETTINGS)], out)
+    settings = {**SCRAPY_SETTINGS, "OUTPUT_DIR": str(out / "data"), "REACTORLAG_ENABLED": "1"}
+    if variant == "warc":
+        settings["ITEM_PIPELINES"] = "{}"
+    elif variant == "full":
+        settings["EXTRACTION_WORKERS"] = "auto"
+    elif variant == "full0":
+        settings["EXTRACTION_WORKERS"] = "0"
+    else:
+        raise ValueError(variant)
+    return ([PYTHON, "-m", "scrapy", "crawl", "urls", "-a", f"urls={site.start_url}",
+             "-a", "depth=1000", *_settings_args(settings)], ROOT)
+
+
+def run_one(variant: str, site: SiteInfo, server: Server, delay: float, rep: int,
+            work: Path, keep: bool = False) -> Run:
+    """Run and measure one variant once."""
+    out = work / f"{variant}-{site.pages}-{delay:g}ms-{rep}"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    argv, cwd = command(variant, site, out)
+    env = server.env()
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    cpu0 = server.cpu_seconds()
+    measured = run_measured(argv, env=env, cwd=cwd, timeout=3600)
+    server_cpu = server.cpu_seconds() - cpu0
+    if measured.returncode != 0:
+        tail = "\n".join(measured.stderr.splitlines()[-15:])
+        raise RuntimeError(f"{variant} failed ({measured.returncode}):\n{tail}")
+    stats: dict[str, Any] = {}
+    if variant == "wget":
+        responses = len(re.findall(r" URL: ?\S+ \[", measured.stderr))
+    else:
+        stats = scrapy_stats(measured.stderr)
+        responses = int(stats.get("response_received_count", 0))
+    if not keep:
+        shutil.rmtree(out, ignore_errors=True)
+    return Run(variant, site.pages, delay, rep, responses, measured, server_cpu, stats)
+
+
+def _lag(run: Run, key: str) -> float | None:
+    value = run.stats.get(f"reactorlag/{key}")
+    return float(value) if value is not None else None
+
+
+def summarise(runs: list[Run], variants: Sequence[str], pages: int, delay: float) -> list[str]:
+    """Table and ratio lines of one (size, latency) cell."""
+    lines = [f"\n### {pages} pages, {delay:g} ms latency\n"]
+    rows = []
+    by: dict[str, list[Run]] = {}
+    for v in variants:
+        mine = [r for r in runs if r.variant == v and r.pages == pages and r.delay == delay]
+        if not mine:
+            continue
+        by[v] = mine
+        lag = [(_lag(r, "p50_ms"), _lag(r, "p99_ms"), _lag(r, "max_ms")) for r in mine]
+        lag_text = "-"
+        if lag and lag[0][0] is not None:
+            lag_text = "/".join(f"{median(x[i] for x in lag):.1f}" for i in range(3))
+        rows.append([
+            DESCRIPTIONS[v],
+            median(r.responses for r in mine),
+            median(r.per_second for r in mine),
+            median(r.measured.wall for r in mine),
+            median(r.cpu_ms_per_page for r in mine),
+            median(r.measured.tree_rss_mb for r in mine),
+            median(r.measured.maxrss_mb for r in mine),
+            median(r.server_ms_per_page for r in mine),
+            lag_text,
+        ])
+    lines.append(table(["variant", "responses", "pages/s", "wall s", "CPU ms/page",
+                        "peak RSS MB (tree)", "peak RSS MB (largest process)",
+                        "server CPU ms/page", "reactor lag p50/p99/max ms"], rows))
+    lines.append("")
+
+    def ratios(a: str, b: str, how: str = "pps") -> list[float]:
+        out = []
+        for ra, rb in zip(by.get(a, []), by.get(b, []), strict=False):
+            if how == "pps" and rb.per_second:
+                out.append(ra.per_second / rb.per_second)
+        return out
+
+    tag = f"@{pages}p/{delay:g}ms"
+    if "warc" in by and "bare" in by:
+        lines.append(ratio_line(f"warc_vs_bare_scrapy pages/s {tag}", ratios("warc", "bare"),
+                                ">= 0.85"))
+    if "warc" in by and "wget" in by:
+        target = ">= 8" if delay >= 100 else ""
+        lines.append(ratio_line(f"warc_vs_wget pages/s {tag}", ratios("warc", "wget"), target))
+    if "full" in by and "full0" in by:
+        lines.append(ratio_line(f"full_workers_vs_inline pages/s {tag}",
+                                ratios("full", "full0"), ">= 1.6"))
+    if "full" in by and "warc" in by:
+        lines.append(ratio_line(f"full_vs_warc pages/s {tag}", ratios("full", "warc")))
+    if "bare" in by and "wget" in by:
+        lines.append(ratio_line(f"bare_scrapy_vs_wget pages/s {tag}", ratios("bare", "wget")))
+    return lines
+
+
+def memory_lines(runs: list[Run], sizes: Sequence[int], delays: Sequence[float]) -> list[str]:
+    """Peak RSS growth of the WARC-only crawl between sizes (largest / each smaller size)."""
+    lines = []
+    if len(sizes) < 2:
+        return lines
+    big = max(sizes)
+    for delay in delays:
+        for small in sizes:
+            if small == big:
+                continue
+            a = [r for r in runs if r.variant == "warc" and r.pages == big and r.delay == delay]
+            b = [r for r in runs if r.variant == "warc" and r.pages == small and r.delay == delay]
+            vals = [x.measured.tree_rss_mb / y.measured.tree_rss_mb
+                    for x, y in zip(a, b, strict=False) if y.measured.tree_rss_mb]
+            if vals:
+                target = "<= 1.3" if (small, big) == (2000, 8000) else ""
+                lines.append(ratio_line(f"warc_peak_rss {big}p_vs_{small}p @{delay:g}ms", vals,
+                                        target))
+    return lines
+
+
+def profile(site: SiteInfo, work: Path, top: int = 25) -> list[str]:
+    """A sampling profile of one WARC-only crawl at 0 ms: top functions by own and total time."""
+    out = work / "profile"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    argv, cwd = command("warc", site, out)
+    raw = out / "pyspy.txt"
+    pyspy = shutil.which("py-spy") or str(Path(PYTHON).with_name("py-spy"))
+    with Server(site.root, 0) as server:
+        env = server.env()
+        env.pop("SCRAPY_SETTINGS_MODULE", None)
+        if Path(pyspy).exists():
+            cmd = [pyspy, "record", "--format", "raw", "--rate", "250", "--nonblocking",
+                   "--output", str(raw), "--", *argv]
+            proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+            if proc.returncode == 0 and raw.exists():
+                return _collapsed_top(raw.read_text(encoding="utf-8", errors="replace"), top)
+        prof = out / "crawl.prof"
+        cmd = [PYTHON, "-m", "cProfile", "-o", str(prof), *argv[1:]]
+        subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=True)
+    import io
+    import pstats
+
+    buf = io.StringIO()
+    pstats.Stats(str(prof), stream=buf).sort_stats("tottime").print_stats(top)
+    return ["cProfile (py-spy not available), top functions by own time:", buf.getvalue()]
+
+
+def _collapsed_top(text: str, top: int) -> list[str]:
+    own: dict[str, int] = {}
+    total: dict[str, int] = {}
+    samples = 0
+    for line in text.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        count = int(count_text)
+        samples += count
+        frames = [f.strip() for f in stack.split(";") if f.strip()]
+        if not frames:
+            continue
+        own[frames[-1]] = own.get(frames[-1], 0) + count
+        for frame in set(frames):
+            total[frame] = total.get(frame, 0) + count
+    lines = [f"py-spy: {samples} samples of the WARC-only crawl (main thread and others)",
+             "", "top functions by own time:", ""]
+    lines.append(table(["own %", "function (file:line)"], [
+        [f"{100 * c / samples:.1f}", _short(f)]
+        for f, c in sorted(own.items(), key=lambda kv: -kv[1])[:top]]))
+    lines += ["", "top functions by total time (callees included):", ""]
+    lines.append(table(["total %", "function (file:line)"], [
+        [f"{100 * c / samples:.1f}", _short(f)]
+        for f, c in sorted(total.items(), key=lambda kv: -kv[1])[:top]]))
+    return lines
+
+
+def _short(frame: str) -> str:
+    frame = re.sub(r"/[^ ()]*/site-packages/", "", frame)
+    frame = frame.replace(str(ROOT) + "/", "")
+    return re.sub(r"/root/\.pyenv/versions/[^/]+/lib/python3\.\d+/", "", frame)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line; see the module docstring."""
+    parser = argparse.ArgumentParser(prog="python -m bench.crawl",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="300", help="site sizes, comma-separated "
+                        "(default 300; the documented run: 500,2000,8000)")
+    parser.add_argument("--delay-ms", default="0,100", help="server latencies (default 0,100)")
+    parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
+    parser.add_argument("--variants", default=",".join(ALL_VARIANTS),
+                        help=f"which of {','.join(ALL_VARIANTS)} (default all)")
+    parser.add_argument("--full-max-pages", type=int, default=500,
+                        help="run full/full0 only at sizes up to this (default 500: the "
+                             "in-thread extraction is slow)")
+    parser.add_argument("--wget-max-pages-slow", type=int, default=500,
+                        help="at latencies >= 50 ms run wget only at sizes up to this (it "
+                             "fetches one page at a time; default 500)")
+    parser.add_argument("--throughput", action="store_true",
+                        help="also measure the fixture web alone with a concurrent client")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile one WARC-only crawl at 0 ms (largest size)")
+    parser.add_argument("--work", default=str(DEFAULT_WORK), help="scratch directory")
+    parser.add_argument("--keep", action="store_true", help="keep the crawl outputs")
+    args = parser.parse_args(argv)
+
+    sizes = [int(x) for x in args.pages.split(",") if x]
+    delays = [float(x) for x in args.delay_ms.split(",") if x]
+    variants = [v for v in args.variants.split(",") if v]
+    if "wget" in variants and shutil.which("wget") is None:
+        print("wget not found: skipping it", flush=True)
+        variants.remove("wget")
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    runs_dir = Path(tempfile.mkdtemp(prefix="crawl-", dir=work))
+
+    print(machine())
+    print(versions())
+    print("command: python -m bench.crawl " + " ".join(sys.argv[1:] if argv is None else argv))
+    print("Scrapy settings of warc/full/full0/bare: " + ", ".join(
+        f"{k}={v}" for k, v in SCRAPY_SETTINGS.items()))
+    print("ours: scrapy crawl urls -a urls=<home> -a depth=1000 (+ OUTPUT_DIR, "
+          "REACTORLAG_ENABLED=1; warc: ITEM_PIPELINES={}; full: EXTRACTION_WORKERS=auto; "
+          "full0: EXTRACTION_WORKERS=0)")
+    print("wget: wget --recursive --level=inf --no-verbose -e robots=on --delete-after "
+          "--warc-file=<out>/wget <home> (http_proxy = the fixture web)")
+    print(f"repetitions: {args.reps}, interleaved; figures are medians", flush=True)
+
+    all_runs: list[Run] = []
+    started = time.monotonic()
+    sites: dict[int, SiteInfo] = {}
+    for pages in sizes:
+        sites[pages] = generate(work / f"site-{pages}", pages)
+        print(sites[pages].summary(), flush=True)
+    if args.throughput:
+        biggest = sites[max(sizes)]
+        with Server(biggest.root, 0) as server:
+            server_throughput(server, biggest.urls[:200])  # warm the server's file cache
+            result = server_throughput(server, biggest.urls, rounds=1)
+        print(f"fixture web alone: {result.requests} pages in {result.seconds:.2f} s = "
+              f"{result.per_second:.0f} pages/s ({result.megabytes / result.seconds:.0f} MB/s) "
+              f"with 2 client processes x 16 keep-alive connections; server CPU "
+              f"{result.cpu_ms_per_page:.2f} ms/page (one core would serve "
+              f"{1000 / max(result.cpu_ms_per_page, 1e-9):.0f} pages/s)", flush=True)
+    for delay in delays:
+        for pages in sizes:
+            site = sites[pages]
+            todo = [v for v in variants
+                    if not (v in ("full", "full0") and pages > args.full_max_pages)
+                    and not (v == "wget" and delay >= 50 and pages > args.wget_max_pages_slow)]
+            with Server(site.root, delay) as server:
+                for rep in range(args.reps):
+                    for variant in todo:
+                        run = run_one(variant, site, server, delay, rep, runs_dir, args.keep)
+                        all_runs.append(run)
+                        print(f"  {delay:g} ms {pages} pages rep {rep + 1}: {variant:5} "
+                              f"{run.responses} responses {run.measured.wall:6.2f} s "
+                              f"{run.per_second:7.1f} pages/s cpu {run.measured.cpu:6.2f} s "
+                              f"rss {run.measured.tree_rss_mb:5.0f} MB", flush=True)
+            for line in summarise(all_runs, variants, pages, delay):
+                print(line, flush=True)
+    for line in memory_lines(all_runs, sizes, delays):
+        print(line)
+    if args.profile:
+        print("\n### profile\n")
+        for line in profile(sites[max(sizes)], runs_dir):
+            print(line)
+    print(f"\n{load_line()}; total {time.monotonic() - started:.0f} s")
+    if not args.keep:
+        shutil.rmtree(runs_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
