@@ -86,5 +86,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.crawlstate.CrawlStateExtension": 0,
     "crawler.extensions.logfile.LogFileExtension": 0,
+    # off unless REACTORLAG_ENABLED: reactor timer lateness into the stats (benchmarks)
+    "crawler.extensions.reactorlag.ReactorLagExtension": 0,
 }
 LOGFILE_ENABLED = True
+REACTORLAG_ENABLED = False
