@@ -29,7 +29,9 @@ How a record becomes a row:
 4. **Outputs**, written by this process in (file, offset) order: the text file and the row, by
    the text pipeline's own :func:`~pipelines.textoutput.article_row`,
    :func:`~pipelines.textoutput.write_text_file` and :func:`~pipelines.paths.text_relpath`.
-   The topic filter applies as in the crawl (the restored ``meta["match"]``, or ``--match``).
+   The topic filter applies as in the crawl: ``--match`` if given, else the words the crawl
+   was given (the restored ``meta["match"]``, or the ``topic-filter`` field of the file's
+   ``warcinfo``), so off-topic articles, which the crawl left without outputs, stay so.
    ``articles.jsonl`` is written under a temporary name and renamed at the end.
 
 Other records: non-``200`` responses are skipped, and so is everything that is not a
@@ -172,6 +174,7 @@ class _Job:
     """One page sent to extraction, and what its row needs once the result is back."""
 
     url: str
+    file: int
     pointer: dict[str, Any]
     meta: dict[str, Any]
     parts: list[PagePart]
@@ -268,6 +271,8 @@ class Replay:
         self.facts: dict[str, CrawlFacts] = {}
         self.next_of: dict[str, str] = {}
         self.continuations: set[str] = set()
+        #: the crawl's topic filter (warcinfo ``topic-filter``) by file index
+        self.topic_filter: dict[int, list[str]] = {}
         self._names: dict[str, int] = {}
         for i, path in enumerate(self.files):
             self._names.setdefault(path.name, i)
@@ -278,8 +283,10 @@ class Replay:
 
     # -- pass 1 ---------------------------------------------------------------------------
 
-    def _records(self, phase: str) -> Iterator[tuple[int, int, int, Any]]:
-        """``(file index, offset, length, record)`` of every file in order, with progress."""
+    def _records(self, phase: str, show_bytes: bool = True
+                 ) -> Iterator[tuple[int, int, int, Any]]:
+        """``(file index, offset, length, record)`` of every file in order; progress in bytes
+        read when ``show_bytes``."""
         sizes = []
         for path in self.files:
             try:
@@ -292,7 +299,8 @@ class Replay:
             records = WarcRecords(path)
             try:
                 for offset, length, record in records:
-                    self.progress.show(phase, before + offset + length, total, "MB")
+                    if show_bytes:
+                        self.progress.show(phase, before + offset + length, total, "MB")
                     yield i, offset, length, record
             except OSError as exc:
                 if phase == "reading":
@@ -300,7 +308,8 @@ class Replay:
             if records.problem and phase == "reading":
                 self.summary.problems.append(f"{path.name}: {records.problem}")
             before += sizes[i]
-        self.progress.show(phase, total, total, "MB", force=True)
+        if show_bytes:
+            self.progress.show(phase, total, total, "MB", force=True)
 
     def scan(self) -> None:
         """First pass: the in-memory map of the archive (see the module docstring)."""
@@ -311,6 +320,8 @@ class Replay:
                 self._add_capture(i, offset, length, record)
             elif rec_type == "metadata":
                 self._add_metadata(record)
+            elif rec_type == "warcinfo" and i not in self.topic_filter:
+                self._add_warcinfo(i, record)
         for url, nxt in self.next_of.items():
             if nxt != url and nxt in self.by_url:
                 self.continuations.add(nxt)
@@ -351,6 +362,21 @@ class Replay:
                 self.next_of.setdefault(item.url, nxt)
             if continuation:
                 self.continuations.add(item.url)
+
+    def _add_warcinfo(self, i: int, record: Any) -> None:
+        """Remember the crawl's topic filter, written by newsarchive as ``topic-filter: [...]``."""
+        block = record.raw_stream.read(MAX_METADATA_BYTES)
+        for line in block.decode("utf-8", "replace").splitlines():
+            name, _, value = line.partition(":")
+            if name.strip().lower() != "topic-filter":
+                continue
+            try:
+                words = json.loads(value)
+            except ValueError:
+                return
+            if isinstance(words, list) and all(isinstance(w, str) for w in words):
+                self.topic_filter[i] = [w for w in words if w]
+            return
 
     def _add_metadata(self, record: Any) -> None:
         headers = record.rec_headers
@@ -543,37 +569,47 @@ class Replay:
         pending: deque[tuple[_Job, Future[ExtractionResult] | None, int,
                              ExtractionResult | None, tuple[Any, ...]]] = deque()
         total = len(todo)
-        seen = 0
+        handled = [0]  # pages whose outcome is known (drawn on the progress bar)
+
+        def tick() -> None:
+            handled[0] += 1
+            self.progress.show("extracting", handled[0], total, "pages",
+                               force=handled[0] == total)
 
         def drain(limit: int) -> None:
             while len(pending) > limit:
                 job, future, generation, done, unit = pending.popleft()
                 self._finish(job, self._result(future, generation, done, unit))
+                tick()
 
         if not todo:
             return
         self.progress.start()
-        for i, offset, length, record in self._records("extracting"):
+        for i, offset, length, record in self._records("extracting", show_bytes=False):
             cap = todo.get((i, offset))
             if cap is None:
                 continue
-            seen += 1
-            self.progress.show("extracting", seen, total, "pages")
             try:
                 item = page_item(record, cap.url, site=self.site)
             except Exception as exc:  # noqa: BLE001 - a record that does not parse
                 self._error(cap.url, f"cannot rebuild the response: {type(exc).__name__}: {exc}")
+                tick()
                 continue
             if item is None:
                 self.summary.skipped_not_html += 1
+                tick()
                 continue
             self.summary.html_pages += 1
             facts = self.facts.get(cap.record_id)
             parts = self.parts_for(cap, item.url, facts)
+            meta = dict(facts.meta) if facts is not None else {}
+            if facts is None and self.topic_filter.get(i):
+                meta["match"] = self.topic_filter[i]  # as the spider puts it in every page's meta
             job = _Job(
                 url=item.url,
+                file=i,
                 pointer=pointer_dict(self.files[i], offset, length, record),
-                meta=dict(facts.meta) if facts is not None else {},
+                meta=meta,
                 parts=[PagePart(p.url, "", p.warc, p.status) for p in parts],
                 metadata_record_id=facts.metadata_record_id if facts is not None else None,
             )
@@ -597,7 +633,7 @@ class Replay:
         item = PageItem(url=job.url, html="", warc=job.pointer, meta=job.meta, parts=job.parts)
         item.article = result.article
         article = result.article
-        words = self.match or item.meta.get("match")
+        words = self.match or item.meta.get("match") or self.topic_filter.get(job.file)
         if words and not matches_topic(article, list(words)):
             self.summary.skipped_topic += 1
             return

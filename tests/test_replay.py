@@ -148,6 +148,19 @@ def test_topic_filter(news_crawl, tmp_path):
         f"{SITE}/2024/05/energy-deal.html"]
 
 
+def test_a_topic_filtered_crawl_replays_identically(web, tmp_path):
+    """The crawl's -a match=... is recorded in warcinfo (topic-filter) and applied again, so the
+    off-topic articles, which have no metadata record, stay without outputs."""
+    crawl_out = tmp_path / "crawl"
+    run = run_crawl(web, "urls", crawl_out, args={"urls": f"{SITE}/", "depth": "3",
+                                                  "match": "LNG,Helsinki"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert len(run.articles) == 2
+    summary = replay([crawl_out / "warc"], tmp_path / "out", jobs=1)
+    assert summary.skipped_topic == 2
+    assert_same_outputs(crawl_out, tmp_path / "out")
+
+
 # -- multi-page articles: Newsweek Japan -----------------------------------------------------
 
 
