@@ -75,6 +75,19 @@ WAYBACK_RETRY_AFTER_DEFAULT = 60
 WAYBACK_RETRY_AFTER_MAX = 600
 WAYBACK_429_RETRIES = 3
 
+# --- shared frontier (crawler.frontier, docs/distributed.md) ------------------------------
+# REDIS_URL switches any spider to a frontier and crawl state shared through Redis by several
+# processes on several hosts (the add-on below does nothing while it is None).
+REDIS_URL = None
+REDIS_PREFIX = "newsarchive"
+REDIS_JOB = None  # None: the spider's name
+REDIS_LEASE = 60  # seconds of silence before a worker's in-flight requests are re-queued
+REDIS_HEARTBEAT = 5
+REDIS_POLL = 0.5
+REDIS_RETRY_MAX = 10
+REDIS_SOCKET_TIMEOUT = 5
+ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
+
 # --- extraction and text -------------------------------------------------------------------
 EXTRACTION_WORKERS = "auto"
 EXTRACTION_TIMEOUT = 120

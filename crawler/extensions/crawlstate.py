@@ -25,7 +25,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
+import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,11 +42,16 @@ from crawler.outputs import CrawlOutputs
 logger = logging.getLogger(__name__)
 
 
-def recover_open_files(warc_dir: Path) -> list[str]:
+def recover_open_files(
+    warc_dir: Path, writer_is_dead: Callable[[Path], bool] | None = None
+) -> list[str]:
     """Repair every ``.open`` WARC in ``warc_dir`` (caller holds the crawl lock). Returns the
-    log lines describing what was done."""
+    log lines describing what was done. ``writer_is_dead`` (shared frontier: other live
+    workers write into the same ``warc/``) limits the repair to files whose writer died."""
     lines: list[str] = []
     leftovers = sorted(warc_dir.glob("*.open")) if warc_dir.exists() else []
+    if writer_is_dead is not None:
+        leftovers = [path for path in leftovers if writer_is_dead(path)]
     if not leftovers:
         return lines
     from archive.checker import Checker
@@ -80,9 +88,18 @@ class CrawlStateExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.outputs = CrawlOutputs.from_crawler(crawler)
-        self.lock = OutputLock(self.outputs.root, "crawl.lock")
-        self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
-        for line in recover_open_files(self.outputs.warc_dir):
+        if self.outputs.redis_url:  # shared frontier: crawler.frontier.locks
+            from crawler.frontier.locks import WorkerLock
+
+            self.lock: OutputLock | WorkerLock = WorkerLock(self.outputs.root)
+            self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
+            with self.lock.recovering():
+                lines = recover_open_files(self.outputs.warc_dir, self.lock.writer_is_dead)
+        else:
+            self.lock = OutputLock(self.outputs.root, "crawl.lock")
+            self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
+            lines = recover_open_files(self.outputs.warc_dir)
+        for line in lines:
             logger.warning(line)
         self.run_id: int | None = None
         self.started = datetime.now(UTC)
@@ -113,5 +130,7 @@ class CrawlStateExtension:
             "stats": stats,
         }
         name = f"{spider.name}-{self.started.strftime('%Y%m%dT%H%M%SZ')}.json"
+        if self.outputs.redis_url:  # several workers may start in the same second
+            name = name[:-5] + f"-{os.getpid()}~{socket.gethostname()}.json"
         (runs / name).write_text(json.dumps(summary, indent=1, default=str), "utf-8")
         self.lock.release()
