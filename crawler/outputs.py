@@ -11,10 +11,12 @@ Layout under ``OUTPUT_DIR`` (default ``./data``)::
     warc/            WARC files (+ a .cdxj index beside each closed file)
     text/<host>/     one UTF-8 .txt per article
     articles.jsonl   one JSON line per article, with a pointer to its WARC record
+                     (shared frontier: articles-<host>-<pid>.jsonl, one per process)
     logs/            one log file per crawl
     runs/            one JSON summary per crawl (finish reason, stats)
     state.sqlite3    crawl state: per URL validators, digests, record pointers (archive.state)
-    crawl.lock       held by the running crawl
+    crawl.lock       held by the running crawl (shared by frontier workers, see
+                     crawler.frontier.locks; each also holds locks/crawl-<pid>~<host>.lock)
 
 Settings (defaults in brackets):
 
@@ -32,10 +34,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import socket
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -43,6 +46,9 @@ from scrapy.crawler import Crawler
 from archive import __version__
 from archive.state import CrawlState
 from archive.writer import WarcWriter
+
+if TYPE_CHECKING:
+    from archive.redisstate import RedisCrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +80,15 @@ class CrawlOutputs:
         self.warc_dir = self.root / "warc"
         self.text_dir = self.root / "text"
         self.logs_dir = self.root / "logs"
-        self.articles_path = self.root / "articles.jsonl"
+        #: shared frontier (crawler.frontier): state in Redis, one articles file per process
+        self.redis_url: str | None = settings.get("REDIS_URL") or None
+        self.articles_path = self.root / (
+            f"articles-{_host_part()}-{os.getpid()}.jsonl" if self.redis_url
+            else "articles.jsonl")
         self.warc_enabled = settings.getbool("WARC_ENABLED", True)
         self._warc: WarcWriter | None = None
         self.state_enabled = settings.getbool("STATE_ENABLED", True)
-        self._state: CrawlState | None = None
+        self._state: CrawlState | RedisCrawlState | None = None
         self.run_id: int | None = None
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
@@ -99,10 +109,16 @@ class CrawlOutputs:
         return self._warc
 
     @property
-    def state(self) -> CrawlState | None:
-        """The output root's crawl state database (None with ``STATE_ENABLED = False``)."""
+    def state(self) -> CrawlState | RedisCrawlState | None:
+        """The output root's crawl state database (None with ``STATE_ENABLED = False``); with
+        ``REDIS_URL``, the state shared by every worker (:mod:`archive.redisstate`)."""
         if self._state is None and self.state_enabled:
-            self._state = CrawlState(self.root)
+            if self.redis_url:
+                from crawler.frontier.link import redis_state
+
+                self._state = redis_state(self.crawler)
+            else:
+                self._state = CrawlState(self.root)
         return self._state
 
     def _make_writer(self) -> WarcWriter:
@@ -185,6 +201,11 @@ def _index_beside(path: Path) -> None:
         write_index_for(path)
     except Exception:
         logger.exception("could not index %s (the WARC is intact; run `archive index`)", path)
+
+
+def _host_part() -> str:
+    """This host's name as WARC file names spell it (safe in a file name)."""
+    return "".join(c if c.isalnum() or c in "-." else "-" for c in socket.gethostname())
 
 
 def _own_ip() -> str:
