@@ -133,6 +133,7 @@ class Summary:
     skipped_status: int = 0
     skipped_not_html: int = 0
     skipped_topic: int = 0
+    skipped_unchanged: int = 0
     revisits: int = 0
     revisits_unresolved: int = 0
     missing_parts: int = 0
@@ -160,7 +161,8 @@ class Summary:
             f"  skipped: {self.skipped_status} non-200 responses, {self.skipped_not_html} not "
             f"HTML, {self.continuations} continuation pages (joined to their page 1), "
             f"{self.revisits} revisits ({self.revisits_unresolved} without their original), "
-            f"{self.skipped_topic} off-topic articles",
+            f"{self.skipped_topic} off-topic articles, {self.skipped_unchanged} articles whose "
+            "text had not changed since an earlier capture",
         ]
         if self.missing_parts:
             lines.append(f"  {self.missing_parts} parts of multi-page articles were not found "
@@ -276,6 +278,11 @@ class Replay:
         self._names: dict[str, int] = {}
         for i, path in enumerate(self.files):
             self._names.setdefault(path.name, i)
+        #: files in the order they are read and their rows written (see scan())
+        self.order: list[int] = list(range(len(self.files)))
+        self._rank: dict[int, int] = {i: i for i in self.order}
+        #: per URL, the last text written: (version, text path, text digest)
+        self.versions: dict[str, tuple[int, str, str]] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._pool_generation = 0
         self._jsonl: IO[str] | None = None
@@ -285,8 +292,8 @@ class Replay:
 
     def _records(self, phase: str, show_bytes: bool = True
                  ) -> Iterator[tuple[int, int, int, Any]]:
-        """``(file index, offset, length, record)`` of every file in order; progress in bytes
-        read when ``show_bytes``."""
+        """``(file index, offset, length, record)`` of every file, files in ``self.order``;
+        progress in bytes read when ``show_bytes``."""
         sizes = []
         for path in self.files:
             try:
@@ -295,7 +302,8 @@ class Replay:
                 sizes.append(0)
         total, before = sum(sizes), 0
         self.progress.start()
-        for i, path in enumerate(self.files):
+        for i in self.order:
+            path = self.files[i]
             records = WarcRecords(path)
             try:
                 for offset, length, record in records:
@@ -313,8 +321,11 @@ class Replay:
 
     def scan(self) -> None:
         """First pass: the in-memory map of the archive (see the module docstring)."""
+        first_date: dict[int, str] = {}
         for i, offset, length, record in self._records("reading"):
             self.summary.records += 1
+            if i not in first_date:
+                first_date[i] = record.rec_headers.get_header("WARC-Date") or ""
             rec_type = record.rec_type
             if rec_type in ("response", "revisit"):
                 self._add_capture(i, offset, length, record)
@@ -325,6 +336,11 @@ class Replay:
         for url, nxt in self.next_of.items():
             if nxt != url and nxt in self.by_url:
                 self.continuations.add(nxt)
+        # outputs follow the files' chronology (their first record's date), as the crawls
+        # that wrote them did: text versions of a URL are numbered in that order
+        self.order = sorted(range(len(self.files)), key=lambda i: (
+            first_date.get(i, ""), self.files[i].name, str(self.files[i])))
+        self._rank = {i: rank for rank, i in enumerate(self.order)}
 
     def _add_capture(self, i: int, offset: int, length: int, record: Any) -> None:
         headers = record.rec_headers
@@ -419,7 +435,8 @@ class Replay:
         found = [c for c in self.by_url.get(url, []) if c.status == 200]
         if not found:
             return None
-        return min(found, key=lambda c: (abs(c.file - near.file), abs(c.offset - near.offset)))
+        return min(found, key=lambda c: (abs(self._rank[c.file] - self._rank[near.file]),
+                                         abs(c.offset - near.offset)))
 
     def _load(self, cap: Capture) -> tuple[PageItem | None, dict[str, Any]] | None:
         """Read one capture by seeking to it: (page item or None, pointer); None on failure."""
@@ -621,6 +638,7 @@ class Replay:
 
     def _finish(self, job: _Job, result: ExtractionResult) -> None:
         """Write the text file and the row of one extracted page (parent process, in order)."""
+        from archive.writer import sha1_digest
         from pipelines.paths import text_relpath
         from pipelines.textoutput import article_row, matches_topic, write_text_file
 
@@ -637,9 +655,24 @@ class Replay:
         if words and not matches_topic(article, list(words)):
             self.summary.skipped_topic += 1
             return
-        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"))
+        # text versions, as the text pipeline numbers them from the crawl state: an unchanged
+        # text writes nothing, a changed one is written as version n+1 (``.v<n>.txt``)
+        text_digest = sha1_digest(article["text"].encode("utf-8"))
+        previous = self.versions.get(item.url)
+        version = 1
+        if previous is not None:
+            if previous[2] == text_digest:
+                self.summary.skipped_unchanged += 1
+                return
+            version = previous[0] + 1
+        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"),
+                               suffix=f".v{version}" if version > 1 else "")
         write_text_file(self.out, str(relpath), article["text"])
         row = article_row(item, str(relpath))
+        if previous is not None:
+            row["version"] = version
+            row["previous_version"] = {"text_path": previous[1], "text_digest": previous[2]}
+        self.versions[item.url] = (version, str(relpath), text_digest)
         if job.metadata_record_id:
             row["metadata_record_id"] = job.metadata_record_id
         assert self._jsonl is not None

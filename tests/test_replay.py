@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -159,6 +160,38 @@ def test_a_topic_filtered_crawl_replays_identically(web, tmp_path):
     summary = replay([crawl_out / "warc"], tmp_path / "out", jobs=1)
     assert summary.skipped_topic == 2
     assert_same_outputs(crawl_out, tmp_path / "out")
+
+
+def test_incremental_crawls_replay_into_the_same_text_versions(tmp_path):
+    """Three crawls into one root, the articles re-checked each time: a changed text becomes
+    version 2 (``.v2.txt``), a page whose bytes changed but not its text writes nothing, an
+    unchanged page is a revisit. Replaying the three crawls' WARCs numbers the same versions."""
+    from fixtureweb import FixtureWeb
+    from tests.conftest import BUNDLED_WEB
+
+    top = tmp_path / "web"
+    page = top / "news.example" / "2024" / "05" / "energy-deal.html"
+    page.parent.mkdir(parents=True)
+    original = (BUNDLED_WEB / "news.example" / "2024" / "05" / "energy-deal.html").read_text(
+        "utf-8")
+    changed = original.replace("during mild winters.", "during mild winters, officials said.")
+    assert changed != original
+    crawl_out = tmp_path / "crawl"
+    with FixtureWeb(roots=[top, BUNDLED_WEB]) as web:
+        for n, html in enumerate([original, changed, changed.replace("</body>",
+                                                                      "<!-- v3 --></body>")]):
+            page.write_text(html, "utf-8")
+            os.utime(page, (1_700_000_000 + n * 100, 1_700_000_000 + n * 100))
+            run = run_crawl(web, "urls", crawl_out, args={"urls": f"{SITE}/", "depth": "3"},
+                            settings={"INCREMENTAL_RECHECK_DAYS": "0"})
+            assert run.returncode == 0, run.stderr[-3000:]
+    versions = [row.get("version", 1) for row in rows_of(crawl_out)
+                if row["url"].endswith("energy-deal.html")]
+    assert versions == [1, 2]
+    summary = replay([crawl_out / "warc"], tmp_path / "out", jobs=2)
+    assert summary.skipped_unchanged == 1 and summary.revisits > 0
+    assert_same_outputs(crawl_out, tmp_path / "out")
+    assert any(name.endswith(".v2.txt") for name in text_files(tmp_path / "out"))
 
 
 # -- multi-page articles: Newsweek Japan -----------------------------------------------------
