@@ -4,15 +4,19 @@ Shared by ``archive replay`` and ``archive export-wacz``:
 
 * :func:`pointer_dict` -- the ``warc`` pointer of a record, as the crawl writes it into
   ``articles.jsonl`` (:class:`archive.writer.RecordPointer` fields);
-* :func:`page_item` -- a response record (or a revisit plus its original's payload) rebuilt
-  by :mod:`archive.responses` into the Scrapy response the spider saw, then into a
+* :func:`page_item` -- a response record rebuilt by :mod:`archive.responses` into the Scrapy
+  response the spider saw, then into a
   :class:`~crawler.items.PageItem` by the spider's own ``page_item_from_response``;
 * :func:`pagination` -- what the site rules say about a page of a multi-page article: the URL
-  of its next page (``SiteRules.next_page``) and whether the page is itself a continuation
-  (an optional ``is_continuation(url, tree)`` method of the rules; none of the bundled
-  sites defines it yet, so a continuation is otherwise recognised by being some archived
-  page's next page);
-* :func:`html_title` -- the ``<title>`` of a page, for page lists.
+  of its next page (``SiteRules.next_page``, for article pages only) and whether the page is
+  itself a continuation (an optional ``is_continuation(url, tree)`` method of the rules, as
+  Newsweek Japan's; otherwise a continuation is recognised by being an archived page's next
+  page);
+* :func:`site_paginates` -- whether a URL's site rules can do either (only those pages are
+  parsed in replay's first pass);
+* :func:`html_title` -- the ``<title>`` of a page, for page lists;
+* :func:`warc_files` -- the WARC files named by command-line arguments (directories
+  expanded).
 """
 
 from __future__ import annotations
@@ -61,31 +65,23 @@ def http_status(record: Any) -> int | None:
         return None
 
 
-def page_item(record: Any, url: str | None = None, *, body_from: Any = None,
-              site: str | None = None) -> PageItem | None:
+def page_item(record: Any, url: str | None = None, *, site: str | None = None
+              ) -> PageItem | None:
     """The page item of an HTML response record, exactly as a live crawl built it.
 
-    ``body_from`` is another record whose payload replaces this record's (the original of a
-    revisit: its HTTP headers are this record's unless it has none, or it is a
-    ``304 Not Modified``, when the original's status and headers are used). Returns None for
-    records that are not HTML; raises on records that cannot be parsed.
+    Returns None for records that are not HTML (or carry no HTTP response); raises on records
+    that cannot be parsed (a bad status line, a body that does not decompress).
     """
     from archive.responses import build_response
     from crawler.spiders.base import page_item_from_response
 
     target = url or record.rec_headers.get_header("WARC-Target-URI") or ""
     target = target.strip("<>")
-    head_from = record
-    if body_from is not None:
-        if record.http_headers is None or http_status(record) == 304:
-            head_from = body_from
-        body = body_from.raw_stream.read()
-    else:
-        body = record.raw_stream.read()
-    http = head_from.http_headers
+    http = record.http_headers
     if http is None:
         return None
-    status = http_status(head_from)
+    body = record.raw_stream.read()
+    status = http_status(record)
     if status is None:
         raise ValueError(f"bad HTTP status line {http.statusline!r}")
     response = build_response(

@@ -4,7 +4,8 @@ Every HTML ``200`` response in the WARCs goes through the same code as in a live
 gives the same outputs under ``DIR``: ``text/<host>/<hash16>-<slug>.txt`` and one
 ``articles.jsonl`` row per article, with the ``warc`` pointer to the response record. Replaying
 a crawl's own WARCs therefore reproduces its text files byte for byte and its rows field for
-field (rows are in WARC order here, in completion order in a crawl).
+field (rows are in WARC order here, in completion order in a crawl). Replaying the WARCs of
+several crawls into one output root (incremental runs) numbers text versions the same way.
 
 How a record becomes a row:
 
@@ -26,13 +27,19 @@ How a record becomes a row:
    too, and the row keeps that record's id as ``metadata_record_id``, as in the crawl.
 3. **Extraction** in a pool of worker processes (``--jobs``, default: every core): the parent
    sends ``(url, html, site, parts)``, workers run :func:`pipelines.extractor.extract_page`.
-4. **Outputs**, written by this process in (file, offset) order: the text file and the row, by
-   the text pipeline's own :func:`~pipelines.textoutput.article_row`,
+4. **Outputs**, written by this process in (file, offset) order, files in the order of their
+   first record's WARC-Date (then name), so two replays of the same files write the same
+   bytes whatever the order of the arguments and the number of workers: the text file and the
+   row, by the text pipeline's own :func:`~pipelines.textoutput.article_row`,
    :func:`~pipelines.textoutput.write_text_file` and :func:`~pipelines.paths.text_relpath`.
    The topic filter applies as in the crawl: ``--match`` if given, else the words the crawl
    was given (the restored ``meta["match"]``, or the ``topic-filter`` field of the file's
    ``warcinfo``), so off-topic articles, which the crawl left without outputs, stay so.
-   ``articles.jsonl`` is written under a temporary name and renamed at the end.
+   Text versions as the text pipeline numbers them from its crawl state: a URL whose text is
+   the same as at its previous capture gets no output again; a changed text is written as
+   ``<hash16>-<slug>.v<n>.txt`` and its row carries ``version`` and ``previous_version``.
+   ``articles.jsonl`` is written under a temporary name and renamed at the end (an existing
+   one is replaced only with ``--overwrite``).
 
 Other records: non-``200`` responses are skipped, and so is everything that is not a
 response. A revisit never makes a row: its original (``WARC-Refers-To``, else the response of
