@@ -14,9 +14,7 @@ For an article, in this order:
 The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
 A page that is not an article is dropped with a DEBUG log line (``DropItem``), and so is an
 article that does not match the spider's topic filter (``-a match=日露,ロシア,Russia``), a page
-archived as a ``revisit`` (unchanged payload) and an article whose text is unchanged. The one
-revisit that is processed is that of a capture a dead crawl archived but never processed (see
-:func:`unprocessed_original`); its row points at that capture.
+archived as a ``revisit`` (unchanged payload) and an article whose text is unchanged.
 
 Versions: when an article fetched again has a new text, it is written as a new version,
 ``<hash>-<slug>.v2.txt`` and so on, and its row carries ``version`` and ``previous_version``
@@ -72,25 +70,6 @@ def matches_topic(article: dict[str, Any], words: list[str]) -> bool:
     return any(unicodedata.normalize("NFKC", w).casefold() in haystack for w in words if w)
 
 
-def unprocessed_original(state: Any, url: str, run_id: int | None) -> dict[str, Any] | None:
-    """The pointer of ``url``'s latest full capture if a run that died (not ``run_id``)
-    archived it and nobody processed it; else None.
-
-    A page fetched again after such a death (a resumed crawl whose WARC could not be read,
-    or a shared-frontier request re-queued from a dead worker) is archived as a ``revisit``
-    of that capture; its text must still be written once.
-    """
-    if state is None:
-        return None
-    row = state.get(url)
-    if row is None or not row.html or row.processed or row.status != 200 \
-            or row.run_id is None or row.run_id == run_id:
-        return None
-    if row.run_id not in state.unfinished_runs():
-        return None
-    return row.pointer()
-
-
 def write_text_file(root: Path, relpath: str, text: str) -> None:
     """Write ``text`` to ``root/relpath`` atomically (temporary name, then rename)."""
     path = root / relpath
@@ -130,14 +109,8 @@ class TextOutputPipeline:
             return item
         state = self.outputs.state
         if (item.warc or {}).get("warc_type") == "revisit":
-            original = unprocessed_original(state, item.url, self.outputs.run_id)
-            if original is None:
-                self.stats.inc_value("text/skipped_unchanged")
-                raise DropItem(f"unchanged since the last capture: {item.url}",
-                               log_level="DEBUG")
-            # the original capture was archived by a crawl (or frontier worker) that died
-            # before processing it: its text is written now, pointing at that record
-            item.warc = original
+            self.stats.inc_value("text/skipped_unchanged")
+            raise DropItem(f"unchanged since the last capture: {item.url}", log_level="DEBUG")
         if item.article is None:
             if state is not None:
                 state.mark_processed(item.url, is_article=False)

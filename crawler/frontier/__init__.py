@@ -14,6 +14,9 @@ for any spider:
 * **outputs per process**: each worker writes its own WARC files (their names carry pid and
   host already) and its own ``articles-<host>-<pid>.jsonl``; ``crawl.lock`` is held shared
   and each worker holds its own ``locks/crawl-<pid>~<host>.lock`` (:mod:`.locks`);
+* **a dead worker's unprocessed page**: fetched again by another worker, archived as a revisit
+  of the dead worker's record, and still extracted and written, pointing at that record
+  (:mod:`.orphans`);
 * **Redis unreachable**: the crawl pauses and retries with backoff, logging when Redis goes
   and comes back; nothing is dropped.
 
@@ -39,8 +42,13 @@ class RedisFrontierAddon:
 
     def update_settings(self, settings: Any) -> None:
         """Point ``SCHEDULER`` and ``DUPEFILTER_CLASS`` at the Redis frontier (add-on
-        priority: a project or command-line value of those two settings still wins)."""
+        priority: a project or command-line value of those two settings still wins) and add
+        :class:`crawler.frontier.orphans.UnprocessedOriginalMiddleware` (priority 940)."""
         if not settings.get("REDIS_URL"):
             return
         settings.set("SCHEDULER", SCHEDULER, priority="addon")
         settings.set("DUPEFILTER_CLASS", DUPEFILTER, priority="addon")
+        from crawler.frontier.orphans import UnprocessedOriginalMiddleware
+
+        settings.setdefault_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES", UnprocessedOriginalMiddleware, 940)

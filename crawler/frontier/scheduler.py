@@ -161,7 +161,7 @@ end
 for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], now - tonumber(ARGV[2]), '+inf')) do
   if w ~= ARGV[3] then return 0 end
 end
-redis.call('DEL', KEYS[4], KEYS[2])
+redis.call('DEL', KEYS[4], KEYS[2], KEYS[3])
 return 1
 """
 
