@@ -297,10 +297,10 @@ class Replay:
 
     # -- pass 1 ---------------------------------------------------------------------------
 
-    def _records(self, phase: str, show_bytes: bool = True
+    def _records(self, phase: str, show_bytes: bool = True, only: set[int] | None = None
                  ) -> Iterator[tuple[int, int, int, Any]]:
-        """``(file index, offset, length, record)`` of every file, files in ``self.order``;
-        progress in bytes read when ``show_bytes``."""
+        """``(file index, offset, length, record)`` of every file (or of the files ``only``
+        names), files in ``self.order``; progress in bytes read when ``show_bytes``."""
         sizes = []
         for path in self.files:
             try:
@@ -310,6 +310,8 @@ class Replay:
         total, before = sum(sizes), 0
         self.progress.start()
         for i in self.order:
+            if only is not None and i not in only:
+                continue
             path = self.files[i]
             records = WarcRecords(path)
             try:
@@ -609,7 +611,9 @@ class Replay:
         if not todo:
             return
         self.progress.start()
-        for i, offset, length, record in self._records("extracting", show_bytes=False):
+        files = {i for i, _offset in todo}
+        for i, offset, length, record in self._records("extracting", show_bytes=False,
+                                                        only=files):
             cap = todo.get((i, offset))
             if cap is None:
                 continue
@@ -735,8 +739,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Replay; exit 0, or 1 when some record could not be parsed or extracted, 2 when the
-    files cannot be read or the output exists."""
+    """Replay; exit 0, or 1 when some record could not be parsed or extracted or a file was
+    damaged (its complete records are replayed all the same), 2 when no WARC file can be
+    read or the output exists."""
     logging.basicConfig(level=logging.WARNING, format="replay: %(message)s")
     from crawler.urlutils import split_arg
 
@@ -759,4 +764,4 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary.to_dict(), indent=2))
     else:
         print(summary.format())
-    return 1 if summary.errors else 0
+    return 1 if summary.errors or summary.problems else 0

@@ -137,9 +137,12 @@ def test_replay_refuses_to_overwrite_articles_jsonl(news_crawl, tmp_path):
     assert proc.returncode == 2 and "--overwrite" in proc.stderr
     assert (out / "articles.jsonl").read_text() == "keep me\n"
     proc = replay_cli(str(news_crawl.out / "warc"), "--out", str(out), "--jobs", "1",
-                      "--overwrite")
+                      "--overwrite", "--json")
     assert proc.returncode == 0, proc.stderr
     assert len(rows_of(out)) == 4
+    summary = json.loads(proc.stdout)
+    assert summary["articles"] == 4 and summary["errors"] == 0 and summary["problems"] == []
+    assert summary["pages_per_second"] > 0
 
 
 def test_topic_filter(news_crawl, tmp_path):
