@@ -61,7 +61,9 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
     "include_images": False,
     "include_formatting": False,
     "deduplicate": False,
-    "with_metadata": True,
+    # metadata (title, author, date) is read only when the page's own markup lacks it:
+    # _trafilatura_metadata, called lazily; the text does not depend on it
+    "with_metadata": False,
 }
 MIN_CHARS = 500
 MIN_CHARS_WITH_SIGNAL = 80
@@ -127,20 +129,33 @@ def guess_language(tree: _Element, text: str) -> str | None:
 def outlinks(url: str, tree: _Element) -> list[str]:
     """Absolute http(s) link targets of the page, fragments removed, first occurrence order."""
     seen: dict[str, None] = {}
+    # the same href is often on a page many times (navigation, footer): resolve it once
+    resolved: dict[str, str | None] = {}
     for el in tree.iter("a", "area"):
         href = (el.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        if href in resolved:
+            target = resolved[href]
+        else:
+            target = resolved[href] = _absolute_link(url, href)
+        if target is None:
             continue
-        try:
-            parts = urlsplit(urljoin(url, href))
-        except ValueError:
-            continue
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            continue
-        seen.setdefault(urlunsplit(parts._replace(fragment="")), None)
+        seen.setdefault(target, None)
         if len(seen) >= MAX_OUTLINKS:
             break
     return list(seen)
+
+
+def _absolute_link(url: str, href: str) -> str | None:
+    """The absolute http(s) URL of a link target without its fragment, or None."""
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return None
+    try:
+        parts = urlsplit(urljoin(url, href))
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return urlunsplit(parts._replace(fragment=""))
 
 
 def _link_density(tree: _Element) -> float:
@@ -180,6 +195,17 @@ def _trafilatura(html: str, url: str) -> Any:
     import trafilatura
 
     return trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
+
+
+def _trafilatura_metadata(html: str, url: str) -> Any:
+    """trafilatura's metadata of a page (title, author, date...): the same values as
+    ``bare_extraction(..., with_metadata=True)`` gives (it calls the same function on the same
+    freshly parsed tree, with the same default date settings), but only computed when a
+    fallback needs them: it costs about a third of the extraction (htmldate, licence and
+    category scans)."""
+    import trafilatura
+
+    return trafilatura.extract_metadata(html, default_url=url)
 
 
 def _normalise_text(text: str) -> str:
@@ -264,20 +290,30 @@ def _extract(
                 return clean_ws(str(value))
         return None
 
-    doc_meta = doc if doc is not None else None
+    # trafilatura's metadata is a fallback after the page's own markup: computed on first need
+    # (only for pages trafilatura extracted), at most once
+    metadata_cache: list[Any] = []
+
+    def doc_meta() -> Any:
+        if doc is None:
+            return None
+        if not metadata_cache:
+            metadata_cache.append(_trafilatura_metadata(html, url))
+        return metadata_cache[0]
+
     title = pick(
         found.title if found else None,
         first_text(tree, ("meta[property='og:title']",)),
-        getattr(doc_meta, "title", None),
+    ) or pick(
+        getattr(doc_meta(), "title", None),
         first_text(tree, ("title",)),
     )
-    author_fallbacks = (
-        (_ld_author(ld), getattr(doc_meta, "author", None),
-         first_text(tree, ("meta[name='author']",)))
-        if rules is None or rules.author_fallback
-        else ()
-    )
-    author = pick(found.author if found else None, *author_fallbacks)
+    author = pick(found.author if found else None)
+    if author is None and (rules is None or rules.author_fallback):
+        author = pick(_ld_author(ld)) or pick(
+            getattr(doc_meta(), "author", None),
+            first_text(tree, ("meta[name='author']",)),
+        )
     published = found.published if found else None
     if not published:
         raw = (ld or {}).get("datePublished") or first_text(
@@ -287,8 +323,8 @@ def _extract(
             prefer_attr=("content", "datetime"),
         )
         published = normalise_datetime(str(raw)) if raw else None
-        if not published and doc_meta is not None and getattr(doc_meta, "date", None):
-            published = normalise_datetime(doc_meta.date)
+        if not published and doc is not None and getattr(doc_meta(), "date", None):
+            published = normalise_datetime(doc_meta().date)
     canonical = (found.canonical_url if found else None) or canonical_url(url, tree) or url
     language = (found.language if found else None) or guess_language(tree, text)
     article = {
