@@ -20,11 +20,13 @@ How a record becomes a row:
    ``page_item_from_response`` (not HTML: skipped). A page that is a continuation -- listed as
    a part by a metadata record, reachable as the next page of another archived page, or so
    declared by its site rules (an ``is_continuation(url, tree)`` method) -- is not an article
-   of its own. Page 1 of a multi-page article gets its parts in page order: from its metadata
-   record where the crawl wrote one (same URLs, statuses and pointers; the HTML read from the
-   pointed record, else from the archived response of that URL), otherwise by following the
-   next pages through the URL map. The spider's ``meta`` is restored from the metadata record
-   too, and the row keeps that record's id as ``metadata_record_id``, as in the crawl.
+   of its own, unless the crawl made it one (it has its own metadata record: a generic crawl
+   does not stitch pages). Page 1 of a multi-page article gets its parts in page order: from
+   its metadata record where the crawl wrote one (same URLs, statuses and pointers; the HTML
+   read from the pointed record, else from the archived response of that URL), otherwise by
+   following the next pages through the URL map. The spider's ``meta`` is restored from the
+   metadata record too, and the row keeps that record's id as ``metadata_record_id``, as in
+   the crawl.
 3. **Extraction** in a pool of worker processes (``--jobs``, default: every core): the parent
    sends ``(url, html, site, parts)``, workers run :func:`pipelines.extractor.extract_page`.
 4. **Outputs**, written by this process in (file, offset) order, files in the order of their
@@ -521,7 +523,9 @@ class Replay:
             self.summary.responses += 1
             if cap.status != 200:
                 self.summary.skipped_status += 1
-            elif cap.url in self.continuations:
+            elif cap.url in self.continuations and cap.record_id not in self.facts:
+                # (a page the crawl wrote an article of its own for stays one: the generic
+                # spider knows nothing of multi-page articles)
                 self.summary.continuations += 1
             else:
                 todo[(cap.file, cap.offset)] = cap

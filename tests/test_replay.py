@@ -223,6 +223,20 @@ def test_multi_page_articles_replay_identically(nwj_crawl, tmp_path):
     assert not any(u.endswith(("_2.php", "_3.php", "_4.php")) for u in urls)
 
 
+def test_a_generic_crawl_of_a_multi_page_article_replays_identically(web, tmp_path):
+    """The generic spider does not stitch pages: page 2 got a row of its own, and replay keeps
+    it so (its metadata record says the crawl made it an article) instead of joining it."""
+    pytest.importorskip("sites.newsweekjapan")
+    crawl_out = tmp_path / "crawl"
+    run = run_crawl(web, "urls", crawl_out, args={
+        "urls": f"{NWJ}/stories/world/2024/02/northern-territories.php", "depth": "1"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    urls = {row["url"] for row in run.articles}
+    assert f"{NWJ}/stories/world/2024/02/northern-territories_2.php" in urls
+    replay([crawl_out / "warc"], tmp_path / "out", jobs=1)
+    assert_same_outputs(crawl_out, tmp_path / "out")
+
+
 def test_multi_page_articles_are_stitched_by_site_rules_without_metadata(nwj_crawl, tmp_path):
     warcs = tmp_path / "warc"
     warcs.mkdir()
