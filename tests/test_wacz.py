@@ -3,7 +3,9 @@ validator (``wacz validate``)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -22,12 +24,14 @@ SITE = "https://news.example"
 
 
 def wacz_validate(path: Path) -> tuple[int, str]:
-    """py-wacz's validator on ``path``: (exit status, what it printed)."""
+    """py-wacz's validator on ``path`` (``wacz validate -f``): (exit status, what it printed)."""
     pytest.importorskip("wacz", reason="the wacz package (py-wacz) is not installed")
-    proc = subprocess.run([sys.executable, "-c", "import sys; from wacz.main import main; "
-                           "sys.exit(main(['validate', '-f', sys.argv[1]]))", str(path)],
-                          capture_output=True, text=True, timeout=120)
-    return proc.returncode, proc.stdout + proc.stderr
+    from wacz.main import main as wacz_main
+
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        code = wacz_main(["validate", "-f", str(path)])
+    return code, said.getvalue()
 
 
 def export_cli(*args: str) -> subprocess.CompletedProcess:
