@@ -51,9 +51,14 @@ FRONTIER_SETTINGS = {"REDIS_LEASE": "4", "REDIS_HEARTBEAT": "1", "REDIS_POLL": "
 WORKER_TIMEOUT = 150
 
 REDIS_SERVER = shutil.which("redis-server")
-needs_redis = pytest.mark.skipif(
-    REDIS_SERVER is None,
-    reason="redis-server not installed (apt-get install redis-server; .ci/run installs it)")
+try:
+    import scrapy_redis  # noqa: F401
+
+    MISSING = None if REDIS_SERVER else \
+        "redis-server not installed (apt-get install redis-server; .ci/run installs it)"
+except ImportError:
+    MISSING = "scrapy-redis not installed (the pyproject dependency scrapy-redis is missing)"
+needs_redis = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
 
 # -- Redis -----------------------------------------------------------------------------------
@@ -110,8 +115,8 @@ class RedisServer:
 
 @pytest.fixture
 def redis_server(tmp_path):
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server not installed")
+    if MISSING:
+        pytest.skip(MISSING)
     server = RedisServer(tmp_path / "redis")
     yield server
     server.stop()

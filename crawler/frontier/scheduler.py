@@ -54,7 +54,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.spiders import Spider
 from scrapy.utils.asyncio import create_looping_call
@@ -252,6 +252,9 @@ class RedisFrontierScheduler(Scheduler):
             "elsewhere; lease %.0f s)", self.ns, self.guard.url, self.worker,
             "new round" if cleared else "existing round", queued, inflight, self.link.lease)
         self._hook_engine()
+        # leave the registry last, after CrawlOutputs (connected earlier) has finished the run:
+        # until then another worker would take the run for a dead one
+        self.crawler.signals.connect(self._leave_registry, signal=signals.spider_closed)
         self._loop = create_looping_call(self._housekeeping)
         self._loop.start(self.link.poll_interval, now=False)
 
@@ -275,7 +278,6 @@ class RedisFrontierScheduler(Scheduler):
                 keys=[self.queue_key, self._key("holders"), self._key("members"),
                       self.dupefilter_key],
                 args=[self.ns, self.link.lease, self.worker, 1]), deadline)
-            self._patiently(lambda: self.link.registry.leave(self.worker), deadline)
             if cleared:
                 logger.info("shared frontier %s drained: fingerprints cleared for the next "
                             "run", self.ns)
@@ -296,6 +298,13 @@ class RedisFrontierScheduler(Scheduler):
                 if time.monotonic() + pause > deadline:
                     raise
                 time.sleep(pause)
+
+    def _leave_registry(self) -> None:
+        try:
+            self._patiently(lambda: self.link.registry.leave(self.worker),
+                            time.monotonic() + self.link.lease)
+        except RedisUnavailable:
+            pass  # the heartbeat simply expires
 
     def _record_outage_stats(self) -> None:
         if self.guard.outages:
