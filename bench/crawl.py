@@ -223,12 +223,19 @@ def summarise(runs: list[Run], variants: Sequence[str], pages: int, delay: float
         for ra, rb in zip(by.get(a, []), by.get(b, []), strict=False):
             if how == "pps" and rb.per_second:
                 out.append(ra.per_second / rb.per_second)
+            elif how == "cpu" and ra.cpu_ms_per_page:
+                out.append(rb.cpu_ms_per_page / ra.cpu_ms_per_page)
         return out
 
     tag = f"@{pages}p/{delay:g}ms"
     if "warc" in by and "bare" in by:
         lines.append(ratio_line(f"warc_vs_bare_scrapy pages/s {tag}", ratios("warc", "bare"),
                                 ">= 0.85"))
+    if "warc" in by and "bare" in by:
+        # pages per CPU second: what the wall-clock ratio tends to on an idle machine when
+        # both are CPU-bound (less disturbed by other load than wall time)
+        lines.append(ratio_line(f"warc_vs_bare_scrapy pages_per_cpu_second {tag}",
+                                ratios("warc", "bare", "cpu")))
     if "warc" in by and "wget" in by:
         target = ">= 8" if delay >= 100 else ""
         lines.append(ratio_line(f"warc_vs_wget pages/s {tag}", ratios("warc", "wget"), target))
