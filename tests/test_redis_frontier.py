@@ -415,7 +415,7 @@ def test_two_workers_archive_every_page_once(site_web, reference, redis_server, 
         assert list((out / "warc").glob(f"*-{worker.pid}~*.warc.gz"))
     # both worked: the frontier was shared, not crawled twice
     per_root = [len(read_outputs(out).responses()) for out in outs]
-    assert all(n > 100 for n in per_root), per_root
+    assert all(n > len(ALL_PAGES) // 20 for n in per_root), per_root
     # text rows point at records of their own root, and say which host wrote the record
     for out in outs:
         for row in read_outputs(out).rows:
