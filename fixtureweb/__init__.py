@@ -3,6 +3,7 @@
 See :mod:`fixtureweb.server` for the data layout; ``python -m fixtureweb`` runs it.
 """
 
+from fixtureweb import faults as _faults  # noqa: F401 - registers stall, drip, garbage, flaky
 from fixtureweb.server import (
     FAULTS,
     FixtureResponse,
