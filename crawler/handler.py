@@ -11,7 +11,10 @@ three things a faithful archive wants:
 
 This handler is Scrapy's, unchanged, except that its agent copies those three into
 ``request.meta`` (keys below) as soon as the response headers arrive. The WARC capture
-middleware reads them. If a future Scrapy renames the private agent class, the import below
+middleware reads them. It also keeps, in a :class:`PartialResponse`, the response head and a
+reference to the body received so far, so that a download Scrapy abandons (timeout, body over
+``DOWNLOAD_MAXSIZE``, connection lost) can still be archived, marked ``WARC-Truncated``, with
+the bytes that did arrive. If a future Scrapy renames the private agent class, the import below
 fails softly and the capture middleware falls back to the standard phrase table.
 
 Enable with ``DOWNLOAD_HANDLERS = {"http": "crawler.handler.CapturingHTTP11DownloadHandler",
@@ -30,6 +33,7 @@ from scrapy.exceptions import ResponseDataLossError
 from scrapy.http import Response
 from scrapy.utils._download_handlers import get_dataloss_msg, wrap_twisted_exceptions
 from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.web.iweb import UNKNOWN_LENGTH
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,9 @@ META_PHRASE = "_capture_status_phrase"
 META_CONN_HEADERS = "_capture_conn_headers"
 #: request.meta key: wall-clock time (epoch seconds, float) the request was started
 META_FETCH_START = "_capture_fetch_start"
+#: request.meta key: :class:`PartialResponse` - what had arrived of the response so far, for the
+#: capture middleware when the download then fails (timeout, size limit, lost connection)
+META_PARTIAL = "_capture_partial"
 
 try:  # private in Scrapy 2.19; see module docstring
     from scrapy.core.downloader.handlers.http11 import _ScrapyAgent
@@ -77,9 +84,77 @@ def _connection_headers(txresponse: Any) -> list[tuple[str, str]]:
     return out
 
 
+class PartialResponse:
+    """The head of a response and the body bytes received so far, kept while it downloads.
+
+    Scrapy raises instead of returning a response when a body download times out, grows past
+    ``DOWNLOAD_MAXSIZE`` or loses its connection in a way Twisted does not call data loss; the
+    capture middleware then archives what this object holds, marked ``WARC-Truncated``.
+    ``body_limit`` bytes at most are kept (the size limit: what a size-limited capture keeps).
+    """
+
+    def __init__(self, txresponse: Any) -> None:
+        self.status = int(txresponse.code)
+        version = getattr(txresponse, "version", None) or (b"HTTP", 1, 1)
+        name = version[0].decode("ascii") if isinstance(version[0], bytes) else str(version[0])
+        self.protocol = f"{name}/{version[1]}.{version[2]}"
+        self.headers = [
+            (name, value) for name, values in txresponse.headers.getAllRawHeaders()
+            for value in values
+        ]
+        self.declared_length = None if txresponse.length == UNKNOWN_LENGTH else txresponse.length
+        self.reader: Any = None
+        self.kept: bytes | None = None  # the first body_limit bytes, once the limit was passed
+        self.body_limit = 0
+
+    @property
+    def body(self) -> bytes:
+        """The body bytes received (at most ``body_limit`` when that was exceeded)."""
+        if self.kept is not None:
+            return self.kept
+        buf = getattr(self.reader, "_bodybuf", None)
+        return buf.getvalue() if buf is not None else b""
+
+    @property
+    def ip_address(self) -> Any:
+        return getattr(self.reader, "_ip_address", None)
+
+    def watch(self, protocol: Any) -> None:
+        """Keep a reference to Scrapy's body reader, and its first ``maxsize`` bytes when the
+        reader is about to throw its buffer away for exceeding the size limit."""
+        self.reader = protocol
+        self.body_limit = int(getattr(protocol, "_maxsize", 0) or 0)
+        if not self.body_limit:
+            return
+        received = protocol.dataReceived
+
+        def data_received(data: bytes) -> None:
+            if (self.kept is None and not protocol._finished.called
+                    and protocol._bytes_received + len(data) > self.body_limit):
+                self.kept = (protocol._bodybuf.getvalue() + data)[: self.body_limit]
+            received(data)
+
+        protocol.dataReceived = data_received
+
+
 if _ScrapyAgent is not None:
 
     class _CapturingAgent(_ScrapyAgent):  # type: ignore[misc,valid-type]
+        def _cb_bodyready(self, txresponse: Any, request: Request) -> Any:
+            try:
+                partial = PartialResponse(txresponse)
+                deliver = txresponse.deliverBody
+
+                def deliver_body(protocol: Any) -> None:
+                    partial.watch(protocol)
+                    deliver(protocol)
+
+                txresponse.deliverBody = deliver_body
+                request.meta[META_PARTIAL] = partial
+            except Exception:  # never let archiving details break a download
+                logger.debug("could not watch the body of %s", request.url, exc_info=True)
+            return super()._cb_bodyready(txresponse, request)
+
         def _cb_latency(self, result: Any, request: Request, start_time: float) -> Any:
             result = super()._cb_latency(result, request, start_time)
             latency = request.meta.get("download_latency", 0.0)

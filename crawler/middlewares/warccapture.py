@@ -24,9 +24,19 @@ After writing, ``request.meta["warc"]`` holds the response (or revisit) record's
 Responses served from Scrapy's HTTP cache or from a WARC replay (flags ``cached`` or
 ``warc-replay``) are not archived again.
 
+Incomplete downloads: a body cut short that Scrapy still returns (``dataloss`` flag) is archived
+with ``WARC-Truncated: disconnect``. A download Scrapy abandons with an exception is archived
+from ``process_exception`` with what had arrived (kept by :mod:`crawler.handler`): the head and
+the body bytes received, ``WARC-Truncated: time`` (``DOWNLOAD_TIMEOUT``), ``length`` (over
+``DOWNLOAD_MAXSIZE``: the first ``DOWNLOAD_MAXSIZE`` bytes are kept) or ``disconnect``. When no
+response head arrived at all (connection refused or reset, an empty reply, bytes that are not
+HTTP) a ``metadata`` record (``application/warc-fields``: ``fetch-error``,
+``fetch-error-detail``) notes the failed attempt for the URL. None of these is recorded in the
+crawl state as a capture, so the next run fetches the URL again.
+
 Settings: ``WARC_ENABLED`` [True] and those listed in :mod:`crawler.outputs`.
 Stats: ``warc/responses``, ``warc/revisits``, ``warc/bytes``, ``warc/truncated``,
-``warc/write_errors``.
+``warc/truncated/<reason>``, ``warc/fetch_errors``, ``warc/write_errors``.
 """
 
 from __future__ import annotations
@@ -40,11 +50,23 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.exceptions import (
+    DownloadTimeoutError,
+    IgnoreRequest,
+    NotConfigured,
+    NotSupported,
+    UnsupportedURLSchemeError,
+)
+from scrapy.http import Headers, Response
 
 from archive.writer import RecordPointer, http_head, sha1_digest
-from crawler.handler import META_CONN_HEADERS, META_FETCH_START, META_PHRASE
+from crawler.handler import (
+    META_CONN_HEADERS,
+    META_FETCH_START,
+    META_PARTIAL,
+    META_PHRASE,
+    PartialResponse,
+)
 from crawler.middlewares.incremental import META_PREVIOUS
 from crawler.outputs import CrawlOutputs
 
@@ -118,6 +140,23 @@ def request_head(request: Request) -> bytes:
     return http_head(f"{request.method} {target} HTTP/1.1", headers)
 
 
+def _partial_response(request: Request, partial: PartialResponse) -> Response:
+    """A Response built from the head and the body bytes that arrived before a failure."""
+    headers = Headers()
+    for name, value in partial.headers:
+        headers.appendlist(name, value)
+    if partial.declared_length is not None and b"Content-Length" not in headers:
+        headers[b"Content-Length"] = str(partial.declared_length).encode()
+    return Response(request.url, status=partial.status, headers=headers, body=partial.body,
+                    request=request, protocol=partial.protocol, ip_address=partial.ip_address)
+
+
+def _describe(exception: BaseException) -> str:
+    """One line: the exception's type and first line of its message."""
+    text = str(exception).strip().splitlines()
+    return f"{type(exception).__name__}: {text[0]}" if text else type(exception).__name__
+
+
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
@@ -148,9 +187,11 @@ class WarcCaptureMiddleware:
     def process_request(self, request: Request) -> None:
         # A redirect or retry copies meta: drop the previous exchange's pointer.
         request.meta.pop(META_POINTER, None)
+        request.meta.pop(META_PARTIAL, None)
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
+        request.meta.pop(META_PARTIAL, None)
         if SKIP_FLAGS.intersection(response.flags):
             return response
         try:
@@ -164,15 +205,59 @@ class WarcCaptureMiddleware:
             self.stats.inc_value("warc/bytes", pointer.length)
         return response
 
-    def _archive(self, request: Request, response: Response) -> RecordPointer:
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """Archive what arrived of a download that failed (see the module docstring)."""
+        partial = request.meta.pop(META_PARTIAL, None)
+        if isinstance(exception, IgnoreRequest | NotSupported | UnsupportedURLSchemeError):
+            return None
+        try:
+            if isinstance(partial, PartialResponse):
+                reason = self._truncation_reason(request, exception, partial)
+                response = _partial_response(request, partial)
+                pointer = self._archive(request, response, truncated=reason)
+                request.meta[META_POINTER] = pointer.to_dict()
+                if self.stats is not None:
+                    self.stats.inc_value("warc/responses")
+                    self.stats.inc_value("warc/bytes", pointer.length)
+                declared = partial.declared_length
+                logger.info(
+                    "incomplete download archived (WARC-Truncated: %s): %s: %d%s body bytes "
+                    "received: %s", reason, request.url, len(response.body),
+                    f" of {declared}" if declared is not None else "", _describe(exception))
+            else:
+                self.outputs.warc.write_metadata(request.url, [
+                    ("fetch-error", type(exception).__name__),
+                    ("fetch-error-detail", _describe(exception)),
+                    ("request-method", request.method),
+                ])
+                if self.stats is not None:
+                    self.stats.inc_value("warc/fetch_errors")
+                logger.info("no response to archive for %s (%s); failed attempt noted in a "
+                            "metadata record", request.url, _describe(exception))
+        except OSError as exc:
+            self._write_failed(request, exc)
+        return None
+
+    def _truncation_reason(self, request: Request, exception: Exception,
+                           partial: PartialResponse) -> str:
+        """WARC-Truncated value for a download abandoned with ``exception``."""
+        if isinstance(exception, DownloadTimeoutError | TimeoutError):
+            return "time"
+        maxsize = request.meta.get("download_maxsize",
+                                   self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        if partial.kept is not None or (maxsize and (partial.declared_length or 0) > maxsize):
+            return "length"
+        return "disconnect"
+
+    def _archive(self, request: Request, response: Response,
+                 truncated: str | None = None) -> RecordPointer:
         """Write the exchange as a response record, or as a revisit of an earlier capture."""
         writer = self.outputs.warc
         state = self.outputs.state
         url = response.url
-        truncated = None
-        if "dataloss" in response.flags:
+        if truncated is None and "dataloss" in response.flags:
             truncated = "disconnect"
-        elif "download_stopped" in response.flags:
+        elif truncated is None and "download_stopped" in response.flags:
             truncated = "unspecified"
         head = http_head(
             status_line(response, request.meta.get(META_PHRASE)),
@@ -217,6 +302,7 @@ class WarcCaptureMiddleware:
         )
         if truncated and self.stats is not None:
             self.stats.inc_value("warc/truncated")
+            self.stats.inc_value(f"warc/truncated/{truncated}")
         if state is not None and not truncated:
             state.record_fetch(
                 url, status=response.status, etag=etag, last_modified=last_modified,
