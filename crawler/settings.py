@@ -48,15 +48,37 @@ WARC_REPLAY_PICK = "last"  # a URL archived several times: "last" (latest) or "f
 DOWNLOAD_HANDLERS = {
     "http": "crawler.handler.CapturingHTTP11DownloadHandler",
     "https": "crawler.handler.CapturingHTTP11DownloadHandler",
+    # only http(s) is ever fetched (see crawler.middlewares.addressguard): no local files,
+    # no FTP, no S3, no data: URIs named by a page, a sitemap or a redirect
+    "file": None,
+    "ftp": None,
+    "s3": None,
+    "data": None,
 }
 DOWNLOADER_MIDDLEWARES = {
     # fetch only what is new; finish what a dead crawl left (before capture: see its docstring)
     "crawler.middlewares.incremental.IncrementalMiddleware": 920,
+    # only http(s), never private/loopback addresses unless ALLOW_PRIVATE_ADDRESSES
+    "crawler.middlewares.addressguard.AddressGuardMiddleware": 930,
+    # retry or drop truncated bodies, stop redirect loops (after capture: see its docstring)
+    "crawler.middlewares.faults.ResponseCheckMiddleware": 940,
     # closer to the downloader than every built-in middleware: see its docstring
     "crawler.middlewares.warccapture.WarcCaptureMiddleware": 950,
     # off unless WARC_REPLAY is set; next to the capture, see its docstring
     "crawler.middlewares.warcreplay.WarcReplayMiddleware": 960,
+    # Scrapy's decompression (DOWNLOAD_MAXSIZE applies to the decompressed size), with
+    # undecodable bodies counted and dropped instead of raising
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.compression.SafeHttpCompressionMiddleware": 590,
+    # binary bodies labelled as text are never parsed; empty bodies counted
+    "crawler.middlewares.faults.ContentCheckMiddleware": 580,
+    # 429 / 503 + Retry-After: pause the host for what it asks, then retry
+    "crawler.middlewares.retryafter.RetryAfterMiddleware": 555,
+    # downloads that finally failed: counted, one log line, no traceback
+    "crawler.middlewares.faults.FetchFailureMiddleware": 540,
 }
+# Refuse requests to private, loopback, link-local, multicast and reserved addresses.
+ALLOW_PRIVATE_ADDRESSES = False
 
 # --- crawl state and incremental runs -----------------------------------------------------
 STATE_ENABLED = True
