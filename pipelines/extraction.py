@@ -9,11 +9,21 @@ Settings (defaults in brackets):
 
 * ``EXTRACTION_WORKERS`` [``auto`` = number of CPUs] - worker processes; ``0`` extracts in the
   reactor thread (useful for debugging and as the benchmark baseline).
-* ``EXTRACTION_TIMEOUT`` [120] - seconds to wait for one page before giving up on it (the page
-  stays archived; it gets no text and is counted in ``extraction/errors``).
+* ``EXTRACTION_TIMEOUT`` [120] - seconds one page may take (the page stays archived; it gets
+  no text and is counted in ``extraction/errors`` and ``extraction/timeouts``).
+
+The time limit is enforced twice. In the worker, an interval timer interrupts extraction
+after ``EXTRACTION_TIMEOUT`` seconds of Python code. Markup that keeps libxml2 busy in C
+(quadratic attribute lists, for instance) cannot be interrupted there, so the pipeline also
+kills the worker processes when a page has not come back ``EXTRACTION_KILL_GRACE`` [5] seconds
+after its limit, and starts a new pool. At most one page per worker is handed to the pool at a
+time, so the limit counts a page's own run time, never time spent queued behind other pages;
+a page that was in another worker of a pool that had to be killed (or that died: out of memory,
+a crash) is tried once more in the new pool, so only the page at fault loses its text. With
+``EXTRACTION_WORKERS = 0`` no limit can be enforced.
 
 Stats: ``extraction/articles``, ``extraction/not_articles``, ``extraction/errors``,
-``extraction/method/<method>``.
+``extraction/timeouts``, ``extraction/pool_restarts``, ``extraction/method/<method>``.
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -34,8 +45,25 @@ from pipelines.extractor import ExtractionResult, extract_page
 logger = logging.getLogger(__name__)
 
 
-def _run(url: str, html: str, site: str | None, parts: list[tuple[str, str]]) -> ExtractionResult:
-    return extract_page(url, html, site=site, parts=parts)
+class ExtractionTimeout(Exception):
+    """Raised in a worker by its interval timer when a page exceeds its time limit."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise ExtractionTimeout("extraction time limit reached")
+
+
+def _run(url: str, html: str, site: str | None, parts: list[tuple[str, str]],
+         limit: float = 0.0) -> ExtractionResult:
+    """Extract in a worker process, interrupted after ``limit`` seconds of Python code."""
+    if limit > 0:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return extract_page(url, html, site=site, parts=parts)
+    finally:
+        if limit > 0:
+            signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _warm_up() -> None:
@@ -58,7 +86,10 @@ class ExtractionPipeline:
         self.stats = crawler.stats
         self.workers = worker_count(crawler.settings.get("EXTRACTION_WORKERS", "auto"))
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120.0)
+        self.kill_grace = crawler.settings.getfloat("EXTRACTION_KILL_GRACE", 5.0)
         self.pool: Executor | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._generation = 0  # incremented each time the pool is replaced
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -91,6 +122,8 @@ class ExtractionPipeline:
             result = extract_page(item.url, item.html, site=item.site, parts=parts)
         else:
             result = await self._in_pool(item, parts)
+        if result.reason.startswith("error: ExtractionTimeout"):
+            self.stats.inc_value("extraction/timeouts")
         item.article = result.article
         item.extraction = result.to_dict()
         item.extraction.pop("article", None)
@@ -98,17 +131,51 @@ class ExtractionPipeline:
         return item
 
     async def _in_pool(self, item: PageItem, parts: list[tuple[str, str]]) -> ExtractionResult:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(max(1, self.workers))
+        async with self._slots:  # one page per worker: the limit never counts queueing
+            for attempt in (1, 2):
+                generation = self._generation
+                try:
+                    return await self._submit(item, parts)
+                except TimeoutError:
+                    self.stats.inc_value("extraction/timeouts")
+                    self._restart_pool(generation, f"{item.url} exceeded "
+                                       f"EXTRACTION_TIMEOUT ({self.timeout:g} s)")
+                    return ExtractionResult(
+                        None, "none", f"error: timeout after {self.timeout:g} s (worker killed)")
+                except BrokenProcessPool as exc:
+                    # a worker died (killed for another page's timeout, out of memory, a crash)
+                    self._restart_pool(generation, f"worker died: {exc}")
+                    if attempt == 2:
+                        return ExtractionResult(None, "none", f"error: worker died: {exc}")
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _submit(self, item: PageItem, parts: list[tuple[str, str]]) -> ExtractionResult:
         assert self.pool is not None
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, _run, item.url, item.html, item.site, parts)
-        try:
-            return await asyncio.wait_for(future, self.timeout)
-        except TimeoutError:
-            return ExtractionResult(None, "none", f"error: timeout after {self.timeout:g} s")
-        except BrokenProcessPool as exc:
-            # a worker died (killed, out of memory): start a new pool, lose only this page
-            self.pool = self._new_pool()
-            return ExtractionResult(None, "none", f"error: worker died: {exc}")
+        limit = self.timeout if self.timeout > 0 else 0.0
+        future = loop.run_in_executor(self.pool, _run, item.url, item.html, item.site, parts,
+                                      limit)
+        if limit <= 0:
+            return await future
+        return await asyncio.wait_for(future, limit + self.kill_grace)
+
+    def _restart_pool(self, generation: int, why: str) -> None:
+        """Kill the pool's workers and start a new pool, once per generation."""
+        if generation != self._generation:
+            return  # someone already replaced the pool this page ran in
+        self._generation += 1
+        self.stats.inc_value("extraction/pool_restarts")
+        logger.warning("restarting the extraction workers: %s", why)
+        old, self.pool = self.pool, self._new_pool()
+        if old is not None:
+            for process in list(getattr(old, "_processes", {}).values()):
+                try:
+                    process.kill()
+                except (OSError, ValueError):
+                    pass
+            old.shutdown(wait=False, cancel_futures=True)
 
     def _count(self, item: PageItem, result: ExtractionResult) -> None:
         stats = self.stats
