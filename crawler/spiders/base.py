@@ -23,6 +23,7 @@ from lxml import etree
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 
+from crawler.decoding import page_text
 from crawler.items import PageItem
 from crawler.middlewares.warccapture import META_POINTER
 from crawler.urlutils import split_arg, strip_tracking
@@ -129,11 +130,12 @@ def page_item_from_response(
     if not is_html(response):
         return None
     assert isinstance(response, TextResponse)
+    html, encoding = page_text(response)  # Scrapy's decoding, unless the charset lies
     return PageItem(
         url=response.url,
-        html=response.text,
+        html=html,
         status=response.status,
-        encoding=response.encoding,
+        encoding=encoding,
         warc=response.meta.get(META_POINTER) if response.request is not None else None,
         site=site,
         meta=meta,
@@ -169,7 +171,10 @@ class ArchiveSpider(scrapy.Spider):
         self.pages_seen += 1
         if self.match_words:
             meta.setdefault("match", self.match_words)
-        return page_item_from_response(response, self.site, **meta)
+        item = page_item_from_response(response, self.site, **meta)
+        if item is not None and item.encoding != getattr(response, "encoding", None):
+            self.crawler.stats.inc_value("decoding/charset_corrected")
+        return item
 
     def follow_feed_or_sitemap(
         self, response: Response, **request_kwargs: Any

@@ -1,0 +1,88 @@
+"""Decoding a page whose declared charset is wrong.
+
+Scrapy decodes a page with the first charset it finds: BOM, HTTP ``Content-Type``, ``<meta
+charset>``, then detection. A page that *declares* the wrong charset (an EUC-JP page served as
+``charset=utf-8`` or ``iso-8859-1``, a cp1251 page with ``<meta charset="iso-8859-1">``) is
+then decoded into mojibake or replacement characters, and that text would be extracted and
+written as the article. :func:`page_text` catches those cases and decodes the bytes with the
+charset that fits them:
+
+1. Scrapy's decoding is kept when the body is ASCII, or when the decoded text has no more
+   replacement characters (U+FFFD) than the body carries literally and charset_normalizer's
+   mess ratio of a sample is below :data:`MESS_THRESHOLD` (the common case; no detection
+   runs).
+2. Otherwise charset_normalizer detects the charset of the bytes; its decoding replaces
+   Scrapy's only when it has fewer replacement characters and a lower mess ratio.
+
+Both the live crawl and replay build page items through
+:func:`crawler.spiders.base.page_item_from_response`, which calls this, so a replayed page
+decodes exactly as it did when it was crawled.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+
+from scrapy.http import TextResponse
+
+logger = logging.getLogger(__name__)
+
+#: characters of decoded text judged (and bytes given to detection)
+SAMPLE = 32_768
+#: charset_normalizer's mess ratio above which Scrapy's decoding is questioned
+MESS_THRESHOLD = 0.2
+_REPLACEMENT = "\ufffd"
+_REPLACEMENT_UTF8 = _REPLACEMENT.encode("utf-8")
+
+
+def _mess(text: str) -> float:
+    from charset_normalizer.md import mess_ratio
+
+    return mess_ratio(text, 1.0) if text else 0.0
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    try:
+        return codecs.lookup(a or "").name == codecs.lookup(b or "").name
+    except LookupError:
+        return False
+
+
+def page_text(response: TextResponse) -> tuple[str, str]:
+    """(text, encoding) of an HTML response: Scrapy's decoding unless its declared charset
+    evidently does not fit the bytes (see the module docstring)."""
+    text = response.text
+    encoding = response.encoding
+    body = response.body
+    if body.isascii():
+        return text, encoding
+    literal = body.count(_REPLACEMENT_UTF8)
+    sample = text[:SAMPLE]
+    bad = sample.count(_REPLACEMENT) > literal
+    if not bad:
+        mess = _mess(sample)
+        if mess < MESS_THRESHOLD:
+            return text, encoding
+    else:
+        mess = 1.0
+    try:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(body[: SAMPLE * 4]).best()
+    except Exception:  # noqa: BLE001 - detection is an improvement, never a failure
+        return text, encoding
+    if best is None or best.encoding is None or _same(best.encoding, encoding):
+        return text, encoding
+    try:
+        other = body.decode(best.encoding, "replace")
+    except LookupError:
+        return text, encoding
+    allowed = sample.count(_REPLACEMENT) - 1 if bad else literal  # bad: strictly fewer
+    if other[:SAMPLE].count(_REPLACEMENT) > allowed:
+        return text, encoding
+    if _mess(other[:SAMPLE]) >= mess:
+        return text, encoding
+    logger.warning("declared charset %s does not fit the bytes of %s; decoded as %s",
+                   encoding, response.url, best.encoding)
+    return other, best.encoding
