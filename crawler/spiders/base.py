@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -40,6 +41,9 @@ _XML_PARSER_ARGS = {
     "huge_tree": False,
     "remove_comments": True,
 }
+#: where a DOCTYPE with an internal subset is looked for (it precedes the root element)
+_DOCTYPE_SCAN = 1 << 20
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S | re.I)
 
 
 def is_html(response: Response) -> bool:
@@ -57,21 +61,36 @@ def is_html(response: Response) -> bool:
 
 def xml_root(body: bytes) -> etree._Element | None:
     """Parse an XML document safely (gzip-compressed allowed); None if it is not XML."""
+    return xml_root_checked(body)[0]
+
+
+def xml_root_checked(body: bytes) -> tuple[etree._Element | None, bool]:
+    """(root or None, whether the document declared entities in a DTD internal subset).
+
+    Entities are never expanded nor loaded (no billion laughs, no XXE: see
+    ``_XML_PARSER_ARGS``). A document that declares them has its internal subset dropped
+    before parsing, so that libxml2's amplification guard does not stop the parse half way
+    and the rest of a sitemap or feed is still read; references to the dropped entities are
+    left out of the text.
+    """
     if body[:2] == b"\x1f\x8b":
         try:
             with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as fh:
                 body = fh.read(MAX_XML_BYTES + 1)
         except (OSError, EOFError):
-            return None
+            return None, False
         if len(body) > MAX_XML_BYTES:
-            return None
+            return None, False
     if not body.lstrip()[:1] == b"<":
-        return None
+        return None, False
+    declared = b"<!ENTITY" in body[:_DOCTYPE_SCAN]
+    if declared:
+        body = _INTERNAL_SUBSET.sub(b"", body[:_DOCTYPE_SCAN], count=1) + body[_DOCTYPE_SCAN:]
     try:
         root = etree.fromstring(body, parser=etree.XMLParser(**_XML_PARSER_ARGS))
     except etree.XMLSyntaxError:
-        return None
-    return root
+        return None, declared
+    return root, declared
 
 
 def _local(tag: Any) -> str:
@@ -183,7 +202,11 @@ class ArchiveSpider(scrapy.Spider):
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
         if "html" in ctype and not response.body.lstrip().startswith(b"<?xml"):
             return None
-        root = xml_root(response.body)
+        root, entities = xml_root_checked(response.body)
+        if entities:
+            self.crawler.stats.inc_value("xml/entities_ignored")
+            logger.warning("%s declares XML entities: not expanded, not loaded (DTD internal "
+                           "subset ignored)", response.url)
         if root is None:
             return None
         kind, locs = sitemap_urls(root)
