@@ -19,6 +19,12 @@ across files) and begins with a ``warcinfo`` record. Each record is flushed when
 (``fsync=True`` also forces it to disk), so a killed process leaves at most one partial record
 at the end of its ``.open`` file, which ``archive check --repair`` cuts off.
 
+Write errors (a full disk: ``ENOSPC``, ``EFBIG``, ``EDQUOT``): the file is unbuffered, and a
+record whose bytes could not all be written is cut off again (``ftruncate`` back to where it
+started) before the error is raised, so the file still ends with its last complete record and
+later records never follow a partial one. A file that holds no complete record at close is
+removed rather than renamed.
+
 Thread safety: all public methods take one lock; extraction threads may write metadata records
 while the reactor thread writes responses.
 """
@@ -33,7 +39,8 @@ import socket
 import threading
 import uuid
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,8 +141,10 @@ class WarcWriter:
         self.closed_files: list[Path] = []
         self._lock = threading.RLock()
         self._serial = 0
-        self._fh: io.BufferedWriter | None = None
+        self._fh: io.RawIOBase | None = None
         self._path: Path | None = None  # final name; the file on disk has OPEN_SUFFIX
+        self._batch: list[bytes] | None = None  # records held by _together()
+        self._held = 0
 
     # -- file management -------------------------------------------------------------------
 
@@ -159,7 +168,8 @@ class WarcWriter:
             while path.exists() or Path(str(path) + OPEN_SUFFIX).exists():
                 self._serial += 1
                 path = self.directory / self._file_name()
-            self._fh = open(str(path) + OPEN_SUFFIX, "xb")  # noqa: SIM115 - closed in close()
+            # unbuffered: a failed write leaves nothing behind in a buffer (see _write_all)
+            self._fh = open(str(path) + OPEN_SUFFIX, "xb", buffering=0)  # noqa: SIM115
             self._path = path
             self._write_warcinfo()
 
@@ -170,7 +180,11 @@ class WarcWriter:
             return
         fh.flush()
         os.fsync(fh.fileno())
+        empty = fh.tell() == 0
         fh.close()
+        if empty:  # not even its warcinfo could be written (full disk): nothing to keep
+            os.unlink(str(path) + OPEN_SUFFIX)
+            return
         os.replace(str(path) + OPEN_SUFFIX, path)
         self.closed_files.append(path)
         if self.on_close is not None:
@@ -221,21 +235,57 @@ class WarcWriter:
         if self.gzip:
             compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
             data = compressor.compress(data) + compressor.flush()
-        offset = self._fh.tell()
-        self._fh.write(data)
-        self._fh.flush()
-        if self.fsync:
-            os.fsync(self._fh.fileno())
+        offset = self._fh.tell() + self._held
+        if self._batch is not None:
+            self._batch.append(data)
+            self._held += len(data)
+        else:
+            self._write_all(data, offset)
+            if self.fsync:
+                os.fsync(self._fh.fileno())
         return RecordPointer(
             filename=self._path.name,
             offset=offset,
-            length=self._fh.tell() - offset,
+            length=len(data),
             record_id=record_id,
             warc_type=warc_type,
             target_uri=target_uri or "",
             warc_date=date,
             payload_digest=payload_digest,
         )
+
+    @contextmanager
+    def _together(self) -> Iterator[None]:
+        """Records written inside go to the file in one write (a response and its request):
+        a full disk never leaves half an exchange, and a killed process rarely can."""
+        assert self._fh is not None
+        self._batch, self._held = [], 0
+        try:
+            yield
+            data = b"".join(self._batch)
+        finally:
+            self._batch, self._held = None, 0
+        self._write_all(data, self._fh.tell())
+        if self.fsync:
+            os.fsync(self._fh.fileno())
+
+    def _write_all(self, data: bytes, offset: int) -> None:
+        """Write all of ``data`` at ``offset``; on failure cut the file back to ``offset``."""
+        assert self._fh is not None
+        view = memoryview(data)
+        try:
+            while view:
+                written = self._fh.write(view)
+                if not written:
+                    raise OSError("short write: no bytes written")
+                view = view[written:]
+        except BaseException:
+            try:
+                os.ftruncate(self._fh.fileno(), offset)
+                self._fh.seek(offset)
+            except OSError:
+                pass  # the partial record stays at the tail; `archive check --repair` cuts it
+            raise
 
     def _write_warcinfo(self) -> None:
         assert self._path is not None
@@ -287,24 +337,25 @@ class WarcWriter:
             extra.append(("WARC-Truncated", truncated))
         with self._lock:
             self._ensure_file()
-            pointer = self._write(
-                "response",
-                url,
-                response_head + body,
-                content_type="application/http; msgtype=response",
-                date=date,
-                payload_digest=sha1_digest(body),
-                extra=extra,
-            )
-            self._write(
-                "request",
-                url,
-                request_head + request_body,
-                content_type="application/http; msgtype=request",
-                date=date,
-                payload_digest=sha1_digest(request_body),
-                extra=[("WARC-Concurrent-To", pointer.record_id)],
-            )
+            with self._together():
+                pointer = self._write(
+                    "response",
+                    url,
+                    response_head + body,
+                    content_type="application/http; msgtype=response",
+                    date=date,
+                    payload_digest=sha1_digest(body),
+                    extra=extra,
+                )
+                self._write(
+                    "request",
+                    url,
+                    request_head + request_body,
+                    content_type="application/http; msgtype=request",
+                    date=date,
+                    payload_digest=sha1_digest(request_body),
+                    extra=[("WARC-Concurrent-To", pointer.record_id)],
+                )
         return pointer
 
     def write_metadata(
@@ -365,24 +416,25 @@ class WarcWriter:
         date = warc_date(timestamp, self.warc_version)
         with self._lock:
             self._ensure_file()
-            pointer = self._write(
-                "revisit",
-                url,
-                response_head,
-                content_type="application/http; msgtype=response",
-                date=date,
-                payload_digest=payload_digest,
-                extra=extra,
-            )
-            self._write(
-                "request",
-                url,
-                request_head,
-                content_type="application/http; msgtype=request",
-                date=date,
-                payload_digest=sha1_digest(b""),
-                extra=[("WARC-Concurrent-To", pointer.record_id)],
-            )
+            with self._together():
+                pointer = self._write(
+                    "revisit",
+                    url,
+                    response_head,
+                    content_type="application/http; msgtype=response",
+                    date=date,
+                    payload_digest=payload_digest,
+                    extra=extra,
+                )
+                self._write(
+                    "request",
+                    url,
+                    request_head,
+                    content_type="application/http; msgtype=request",
+                    date=date,
+                    payload_digest=sha1_digest(b""),
+                    extra=[("WARC-Concurrent-To", pointer.record_id)],
+                )
         return pointer
 
 
