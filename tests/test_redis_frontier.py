@@ -8,9 +8,10 @@ A single-process crawl without Redis is the reference: the union of the workers'
 equal its texts, and every page must be archived as a ``response`` record exactly once across
 all the workers' WARCs.
 
-Default (CI) form: unit checks of the Redis crawl state, 2 workers, and 3 workers one of
-which is SIGKILLed halfway. ``pytest --run-slow`` (``make test-full``) adds 4 workers and two
-Redis outages of 10 s (SIGSTOP/SIGCONT, and shutdown + restart with persistence).
+Default (CI) form, about a minute: unit checks of the Redis crawl state, 2 workers, 3 workers
+one of which is SIGKILLed halfway, and 2 workers through a 10 s Redis freeze (SIGSTOP, then
+SIGCONT). ``pytest --run-slow`` (``make test-full``) adds 4 workers sharing one output root
+and a 10 s Redis shutdown + restart on the same port (persistence in a tmp dir).
 """
 
 from __future__ import annotations
@@ -500,9 +501,8 @@ def test_four_workers_share_one_output_root(site_web, reference, redis_server, t
     frontier_keys_drained(redis_server.client())
 
 
-@pytest.mark.slow
 @needs_redis
-@pytest.mark.parametrize("outage", ["sigstop", "restart"])
+@pytest.mark.parametrize("outage", ["sigstop", pytest.param("restart", marks=pytest.mark.slow)])
 def test_crawl_survives_a_redis_outage(site_web, reference, tmp_path, outage):
     server = RedisServer(tmp_path / "redis", persistent=outage == "restart")
     try:

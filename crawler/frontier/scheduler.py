@@ -61,7 +61,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from archive.redisstate import RedisUnavailable
+from archive.redisstate import RedisGuard, RedisUnavailable
 from crawler.frontier.link import FrontierLink
 
 logger = logging.getLogger(__name__)
@@ -175,6 +175,14 @@ class RedisDupeFilter(RFPDupeFilter):
     with the push, in one script; ``request_seen`` is there for callers outside it.
     """
 
+    guard: RedisGuard | None = None  #: set by the scheduler: retries through outages
+
+    def request_seen(self, request: Request) -> bool:
+        """Record the request's fingerprint; True if some worker had recorded it before."""
+        if self.guard is None:
+            return bool(super().request_seen(request))
+        return bool(self.guard.call(lambda: RFPDupeFilter.request_seen(self, request)))
+
     def close(self, reason: str = "") -> None:
         """Keep the shared fingerprints (see the class docstring)."""
 
@@ -239,6 +247,7 @@ class RedisFrontierScheduler(Scheduler):
         self.dupefilter_key = self._key("seen")
         self.df = RedisDupeFilter(self.server, key=self.dupefilter_key,
                                   debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
+        self.df.guard = self.guard
         self.guard.call(lambda: super(RedisFrontierScheduler, self).open(spider))
         self.guard.call(self._heartbeat)
         self._last_heartbeat = time.monotonic()
