@@ -10,8 +10,8 @@ after the capture's at 950). For a revisit whose original capture, per the share
 an HTML ``200`` that was never processed and belongs to a run that died (not this one), it
 puts the *original's* pointer in ``request.meta["warc"]``: the spider, the extraction and the
 text pipeline then handle the page as that capture, and its ``articles`` row points at the
-record the dead worker wrote (with ``host``). Installed by :class:`crawler.frontier.
-RedisFrontierAddon` in shared-frontier mode only.
+record the dead worker wrote (with ``host``). Installed by
+:class:`crawler.frontier.RedisFrontierAddon` in shared-frontier mode only.
 
 Stats: ``frontier/resumed_from_revisit``.
 """
