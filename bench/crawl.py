@@ -28,8 +28,8 @@ report the reactor timer's lateness p50/p99/max.
 
 Output: one Markdown table per (latency, size) with medians, then ``ratio ...`` lines, each the
 median of the per-repetition ratios (A and B of the same repetition ran one after the other).
-``--profile`` adds a py-spy profile (cProfile when py-spy is missing) of one WARC-only crawl at
-0 ms and prints the top functions.
+``--profile`` adds py-spy profiles of one WARC-only and one bare Scrapy crawl at 0 ms (CPU per
+page by category side by side, and our top functions; cProfile when py-spy is missing).
 
 Example (the figures in docs/benchmarks.md)::
 
@@ -270,24 +270,56 @@ def memory_lines(runs: list[Run], sizes: Sequence[int], delays: Sequence[float])
     return lines
 
 
+PYSPY_RATE = 250  #: samples per second: each sample stands for 4 ms of a busy thread
+
+
+def _pyspy(variant: str, site: SiteInfo, work: Path) -> str | None:
+    """py-spy's collapsed stacks of one crawl of ``variant`` at 0 ms, or None without py-spy."""
+    pyspy = shutil.which("py-spy") or str(Path(PYTHON).with_name("py-spy"))
+    if not Path(pyspy).exists():
+        return None
+    out = work / f"profile-{variant}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    argv, cwd = command(variant, site, out)
+    raw = out / "pyspy.txt"
+    with Server(site.root, 0) as server:
+        env = server.env()
+        env.pop("SCRAPY_SETTINGS_MODULE", None)
+        cmd = [pyspy, "record", "--format", "raw", "--rate", str(PYSPY_RATE), "--nonblocking",
+               "--output", str(raw), "--", *argv]
+        proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0 or not raw.exists():
+        return None
+    return raw.read_text(encoding="utf-8", errors="replace")
+
+
 def profile(site: SiteInfo, work: Path, top: int = 25) -> list[str]:
-    """A sampling profile of one WARC-only crawl at 0 ms: top functions by own and total time."""
+    """Sampling profiles (py-spy) of one WARC-only and one bare Scrapy crawl at 0 ms: CPU per
+    page by category, side by side, and the WARC-only crawl's top functions. Falls back to
+    cProfile's top functions of the WARC-only crawl when py-spy is missing."""
+    ours = _pyspy("warc", site, work)
+    bare = _pyspy("bare", site, work)
+    if ours is not None and bare is not None:
+        per_sample = 1000 / PYSPY_RATE / max(1, site.pages)
+        mine = dict(categories(ours, absolute=True))
+        theirs = dict(categories(bare, absolute=True))
+        names = sorted(set(mine) | set(theirs), key=lambda n: -(mine.get(n, 0)))
+        lines = [f"py-spy at {PYSPY_RATE} Hz, {site.pages}-page site, 0 ms: busy CPU per page "
+                 "by category (a sample counts for the first category its stack matches)", ""]
+        lines.append(table(["category", "ours WARC-only ms/page", "bare Scrapy ms/page"], [
+            [n, f"{mine.get(n, 0) * per_sample:.2f}", f"{theirs.get(n, 0) * per_sample:.2f}"]
+            for n in names] + [["total", f"{sum(mine.values()) * per_sample:.2f}",
+                                f"{sum(theirs.values()) * per_sample:.2f}"]]))
+        return lines + [""] + _collapsed_top(ours, top)
     out = work / "profile"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     argv, cwd = command("warc", site, out)
-    raw = out / "pyspy.txt"
-    pyspy = shutil.which("py-spy") or str(Path(PYTHON).with_name("py-spy"))
+    prof = out / "crawl.prof"
     with Server(site.root, 0) as server:
         env = server.env()
         env.pop("SCRAPY_SETTINGS_MODULE", None)
-        if Path(pyspy).exists():
-            cmd = [pyspy, "record", "--format", "raw", "--rate", "250", "--nonblocking",
-                   "--output", str(raw), "--", *argv]
-            proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
-            if proc.returncode == 0 and raw.exists():
-                return _collapsed_top(raw.read_text(encoding="utf-8", errors="replace"), top)
-        prof = out / "crawl.prof"
         cmd = [PYTHON, "-m", "cProfile", "-o", str(prof), *argv[1:]]
         subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, check=True)
     import io
@@ -296,6 +328,46 @@ def profile(site: SiteInfo, work: Path, top: int = 25) -> list[str]:
     buf = io.StringIO()
     pstats.Stats(str(prof), stream=buf).sort_stats("tottime").print_stats(top)
     return ["cProfile (py-spy not available), top functions by own time:", buf.getvalue()]
+
+
+#: (category, frame substrings): a sample counts for the first category one of whose
+#: substrings appears in its stack (checked in this order)
+CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
+    ("start-up: imports", ("_find_and_load",)),
+    ("WARC: CDXJ index written at close (re-reads the file)", ("write_index_for",
+                                                              "WarcWriter.close")),
+    ("WARC: record writing (gzip level 6, SHA-1, write)", ("WarcWriter.write_exchange",
+                                                         "WarcWriter.write_revisit")),
+    ("crawl state (SQLite) and incremental check", ("CrawlState.", "IncrementalMiddleware.")),
+    ("WARC capture: heads, digests, the rest", ("WarcCaptureMiddleware.",)),
+    ("link extraction (Scrapy LinkExtractor)", ("LinkExtractor.",)),
+    ("page item: decoding the text", ("page_item", "page_text", "decoding.py")),
+    ("our spider: the rest (strip_tracking, scope)", ("UrlsSpider.", "strip_tracking",
+                                                      "may_follow")),
+    ("our other middlewares (faults, address guard, compression)", (
+        "faults.py", "addressguard.py", "compression.py")),
+    ("HTTP download (Twisted, handler)", ("twisted/web", "http11.py", "handler.py")),
+]
+
+
+def categories(text: str, absolute: bool = False) -> list[tuple[str, float]]:
+    """Share of samples (per cent; sample counts with ``absolute``) per :data:`CATEGORIES`
+    entry (the rest: Scrapy, Twisted, asyncio)."""
+    counts: dict[str, int] = {}
+    samples = 0
+    for line in text.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if not stack or not count_text.isdigit():
+            continue
+        samples += int(count_text)
+        name = "Scrapy, Twisted, asyncio: the rest"
+        for cat, needles in CATEGORIES:
+            if any(n in stack for n in needles):
+                name = cat
+                break
+        counts[name] = counts.get(name, 0) + int(count_text)
+    scale = 1.0 if absolute else 100 / max(1, samples)
+    return [(k, v * scale) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
 
 
 def _collapsed_top(text: str, top: int) -> list[str]:
@@ -308,19 +380,22 @@ def _collapsed_top(text: str, top: int) -> list[str]:
             continue
         count = int(count_text)
         samples += count
-        frames = [f.strip() for f in stack.split(";") if f.strip()]
+        frames = [re.sub(r":\d+\)$", ")", f.strip()) for f in stack.split(";") if f.strip()]
         if not frames:
             continue
         own[frames[-1]] = own.get(frames[-1], 0) + count
         for frame in set(frames):
             total[frame] = total.get(frame, 0) + count
     lines = [f"py-spy: {samples} samples of the WARC-only crawl (main thread and others)",
-             "", "top functions by own time:", ""]
-    lines.append(table(["own %", "function (file:line)"], [
+             "", "where the time goes (a sample counts for the first category it matches):", ""]
+    lines.append(table(["% of samples", "category"],
+                       [[f"{share:.1f}", name] for name, share in categories(text)]))
+    lines += ["", "top functions by own time:", ""]
+    lines.append(table(["own %", "function (file)"], [
         [f"{100 * c / samples:.1f}", _short(f)]
         for f, c in sorted(own.items(), key=lambda kv: -kv[1])[:top]]))
     lines += ["", "top functions by total time (callees included):", ""]
-    lines.append(table(["total %", "function (file:line)"], [
+    lines.append(table(["total %", "function (file)"], [
         [f"{100 * c / samples:.1f}", _short(f)]
         for f, c in sorted(total.items(), key=lambda kv: -kv[1])[:top]]))
     return lines
@@ -351,7 +426,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--throughput", action="store_true",
                         help="also measure the fixture web alone with a concurrent client")
     parser.add_argument("--profile", action="store_true",
-                        help="also profile one WARC-only crawl at 0 ms (largest size)")
+                        help="also profile one WARC-only and one bare Scrapy crawl at 0 ms "
+                        "(largest size)")
     parser.add_argument("--work", default=str(DEFAULT_WORK), help="scratch directory")
     parser.add_argument("--keep", action="store_true", help="keep the crawl outputs")
     args = parser.parse_args(argv)
