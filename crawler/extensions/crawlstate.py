@@ -60,6 +60,16 @@ def recover_open_files(
     damaged = warc_dir.parent / "damaged"
     for path in leftovers:
         report = Checker.check_file(str(path))
+        twin = _existing_repair(path, report)
+        if twin is not None:
+            # someone ran `archive check --repair` on it: a second copy would duplicate
+            # every record in warc/
+            damaged.mkdir(exist_ok=True)
+            shutil.move(str(path), damaged / path.name)
+            lines.append(f"{path.name} (left by a crawl that died) was already repaired as "
+                         f"{twin.name}; original moved to {damaged}")
+            _index_if_missing(twin, lines)
+            continue
         try:
             result = repair(report)
         except Exception as exc:  # noqa: BLE001 - keep the original, report, go on
@@ -80,6 +90,49 @@ def recover_open_files(
             except Exception as exc:  # noqa: BLE001
                 lines.append(f"  could not index {result.target}: {exc}")
     return lines
+
+
+def _existing_repair(path: Path, report: Any) -> Path | None:
+    """The closed file ``archive check --repair`` already made of the ``.open`` ``path``, if
+    one exists with exactly the records a repair would keep (same bytes)."""
+    import hashlib
+
+    from archive.repair import Repairer, repaired_name
+
+    stem = Path(str(path)[: -len(".open")])
+    candidates = [stem, Path(repaired_name(str(stem)))]
+    existing = [c for c in candidates if c.exists()]
+    if not existing:
+        return None
+    try:
+        chunks = [data for _, data in Repairer(report)._chunks()]
+    except Exception:  # noqa: BLE001 - unreadable: let the normal repair report it
+        return None
+    size = sum(len(c) for c in chunks)
+    want = hashlib.sha1()
+    for chunk in chunks:
+        want.update(chunk)
+    for candidate in existing:
+        if candidate.stat().st_size != size:
+            continue
+        have = hashlib.sha1()
+        with candidate.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                have.update(block)
+        if have.digest() == want.digest():
+            return candidate
+    return None
+
+
+def _index_if_missing(path: Path, lines: list[str]) -> None:
+    if Path(str(path) + ".cdxj").exists():
+        return
+    try:
+        from archive.indexer import write_index_for
+
+        write_index_for(path)
+    except Exception as exc:  # noqa: BLE001
+        lines.append(f"  could not index {path}: {exc}")
 
 
 class CrawlStateExtension:
