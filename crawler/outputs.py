@@ -37,6 +37,7 @@ import logging
 import os
 import platform
 import socket
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,10 +187,15 @@ class CrawlOutputs:
             for path in self._warc.closed_files:
                 logger.info("WARC closed: %s", path)
         if self._state is not None:
-            if self.run_id is not None:
-                self._state.finish_run(self.run_id, reason)
-            self._state.close()
-            self._state = None
+            try:
+                if self.run_id is not None:
+                    self._state.finish_run(self.run_id, reason)
+            except sqlite3.Error as exc:  # a full disk: the next run sees it as interrupted
+                logger.error("could not mark the run finished in the crawl state (%s); the "
+                             "next run treats it as interrupted and resumes its pages", exc)
+            finally:
+                self._state.close()
+                self._state = None
 
 
 def _index_beside(path: Path) -> None:
@@ -199,6 +205,9 @@ def _index_beside(path: Path) -> None:
         return
     try:
         write_index_for(path)
+    except OSError as exc:  # a full disk: one line, no traceback
+        logger.error("could not index %s: %s (the WARC is intact; run `archive index`)", path,
+                     exc)
     except Exception:
         logger.exception("could not index %s (the WARC is intact; run `archive index`)", path)
 

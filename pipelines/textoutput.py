@@ -9,7 +9,9 @@ For an article, in this order:
    digest, outlinks; ``WARC-Refers-To`` the response record);
 3. one line in ``articles.jsonl``, flushed (fsynced with ``TEXT_FSYNC``), holding the article
    fields and ``warc`` - the pointer to the response record (file, offset, length, record id,
-   payload digest, date) - so every text can be traced to the bytes it came from.
+   payload digest, date) - so every text can be traced to the bytes it came from. A row is
+   appended in one write, or cut off again if the write fails (full disk); a partial last row
+   left by a killed process is cut off, with a warning, when the next crawl opens the file.
 
 The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
 A page that is not an article is dropped with a DEBUG log line (``DropItem``), and so is an
@@ -30,14 +32,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from archive.writer import sha1_digest
 from crawler.items import PageItem
+from crawler.outputerrors import output_failed
 from crawler.outputs import CrawlOutputs
 from pipelines.paths import text_relpath
 
@@ -75,8 +79,58 @@ def write_text_file(root: Path, relpath: str, text: str) -> None:
     path = root / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    tmp.write_text(text + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
+        raise
+
+
+def repair_jsonl_tail(path: Path) -> int:
+    """Cut a trailing partial line off ``path`` (a row whose write was interrupted: the process
+    was killed, or the disk filled up); return how many bytes were cut."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return 0
+    if size == 0:
+        return 0
+    with open(path, "rb+") as fh:
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return 0
+        keep, pos = 0, size
+        while pos > 0:
+            start = max(0, pos - 65536)
+            fh.seek(start)
+            newline = fh.read(pos - start).rfind(b"\n")
+            if newline != -1:
+                keep = start + newline + 1
+                break
+            pos = start
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return size - keep
+
+
+def append_line(fd: int, data: bytes) -> int:
+    """Append ``data`` (one line) to the ``O_APPEND`` file ``fd`` whole, or not at all: a write
+    that fails half way (full disk) is cut off again before the error is raised. Returns the
+    offset the line starts at."""
+    start = os.lseek(fd, 0, os.SEEK_END)
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        try:
+            os.ftruncate(fd, start)
+        except OSError:
+            pass  # the next crawl cuts the partial line (repair_jsonl_tail)
+        raise
+    return start
 
 
 class TextOutputPipeline:
@@ -87,7 +141,7 @@ class TextOutputPipeline:
         self.outputs = CrawlOutputs.from_crawler(crawler)
         self.fsync = crawler.settings.getbool("TEXT_FSYNC", False)
         self.stats = crawler.stats
-        self._jsonl: IO[str] | None = None
+        self._jsonl: int | None = None  # O_APPEND file descriptor of articles.jsonl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TextOutputPipeline:
@@ -95,16 +149,32 @@ class TextOutputPipeline:
 
     def open_spider(self) -> None:
         self.outputs.root.mkdir(parents=True, exist_ok=True)
-        self._jsonl = open(self.outputs.articles_path, "a", encoding="utf-8")  # noqa: SIM115
+        path = self.outputs.articles_path
+        cut = repair_jsonl_tail(path)
+        if cut:
+            logger.warning("%s ended with a partial row (%d bytes, left by an interrupted "
+                           "write): cut off; its page is processed again when fetched", path, cut)
+            self.stats.inc_value("text/partial_row_repaired")
+        self._jsonl = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def close_spider(self) -> None:
         if self._jsonl is not None:
-            self._jsonl.flush()
-            os.fsync(self._jsonl.fileno())
-            self._jsonl.close()
-            self._jsonl = None
+            fd, self._jsonl = self._jsonl, None
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
     def process_item(self, item: Any) -> Any:
+        try:
+            return self._process(item)
+        except (OSError, sqlite3.Error) as exc:
+            # a full disk stops the crawl (crawler.outputerrors); rows are whole or absent
+            output_failed(self.crawler, exc, f"writing the text of {getattr(item, 'url', '?')}")
+            raise DropItem(f"text not written ({exc}): {getattr(item, 'url', '?')}",
+                           log_level="DEBUG") from exc  # logged above, without the item
+
+    def _process(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
             return item
         state = self.outputs.state
@@ -170,12 +240,18 @@ class TextOutputPipeline:
             )
             row["metadata_record_id"] = meta_ptr.record_id
         assert self._jsonl is not None
-        self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
-        self._jsonl.flush()
+        start = append_line(self._jsonl,
+                            (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
         if self.fsync:
-            os.fsync(self._jsonl.fileno())
+            os.fsync(self._jsonl)
         if state is not None:
-            state.mark_processed(item.url, is_article=True, text_path=str(relpath),
-                                 text_digest=text_digest, version=version)
+            try:
+                state.mark_processed(item.url, is_article=True, text_path=str(relpath),
+                                     text_digest=text_digest, version=version)
+            except sqlite3.Error:
+                # not recorded as processed: take the row back, the page is processed again
+                # (and its row written) by the next run, never twice
+                os.ftruncate(self._jsonl, start)
+                raise
         self.stats.inc_value("text/articles_written")
         return row

@@ -28,6 +28,7 @@ import logging
 import os
 import shutil
 import socket
+import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,10 +167,24 @@ class CrawlStateExtension:
     def spider_opened(self, spider: Any) -> None:
         state = self.outputs.state
         if state is not None:
-            self.outputs.run_id = self.run_id = state.start_run(spider.name)
+            try:
+                self.outputs.run_id = self.run_id = state.start_run(spider.name)
+            except sqlite3.Error as exc:  # a full disk: stop before fetching anything
+                from crawler.outputerrors import output_failed
+
+                output_failed(self.crawler, exc, "registering the run in the crawl state")
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         # CrawlOutputs (connected first) has closed the WARCs and marked the run finished
+        try:
+            self._write_summary(spider, reason)
+        except OSError as exc:  # a full disk: the crawl log still has the stats
+            logger.error("could not write the run summary under %s: %s",
+                         self.outputs.root / "runs", exc)
+        finally:
+            self.lock.release()
+
+    def _write_summary(self, spider: Any, reason: str) -> None:
         runs = self.outputs.root / "runs"
         runs.mkdir(parents=True, exist_ok=True)
         stats = {k: (v.isoformat() if hasattr(v, "isoformat") else v)
@@ -186,4 +201,3 @@ class CrawlStateExtension:
         if self.outputs.redis_url:  # several workers may start in the same second
             name = name[:-5] + f"-{os.getpid()}~{socket.gethostname()}.json"
         (runs / name).write_text(json.dumps(summary, indent=1, default=str), "utf-8")
-        self.lock.release()

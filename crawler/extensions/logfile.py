@@ -19,6 +19,25 @@ from scrapy.exceptions import NotConfigured
 from crawler.outputs import CrawlOutputs
 
 
+class _OutputLogHandler(logging.FileHandler):
+    """A FileHandler that stops writing, once, when its file cannot be written (a full disk)
+    instead of printing a traceback to stderr for every later log record."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging API
+        import sys
+
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, OSError):
+            super().handleError(record)
+            return
+        logging.getLogger().removeHandler(self)
+        try:
+            self.close()
+        except OSError:
+            pass
+        sys.stderr.write(f"log file {self.baseFilename} no longer written: {exc}\n")
+
+
 class LogFileExtension:
     """Write the crawl log under the output root."""
 
@@ -39,7 +58,7 @@ class LogFileExtension:
         logs.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = logs / f"{spider.name}-{stamp}.log"
-        handler = logging.FileHandler(path, encoding="utf-8")
+        handler = _OutputLogHandler(path, encoding="utf-8")
         handler.setLevel(self.crawler.settings.get("LOG_LEVEL", "INFO"))
         handler.setFormatter(
             logging.Formatter(

@@ -41,8 +41,8 @@ Stats: ``warc/responses``, ``warc/revisits``, ``warc/bytes``, ``warc/truncated``
 
 from __future__ import annotations
 
-import errno
 import logging
+import sqlite3
 import time
 from http import HTTPStatus
 from typing import Any
@@ -68,6 +68,7 @@ from crawler.handler import (
     PartialResponse,
 )
 from crawler.middlewares.incremental import META_PREVIOUS
+from crawler.outputerrors import output_failed
 from crawler.outputs import CrawlOutputs
 
 logger = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class WarcCaptureMiddleware:
             return response
         try:
             pointer = self._archive(request, response)
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             self._write_failed(request, exc)
             raise IgnoreRequest(f"not archived: {exc}") from exc
         request.meta[META_POINTER] = pointer.to_dict()
@@ -234,7 +235,7 @@ class WarcCaptureMiddleware:
                     self.stats.inc_value("warc/fetch_errors")
                 logger.info("no response to archive for %s (%s); failed attempt noted in a "
                             "metadata record", request.url, _describe(exception))
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             self._write_failed(request, exc)
         return None
 
@@ -311,12 +312,9 @@ class WarcCaptureMiddleware:
             )
         return pointer
 
-    def _write_failed(self, request: Request, exc: OSError) -> None:
+    def _write_failed(self, request: Request, exc: OSError | sqlite3.Error) -> None:
         if self.stats is not None:
             self.stats.inc_value("warc/write_errors")
-        logger.error("WARC write failed for %s: %s", request.url, exc)
-        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            logger.critical("output disk is full: stopping the crawl; written files are intact")
-            engine = self.crawler.engine
-            if engine is not None:
-                engine.close_spider(self.crawler.spider, "disk_full")
+        # logged there; a full disk stops the crawl (crawler.outputerrors), written files
+        # are intact
+        output_failed(self.crawler, exc, f"archiving {request.url}")
