@@ -4,6 +4,9 @@
 
 * ``<host>`` is the URL's host name reduced to ``[a-z0-9.-]`` (IDNA for non-ASCII hosts), or
   ``_`` when nothing remains; a leading dot is impossible, so ``.`` and ``..`` cannot occur.
+  A first label that Windows reserves for a device (``con``, ``nul``, ``com1``... which it
+  reserves whatever follows the first dot) gets a ``-`` appended: ``con.example`` ->
+  ``con-.example``.
 * ``<hash16>`` is the first 16 hex digits of sha1 of the URL: unique per URL, and it makes the
   name start with a hex digit, so no reserved device name (``CON``, ``NUL``...) can occur.
 * ``<slug>`` comes from the title: NFKC-normalised, letters and digits of any script kept,
@@ -21,6 +24,9 @@ from urllib.parse import urlsplit
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _HOST_BAD = re.compile(r"[^a-z0-9.-]+")
+#: names Windows reserves for devices, whatever extension follows
+_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                       *(f"lpt{i}" for i in range(10))})
 MAX_SLUG_CHARS = 60
 MAX_SLUG_BYTES = 120
 
@@ -52,7 +58,10 @@ def safe_host(url: str) -> str:
     except UnicodeError:
         pass
     host = _HOST_BAD.sub("-", host.lower()).strip(".-")
-    host = re.sub(r"\.{2,}", ".", host)[:100]
+    host = re.sub(r"\.{2,}", ".", host)[:100].strip(".-")
+    first, dot, rest = host.partition(".")
+    if first in _RESERVED:
+        host = f"{first}-{dot}{rest}"
     return host or "_"
 
 
