@@ -69,13 +69,14 @@ def install() -> None:
     WarcWriter._write_all = write_all  # type: ignore[method-assign]
 
     if jsonl_ms > 0:
-        def append_line(fd: int, data: bytes) -> None:
+        def append_line(fd: int, data: bytes) -> int:
             start = os.lseek(fd, 0, os.SEEK_END)
             half = len(data) // 2
             _write_fully(lambda b: os.write(fd, b), memoryview(data)[:half])
             _note("midwrite.log", f"jsonl {start} {start + half} {start + len(data)}")
             time.sleep(jsonl_ms / 1000.0)
             _write_fully(lambda b: os.write(fd, b), memoryview(data)[half:])
+            return start
 
         textoutput.append_line = append_line
 
