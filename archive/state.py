@@ -145,9 +145,13 @@ class CrawlState:
             )
 
     def unfinished_runs(self) -> list[int]:
-        """Ids of runs that never finished (their process died)."""
+        """Ids of runs that did not finish their work: their process died (never marked
+        finished), or they stopped because the output disk was full (``disk_full``, see
+        :mod:`crawler.outputerrors`). Either may have archived pages it never processed."""
         with self._lock:
-            rows = self._db.execute("SELECT run_id FROM runs WHERE finished IS NULL").fetchall()
+            rows = self._db.execute(
+                "SELECT run_id FROM runs WHERE finished IS NULL OR finish_reason = 'disk_full'"
+            ).fetchall()
         return [r[0] for r in rows]
 
     # -- urls ------------------------------------------------------------------------------
