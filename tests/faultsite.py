@@ -357,6 +357,16 @@ def stats_in_log(stderr: str) -> dict[str, Any]:
     return found
 
 
+def record_figure(scenario: str, **facts: Any) -> None:
+    """Append one JSON line to ``$NEWSARCHIVE_RELIABILITY_LOG`` (when set): the raw figures
+    behind docs/reliability.md (``tests/reliability_table.py`` sums them into its table)."""
+    path = os.environ.get("NEWSARCHIVE_RELIABILITY_LOG")
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"scenario": scenario, **facts}, sort_keys=True) + "\n")
+
+
 def hook_env(hook_dir: Path, **values: str) -> dict[str, str]:
     """Environment for tests/crashhooks.py."""
     hook_dir.mkdir(parents=True, exist_ok=True)

@@ -45,6 +45,7 @@ from tests.faultsite import (
     crawl_command,
     crawl_env,
     hook_env,
+    record_figure,
     rows,
     run_summary,
     warc_files,
@@ -289,6 +290,7 @@ def _kill_scenario(web, site, tmp_path, point: KillPoint) -> dict[str, int]:
     if partial_row:
         assert "ended with a partial row" in run.stderr
     facts["partial_row"] = int(partial_row)
+    record_figure(f"sigkill:{point.kind}", point=str(point), **facts)
     return facts
 
 
@@ -312,11 +314,12 @@ def test_manual_repair_then_resume_does_not_duplicate_records(web, site, tmp_pat
     recognises the repaired twin instead of writing a second copy of every record."""
     out, hooks = tmp_path / "out", tmp_path / "hooks"
     assert kill_at(web, site, out, hooks, KillPoint("midwrite", 3))
-    verify_readable_and_repairable(out, hooks)  # this runs check --repair
+    facts = verify_readable_and_repairable(out, hooks)  # this runs check --repair
     run = verify_next_run_completes(web, site, out)
     assert "was already repaired as" in run.stderr
     res = check(str(out / "warc"))
     assert "duplicate WARC-Record-ID" not in res.stdout
+    record_figure("manual-repair-then-resume", **facts)
 
 
 # -- signals ------------------------------------------------------------------------------------
@@ -356,11 +359,13 @@ def _signal_scenario(web, site, tmp_path, sig: int, times: int) -> None:
         assert check(str(out / "warc")).returncode == 0
         rows(out)  # whole lines only
         assert_rows_point_to_records(out)
+        facts: dict[str, int] = {"open_files": 0, "lost": 0}
     else:
         assert "forcing unclean shutdown" in stderr or proc.returncode != 0 or \
             "shutting down gracefully" in stderr
-        verify_readable_and_repairable(out, hooks)
+        facts = verify_readable_and_repairable(out, hooks)
     verify_next_run_completes(web, site, out)
+    record_figure(f"{signal.Signals(sig).name}x{times}", **facts)
 
 
 # -- the disk fills up --------------------------------------------------------------------------
@@ -374,7 +379,8 @@ def _limited(limit: int) -> Any:
     return preexec
 
 
-def _disk_full_then_resume(web, site, out: Path, run_full: Any) -> str:
+def _disk_full_then_resume(web, site, out: Path, run_full: Any, scenario: str,
+                           hook_dir: Path) -> str:
     proc = run_full()
     stderr = proc.stderr
     assert "output disk is full" in stderr and "CRITICAL" in stderr, stderr[-3000:]
@@ -382,13 +388,21 @@ def _disk_full_then_resume(web, site, out: Path, run_full: Any) -> str:
     assert "Logging error" not in stderr
     assert "Spider closed (disk_full)" in stderr
     assert not list((out / "warc").glob("*.open"))  # stopped cleanly: files closed
+    records_kept = 0
     if (out / "warc").exists():  # (a tiny limit stops the crawl before any WARC)
         res = check(str(out / "warc"))
         assert res.returncode == 0, res.stdout[-3000:]  # nothing written is corrupted
+        # every completed write is there, and the failed one was cut off: each file ends
+        # exactly where its last complete write ended
+        for name, end in _written(hook_dir).items():
+            path = out / "warc" / name
+            assert path.exists() and path.stat().st_size == end, (name, end)
+            records_kept += sum(1 for _ in WarcRecords(path))
     found = rows(out)  # no partial row
     assert len(found) < len(site.good)
     assert_rows_point_to_records(out)
     verify_next_run_completes(web, site, out)
+    record_figure(scenario, rows_before=len(found), complete_records=records_kept, lost=0)
     return stderr
 
 
@@ -404,15 +418,17 @@ def test_file_size_limit_full(web, site, tmp_path, limit):
 
 
 def _file_size_limit(web, site, tmp_path, limit: int) -> None:
-    out = tmp_path / "out"
+    out, hooks = tmp_path / "out", tmp_path / "hooks"
     settings = {"WARC_MAX_SIZE": "100000000"}  # one growing WARC
 
     def run_full() -> subprocess.CompletedProcess[str]:
-        cmd = crawl_command("urls", out, {"urls": site.start[0], "depth": "1"}, settings)
-        return subprocess.run(cmd, cwd=ROOT, env=crawl_env(web), capture_output=True,
-                              text=True, timeout=180, preexec_fn=_limited(limit))
+        cmd = crawl_command("urls", out, {"urls": site.start[0], "depth": "1"}, settings,
+                            hooked=True)
+        return subprocess.run(cmd, cwd=ROOT, env=crawl_env(web, hook_env(hooks)),
+                              capture_output=True, text=True, timeout=180,
+                              preexec_fn=_limited(limit))
 
-    _disk_full_then_resume(web, site, out, run_full)
+    _disk_full_then_resume(web, site, out, run_full, f"rlimit-fsize:{limit}", hooks)
 
 
 def _mount_tmpfs(path: Path, size: str) -> bool:
@@ -424,24 +440,34 @@ def _mount_tmpfs(path: Path, size: str) -> bool:
     return res.returncode == 0
 
 
-@pytest.mark.parametrize("size", ["400k"])
+@pytest.mark.parametrize("size", ["900k"])
 def test_small_filesystem_fills_up(web, site, tmp_path, size):
+    _small_filesystem(web, site, tmp_path, size)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["150k", "250k", "400k", "600k"])
+def test_small_filesystem_fills_up_full(web, site, tmp_path, size):
+    _small_filesystem(web, site, tmp_path, size)
+
+
+def _small_filesystem(web, site, tmp_path, size: str) -> None:
     """A real ENOSPC on every file of the output root (needs to be able to mount tmpfs)."""
     mnt = tmp_path / "mnt"
     if not _mount_tmpfs(mnt, size):
         pytest.skip("cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN)")
     try:
-        out = mnt / "out"
+        out, hooks = mnt / "out", tmp_path / "hooks"
 
         def run_full() -> subprocess.CompletedProcess[str]:
             cmd = crawl_command("urls", out, {"urls": site.start[0], "depth": "1"},
-                                {"WARC_MAX_SIZE": "100000000"})
-            proc = subprocess.run(cmd, cwd=ROOT, env=crawl_env(web), capture_output=True,
-                                  text=True, timeout=180)
+                                {"WARC_MAX_SIZE": "100000000"}, hooked=True)
+            proc = subprocess.run(cmd, cwd=ROOT, env=crawl_env(web, hook_env(hooks)),
+                                  capture_output=True, text=True, timeout=180)
             # room again for the next run
             subprocess.run(["mount", "-o", "remount,size=64m", str(mnt)], check=True)
             return proc
 
-        _disk_full_then_resume(web, site, out, run_full)
+        _disk_full_then_resume(web, site, out, run_full, f"tmpfs:{size}", hooks)
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

@@ -33,6 +33,7 @@ from tests.faultsite import (
     Site,
     build_fault_site,
     check,
+    record_figure,
     records,
     rows,
     run_summary,
@@ -95,8 +96,18 @@ def fault_crawl(base: Path) -> FaultRun:
         run.requests = web.requests  # the evil.dtd check needs direct requests too
     assert run.returncode == 0, run.stderr[-3000:]
     summary = run_summary(base / "out")
-    return FaultRun(site, run, base / "out", records(warc_files(base / "out")),
-                    rows(base / "out"), summary["stats"], summary["finish_reason"], seconds)
+    result = FaultRun(site, run, base / "out", records(warc_files(base / "out")),
+                      rows(base / "out"), summary["stats"], summary["finish_reason"], seconds)
+    for page in FAULT_PAGES:
+        url = f"{F}/{page}"
+        record_figure(f"fault:{page}", attempts=len(result.requests(url)),
+                      responses=len(result.responses(url)), notes=len(result.notes(url)),
+                      truncated=sum(1 for r in result.responses(url) if _truncation(r)),
+                      rows=len(result.row_for(url)))
+    record_figure("fault-crawl", seconds=round(seconds, 1), rows=len(result.rows),
+                  good=len(site.good), good_rows=sum(1 for u in site.good if result.row_for(u)),
+                  finish_reason=result.finish_reason)
+    return result
 
 
 @pytest.fixture(scope="module")
