@@ -20,11 +20,12 @@ no download delay, no AutoThrottle, robots.txt obeyed (printed at the start). wg
 page at a time, as it always does.
 
 Each run goes through :mod:`bench.measure`: wall time, CPU seconds of the whole process tree
-(extraction workers included) and peak RSS (sum over the tree, sampled, and the largest single
-process). The server's own CPU per page is read from ``/proc`` around each run, to show that the
-server is not what limits the crawl; ``--throughput`` also measures the server alone with a
-concurrent client. Our crawls run with the reactor-lag probe on (``REACTORLAG_ENABLED=1``) and
-report the reactor timer's lateness p50/p99/max.
+(extraction workers included), the CPU of the crawler's own process alone (for ours: the reactor
+process, without the extraction workers) and peak RSS (sum over the tree, sampled, and the
+largest single process). The server's own CPU per page is read from ``/proc`` around each run,
+to show that the server is not what limits the crawl; ``--throughput`` also measures the server
+alone with a concurrent client. Our crawls run with the reactor-lag probe on
+(``REACTORLAG_ENABLED=1``) and report the reactor timer's lateness p50/p99/max.
 
 Output: one Markdown table per (latency, size) with medians, then ``ratio ...`` lines, each the
 median of the per-repetition ratios (A and B of the same repetition ran one after the other).
@@ -109,6 +110,12 @@ class Run:
     def cpu_ms_per_page(self) -> float:
         """CPU milliseconds of the crawler's process tree per response."""
         return 1000 * self.measured.cpu / self.responses if self.responses else 0.0
+
+    @property
+    def main_cpu_ms_per_page(self) -> float:
+        """CPU milliseconds per response of the crawler's own process (for our crawl: the
+        reactor process, extraction workers excluded)."""
+        return 1000 * self.measured.main_cpu / self.responses if self.responses else 0.0
 
     @property
     def server_ms_per_page(self) -> float:
@@ -208,13 +215,15 @@ def summarise(runs: list[Run], variants: Sequence[str], pages: int, delay: float
             median(r.per_second for r in mine),
             median(r.measured.wall for r in mine),
             median(r.cpu_ms_per_page for r in mine),
+            median(r.main_cpu_ms_per_page for r in mine),
             median(r.measured.tree_rss_mb for r in mine),
             median(r.measured.maxrss_mb for r in mine),
             median(r.server_ms_per_page for r in mine),
             lag_text,
         ])
     lines.append(table(["variant", "responses", "pages/s", "wall s", "CPU ms/page",
-                        "peak RSS MB (tree)", "peak RSS MB (largest process)",
+                        "main process CPU ms/page", "peak RSS MB (tree)",
+                        "peak RSS MB (largest process)",
                         "server CPU ms/page", "reactor lag p50/p99/max ms"], rows))
     lines.append("")
 

@@ -11,7 +11,10 @@ only the tree is read, never all of ``/proc``).
 
 The JSON written to ``OUT``: ``returncode``, ``wall`` (s), ``user``, ``sys``, ``cpu`` (s, whole
 tree), ``maxrss_mb`` (largest process), ``tree_rss_mb`` (peak of the sampled sum),
-``samples``. :func:`run_measured` does all this from Python.
+``samples``, and ``main_cpu``: the CPU seconds of the command's own process alone (its last
+``/proc/<pid>/stat`` sample before it exited, so at most one interval short), which for a crawl
+is the reactor process without its extraction workers. :func:`run_measured` does all this from
+Python.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ class Measured:
     cpu: float  #: user + system seconds of every process of the tree
     maxrss_mb: float  #: peak RSS of the largest single process (ru_maxrss)
     tree_rss_mb: float  #: peak of the summed RSS of the tree (sampled)
+    main_cpu: float = 0.0  #: CPU seconds of the command's own process (sampled)
     stdout: str = ""
     stderr: str = ""
 
@@ -51,7 +55,8 @@ class Measured:
     def from_json(cls, data: Mapping[str, Any], stdout: str = "", stderr: str = "") -> Measured:
         """Build from the wrapper's JSON."""
         return cls(int(data["returncode"]), float(data["wall"]), float(data["cpu"]),
-                   float(data["maxrss_mb"]), float(data["tree_rss_mb"]), stdout, stderr)
+                   float(data["maxrss_mb"]), float(data["tree_rss_mb"]),
+                   float(data.get("main_cpu", 0.0)), stdout, stderr)
 
 
 def _children(pid: int) -> list[int]:
@@ -91,19 +96,33 @@ def tree_rss(root: int) -> int:
     return total
 
 
+def process_cpu(pid: int) -> float | None:
+    """User + system CPU seconds of one process (its threads included, children not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _wrapper(argv: Sequence[str], out: str, interval: float) -> int:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     me = os.getpid()
     peak = 0
     samples = 0
+    main_cpu = 0.0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, samples
+        nonlocal peak, samples, main_cpu
         while not done.wait(interval):
             peak = max(peak, tree_rss(me))
             samples += 1
+            cpu = process_cpu(proc.pid)
+            if cpu is not None:
+                main_cpu = max(main_cpu, cpu)
 
     started = time.monotonic()
     proc = subprocess.Popen(list(argv))
@@ -133,6 +152,7 @@ def _wrapper(argv: Sequence[str], out: str, interval: float) -> int:
         "maxrss_mb": usage.ru_maxrss / 1024,
         "tree_rss_mb": max(peak, usage.ru_maxrss * 1024) / 2**20,
         "samples": samples,
+        "main_cpu": main_cpu,
     }
     Path(out).write_text(json.dumps(result), encoding="utf-8")
     return returncode
