@@ -146,11 +146,13 @@ class CrawlState:
 
     def unfinished_runs(self) -> list[int]:
         """Ids of runs that did not finish their work: their process died (never marked
-        finished), or they stopped because the output disk was full (``disk_full``, see
-        :mod:`crawler.outputerrors`). Either may have archived pages it never processed."""
+        finished), or they stopped early for any reason but ``finished`` (a full disk, see
+        :mod:`crawler.outputerrors`; ``max_pages`` or another CloseSpider; a shutdown). Any of
+        them may have archived pages it never processed."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT run_id FROM runs WHERE finished IS NULL OR finish_reason = 'disk_full'"
+                "SELECT run_id FROM runs WHERE finished IS NULL "
+                "OR finish_reason IS NOT 'finished'"
             ).fetchall()
         return [r[0] for r in rows]
 

@@ -72,7 +72,7 @@ def _full_kill_points() -> list[KillPoint]:
     points = [KillPoint("requests", rnd.randint(2, 28)) for _ in range(7)]
     points += [KillPoint("midwrite", rnd.randint(1, 14)) for _ in range(7)]
     points += [KillPoint("jsonl", rnd.randint(1, 10)) for _ in range(5)]
-    points += [KillPoint("time", round(rnd.uniform(0.5, 5.0), 2)) for _ in range(5)]
+    points += [KillPoint("time", round(rnd.uniform(1.0, 4.5), 2)) for _ in range(5)]
     return points
 
 
@@ -170,6 +170,8 @@ def kill_at(web: FixtureWeb, site: Site, out: Path, hook_dir: Path, point: KillP
         hooks = {"split_ms": "250", "split_every": "2"}
     elif point.kind == "jsonl":
         hooks = {"jsonl_split_ms": "250"}
+    elif point.kind == "time":  # every write a little slower, so the crawl lasts ~6 s
+        hooks = {"split_ms": "80", "split_every": "1"}
     first = len(web.requests)
     started = time.monotonic()
     proc = start_crawl(web, site, out, hook_dir, **hooks)
@@ -281,7 +283,7 @@ def _is_last_record(path: Path, offset: int) -> bool:
 
 def _kill_scenario(web, site, tmp_path, point: KillPoint) -> dict[str, int]:
     out, hooks = tmp_path / "out", tmp_path / "hooks"
-    kill_at(web, site, out, hooks, point)
+    assert kill_at(web, site, out, hooks, point), "the crawl ended before the kill point"
     facts = verify_readable_and_repairable(out, hooks)
     partial_row = (out / "articles.jsonl").exists() and not (
         out / "articles.jsonl").read_bytes().endswith(b"\n") and (
@@ -322,6 +324,18 @@ def test_manual_repair_then_resume_does_not_duplicate_records(web, site, tmp_pat
     record_figure("manual-repair-then-resume", **facts)
 
 
+def test_pages_left_unprocessed_by_a_stopped_crawl_get_their_text(web, site, tmp_path):
+    """A crawl that stops early on purpose (``max_pages``: pages in flight are archived but
+    never processed) is resumed like one that died: the next run writes every text once."""
+    out = tmp_path / "out"
+    first = run_crawl(web, "urls", out, args={"urls": site.start[0], "depth": "1",
+                                             "max_pages": "6"}, settings=CRAWL_SETTINGS)
+    assert first.returncode == 0 and run_summary(out)["finish_reason"] == "max_pages"
+    assert len(rows(out)) < len(site.good)
+    run = verify_next_run_completes(web, site, out)
+    assert "resumed from the archive" in run.stderr
+
+
 # -- signals ------------------------------------------------------------------------------------
 
 
@@ -359,7 +373,8 @@ def _signal_scenario(web, site, tmp_path, sig: int, times: int) -> None:
         assert check(str(out / "warc")).returncode == 0
         rows(out)  # whole lines only
         assert_rows_point_to_records(out)
-        facts: dict[str, int] = {"open_files": 0, "lost": 0}
+        facts: dict[str, int] = {"open_files": 0, "lost": 0, "complete_records": sum(
+            1 for path in warc_files(out) for _ in WarcRecords(path))}
     else:
         assert "forcing unclean shutdown" in stderr or proc.returncode != 0 or \
             "shutting down gracefully" in stderr
