@@ -37,7 +37,9 @@ def crash_rows(figures: list[dict[str, Any]]) -> list[str]:
         tails = sum(r.get("partial_tails", 0) for r in runs)
         rows_cut = sum(r.get("partial_row", 0) for r in runs)
         lost = sum(r.get("lost", 0) for r in runs)
-        out.append(f"| {name} | {len(runs)} | {records} | {tails} | {rows_cut} | {lost} |")
+        left_open = sum(r.get("open_files", 0) for r in runs)
+        out.append(f"| {name} | {len(runs)} | {records} | {left_open} | {tails} | {rows_cut} "
+                   f"| {lost} |")
     return out
 
 
@@ -66,9 +68,9 @@ def main() -> None:
     good = sum(f["good_rows"] for f in crawls)
     print(f"\nfault crawls: {len(crawls)}; good pages extracted: {good} of "
           f"{sum(f['good'] for f in crawls)}\n")
-    print("| crash scenario | runs | complete records read | partial records cut | "
-          "partial rows cut | complete records lost |")
-    print("|---|---|---|---|---|---|")
+    print("| crash scenario | runs | complete records read | .open files left | "
+          "partial records cut | partial rows cut | complete records lost |")
+    print("|---|---|---|---|---|---|---|")
     print("\n".join(crash_rows(figures)))
 
 

@@ -98,12 +98,24 @@ def fault_crawl(base: Path) -> FaultRun:
     summary = run_summary(base / "out")
     result = FaultRun(site, run, base / "out", records(warc_files(base / "out")),
                       rows(base / "out"), summary["stats"], summary["finish_reason"], seconds)
-    for page in FAULT_PAGES:
-        url = f"{F}/{page}"
-        record_figure(f"fault:{page}", attempts=len(result.requests(url)),
-                      responses=len(result.responses(url)), notes=len(result.notes(url)),
-                      truncated=sum(1 for r in result.responses(url) if _truncation(r)),
-                      rows=len(result.row_for(url)))
+    groups = {page: [f"{F}/{page}"] for page in FAULT_PAGES}
+    groups.update({
+        "429 + Retry-After": ["https://ratelimit.example/limited.html"],
+        "redirect loop": [f"{F}/loop-a", f"{F}/loop-b"],
+        "redirect chain (16 hops)": [f"{F}/chain-{i}" for i in range(16)],
+        "sitemap with billion laughs": [f"{F}/sitemap.xml", f"{F}/sitemap-only.html"],
+        "feed with XXE": [f"{F}/feed.xml", f"{F}/feed-only.html"],
+        "wrong or missing charset (8 pages)": [
+            u for u in site.good if u.startswith("https://charsets.example/")],
+    })
+    for label, urls in groups.items():
+        record_figure(f"fault:{label}",
+                      attempts=sum(len(result.requests(u)) for u in urls),
+                      responses=sum(len(result.responses(u)) for u in urls),
+                      notes=sum(len(result.notes(u)) for u in urls),
+                      truncated=sum(1 for u in urls for r in result.responses(u)
+                                    if _truncation(r)),
+                      rows=sum(len(result.row_for(u)) for u in urls))
     record_figure("fault-crawl", seconds=round(seconds, 1), rows=len(result.rows),
                   good=len(site.good), good_rows=sum(1 for u in site.good if result.row_for(u)),
                   finish_reason=result.finish_reason)
