@@ -33,6 +33,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -66,9 +68,30 @@ def _run(url: str, html: str, site: str | None, parts: list[tuple[str, str]],
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _warm_up() -> None:
-    """Import trafilatura in the worker before the first page arrives."""
+def _warm_up(crawler_pid: int | None = None) -> None:
+    """Import trafilatura in the worker before the first page arrives, and make the worker
+    exit when the crawl process is gone.
+
+    Workers are children of the forkserver, not of the crawl, and they block on the pool's
+    queue, whose pipe they themselves keep open: after a ``kill -9`` of the crawl nothing would
+    ever wake them. A daemon thread checks once a second that the crawl still exists.
+    """
     import trafilatura  # noqa: F401
+
+    if crawler_pid is not None:
+        threading.Thread(target=_exit_with, args=(crawler_pid,), daemon=True,
+                         name="crawl-watchdog").start()
+
+
+def _exit_with(pid: int) -> None:
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # pid reused by another user's process: the crawl is gone
+            os._exit(0)
 
 
 def worker_count(value: Any) -> int:
@@ -100,7 +123,8 @@ class ExtractionPipeline:
         # running the reactor (forking a running event loop is unsafe).
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["pipelines.extractor"])
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up)
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up,
+                                   initargs=(os.getpid(),))
 
     def open_spider(self) -> None:
         if self.workers > 0:
