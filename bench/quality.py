@@ -293,8 +293,8 @@ def expected_sites(expected: Path = EXPECTED) -> list[str]:
 
 
 def load_cases(site: str, expected: Path = EXPECTED) -> list[dict[str, Any]]:
-    """The site's expected cases, read like ``tests.conftest.load_expected``: each JSON file
-    with ``_name`` (its stem) and ``text`` (from the ``.txt`` beside it) set."""
+    """The site's expected cases (also the tests' ``load_expected``): each JSON file with
+    ``_name`` (its stem) and ``text`` (from the ``.txt`` beside it) set."""
     cases = []
     for path in sorted((expected / site).glob("*.json")):
         data = json.loads(path.read_text("utf-8"))

@@ -169,13 +169,9 @@ def crawl(web: FixtureWeb, tmp_path: Path):
 
 
 def load_expected(site: str) -> list[dict[str, Any]]:
-    """Every ``tests/expected/<site>/*.json`` case, with ``_name`` set to its file stem."""
-    cases = []
-    for path in sorted((EXPECTED / site).glob("*.json")):
-        data = json.loads(path.read_text("utf-8"))
-        data["_name"] = path.stem
-        text_path = path.with_suffix(".txt")
-        if "text" not in data and text_path.exists():
-            data["text"] = text_path.read_text("utf-8").rstrip("\n")
-        cases.append(data)
-    return cases
+    """Every ``tests/expected/<site>/*.json`` case, with ``_name`` set to its file stem and
+    ``text`` read from the ``.txt`` beside it (one loader for the tests and the quality
+    report: :func:`bench.quality.load_cases`)."""
+    from bench.quality import load_cases
+
+    return load_cases(site, EXPECTED)
