@@ -45,6 +45,7 @@ from lxml.etree import _Element
 
 import sites
 from sites.base import (
+    SPACE_RUNS,
     canonical_url,
     clean_ws,
     copy_tree,
@@ -72,7 +73,10 @@ ARTICLE_LD_TYPES = frozenset(
     {"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
      "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report"}
 )
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_CJK_CLASS = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK = re.compile(f"[{_CJK_CLASS}]")
+#: one CJK character, or a run of other non-space characters: one "word" each
+_WORD_OR_CJK = re.compile(f"[{_CJK_CLASS}]|[^\\s{_CJK_CLASS}]+")
 
 
 @dataclass
@@ -91,19 +95,22 @@ class ExtractionResult:
 
 def word_count(text: str) -> int:
     """Words of space-delimited scripts plus characters of CJK scripts (no spaces there)."""
-    cjk = len(_CJK.findall(text))
-    rest = _CJK.sub(" ", text)
-    return cjk + len(rest.split())
+    return len(_WORD_OR_CJK.findall(text))
 
 
-def guess_language(tree: _Element, text: str) -> str | None:
-    """``<html lang>``/content-language, else a guess from the script of the text."""
+def declared_language(tree: _Element) -> str | None:
+    """``<html lang>``, ``content-language`` or ``og:locale``, as a primary language tag."""
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     if not lang:
         lang = first_text(tree, ("meta[http-equiv='content-language']",
                                  "meta[property='og:locale']"))
     if lang:
         return lang.strip().replace("_", "-").split("-")[0].lower() or None
+    return None
+
+
+def language_from_text(text: str) -> str | None:
+    """A guess from the script of the text (kana: ja, hangul: ko, Cyrillic: ru...)."""
     sample = text[:4000]
     if not sample:
         return None
@@ -126,23 +133,62 @@ def guess_language(tree: _Element, text: str) -> str | None:
     return None
 
 
+def guess_language(tree: _Element, text: str) -> str | None:
+    """The declared language, else a guess from the script of the text."""
+    return declared_language(tree) or language_from_text(text)
+
+
 def outlinks(url: str, tree: _Element) -> list[str]:
     """Absolute http(s) link targets of the page, fragments removed, first occurrence order."""
     seen: dict[str, None] = {}
     # the same href is often on a page many times (navigation, footer): resolve it once
     resolved: dict[str, str | None] = {}
-    for el in tree.iter("a", "area"):
-        href = (el.get("href") or "").strip()
+    origin = _origin(url)
+    for raw in tree.xpath("//a/@href | //area/@href"):  # document order
+        href = raw.strip()
         if href in resolved:
             target = resolved[href]
         else:
-            target = resolved[href] = _absolute_link(url, href)
+            target = resolved[href] = _fast_link(origin, href) or _absolute_link(url, href)
         if target is None:
             continue
         seen.setdefault(target, None)
         if len(seen) >= MAX_OUTLINKS:
             break
     return list(seen)
+
+
+# hrefs that urljoin + urlsplit/urlunsplit would return unchanged (absolute, lower-case http(s)
+# scheme, a plain host[:port], no whitespace, backslash, ';' (urljoin drops empty path
+# parameters), dot segment or empty query) or that only need the page's origin in front
+# (root-relative, same conditions)
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?][^\s#\\;]*)?"
+)
+_PLAIN_ROOTED = re.compile(r"/(?!/)[^\s#\\;]*")
+_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?]|$)")
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of a plain http(s) page URL, else None (no fast path)."""
+    m = _PLAIN_ABSOLUTE.match(url)
+    if not m or m.end() != len(url):
+        return None
+    return url[: url.index("/", url.index("//") + 2)] if url.count("/") > 2 else url
+
+
+def _fast_link(origin: str | None, href: str) -> str | None:
+    """:func:`_absolute_link` for the common, plain hrefs without urllib (None: not plain)."""
+    target, _, _ = href.partition("#")
+    if target.startswith("/"):
+        if origin is None or not _PLAIN_ROOTED.fullmatch(target):
+            return None
+        target = origin + target
+    elif not _PLAIN_ABSOLUTE.fullmatch(target):
+        return None
+    if target.endswith("?") or _DOT_SEGMENT.search(target.split("?", 1)[0], 8):
+        return None
+    return target
 
 
 def _absolute_link(url: str, href: str) -> str | None:
@@ -191,7 +237,7 @@ def _ld_author(obj: dict[str, Any] | None) -> str | None:
     return "; ".join(names) or None
 
 
-def _trafilatura(html: str, url: str) -> Any:
+def _trafilatura(html: str | _Element, url: str) -> Any:
     import trafilatura
 
     return trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
@@ -211,7 +257,8 @@ def _trafilatura_metadata(html: str, url: str) -> Any:
 def _normalise_text(text: str) -> str:
     """One paragraph per line, no trailing spaces, NFC, no empty lines at the ends."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [clean_ws(line) for line in text.split("\n")]
+    # clean_ws on every line, in one pass: the space runs it collapses never hold a newline
+    lines = [line.strip() for line in SPACE_RUNS.sub(" ", text).split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -235,10 +282,50 @@ def extract_page(
     return result
 
 
+def _parse(html: str) -> tuple[_Element, bool]:
+    """Parse once, as trafilatura itself would (its ``load_html``), so the same tree serves our
+    rules and metadata and then trafilatura, which gets exactly the input it would have built
+    from the string. Returns (tree, whether trafilatura can use it); where trafilatura rejects
+    the document, our lenient parse is used for the rest."""
+    from trafilatura.utils import load_html
+
+    try:
+        tree = load_html(html)
+    except Exception:  # noqa: BLE001 - a document trafilatura cannot load at all
+        tree = None
+    if tree is None:
+        return parse_html(html), False
+    return tree, True
+
+
+def _facts(url: str, tree: _Element) -> dict[str, Any]:
+    """What the page's own markup says, read before trafilatura (which modifies the tree)."""
+    ld = _ld_article(tree)
+    og_type = (first_text(tree, ("meta[property='og:type']",)) or "").lower()
+    signal = og_type == "article" or ld is not None
+    return {
+        "ld": ld,
+        "signal": signal,
+        "og_title": first_text(tree, ("meta[property='og:title']",)),
+        "title": first_text(tree, ("title",)),
+        "meta_author": first_text(tree, ("meta[name='author']",)),
+        "date": (ld or {}).get("datePublished") or first_text(
+            tree,
+            ("meta[property='article:published_time']", "meta[name='pubdate']",
+             "meta[itemprop='datePublished']", "time[datetime]"),
+            prefer_attr=("content", "datetime"),
+        ),
+        "canonical": canonical_url(url, tree),
+        "language": declared_language(tree),
+        # only pages with no article signal are judged by their link density
+        "link_density": None if signal else _link_density(tree),
+    }
+
+
 def _extract(
     url: str, html: str, site: str | None, parts: list[tuple[str, str]]
 ) -> ExtractionResult:
-    tree = parse_html(html)
+    tree, usable = _parse(html)
     links = outlinks(url, tree)
     rules = sites.rules_for(url, tree, site)
     found = None
@@ -256,10 +343,12 @@ def _extract(
                 found.text = (found.text + "\n" + part.text).strip()
             links.extend(u for u in outlinks(part_url, part_tree) if u not in links)
 
+    facts = _facts(url, tree)
     doc = None
     text = _normalise_text(found.text) if found is not None else ""
     if not text:
-        doc = _trafilatura(html, url)
+        # the tree is not used after this: trafilatura may modify it
+        doc = _trafilatura(tree, url) if usable else None
         text = _normalise_text(doc.text or "") if doc is not None else ""
         for part_url, part_html in parts:
             part_doc = _trafilatura(part_html, part_url)
@@ -267,10 +356,9 @@ def _extract(
                 text = (text + "\n" + _normalise_text(part_doc.text)).strip()
         method = f"{method}+trafilatura" if found is not None else "trafilatura"
 
-    ld = _ld_article(tree)
+    ld = facts["ld"]
     if found is None:
-        og_type = (first_text(tree, ("meta[property='og:type']",)) or "").lower()
-        signal = og_type == "article" or ld is not None
+        signal = facts["signal"]
         if not text:
             return ExtractionResult(None, method, "not-article: no text", outlinks=links)
         if signal and len(text) < MIN_CHARS_WITH_SIGNAL:
@@ -278,7 +366,7 @@ def _extract(
         if not signal:
             if len(text) < MIN_CHARS:
                 return ExtractionResult(None, method, "not-article: too short", outlinks=links)
-            if _link_density(tree) >= 0.5:
+            if facts["link_density"] >= 0.5:
                 return ExtractionResult(None, method, "not-article: mostly links",
                                         outlinks=links)
     elif not text:
@@ -301,32 +389,23 @@ def _extract(
             metadata_cache.append(_trafilatura_metadata(html, url))
         return metadata_cache[0]
 
-    title = pick(
-        found.title if found else None,
-        first_text(tree, ("meta[property='og:title']",)),
-    ) or pick(
-        getattr(doc_meta(), "title", None),
-        first_text(tree, ("title",)),
+    title = pick(found.title if found else None, facts["og_title"]) or pick(
+        getattr(doc_meta(), "title", None), facts["title"]
     )
     author = pick(found.author if found else None)
     if author is None and (rules is None or rules.author_fallback):
         author = pick(_ld_author(ld)) or pick(
-            getattr(doc_meta(), "author", None),
-            first_text(tree, ("meta[name='author']",)),
+            getattr(doc_meta(), "author", None), facts["meta_author"]
         )
     published = found.published if found else None
     if not published:
-        raw = (ld or {}).get("datePublished") or first_text(
-            tree,
-            ("meta[property='article:published_time']", "meta[name='pubdate']",
-             "meta[itemprop='datePublished']", "time[datetime]"),
-            prefer_attr=("content", "datetime"),
-        )
+        raw = facts["date"]
         published = normalise_datetime(str(raw)) if raw else None
         if not published and doc is not None and getattr(doc_meta(), "date", None):
             published = normalise_datetime(doc_meta().date)
-    canonical = (found.canonical_url if found else None) or canonical_url(url, tree) or url
-    language = (found.language if found else None) or guess_language(tree, text)
+    canonical = (found.canonical_url if found else None) or facts["canonical"] or url
+    language = (found.language if found else None) or facts["language"] or \
+        language_from_text(text)
     article = {
         "url": url,
         "canonical_url": canonical,

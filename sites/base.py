@@ -32,7 +32,8 @@ BLOCK_TAGS = frozenset(
     "header footer ul ol dl aside main center".split()
 )
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
-_WS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+SPACE_RUNS = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+_WS = SPACE_RUNS
 
 
 @dataclass
