@@ -8,7 +8,8 @@ written as the article. :func:`page_text` catches those cases and decodes the by
 charset that fits them:
 
 1. Scrapy's decoding is kept when the body is ASCII, or when the decoded text has no more
-   replacement characters (U+FFFD) than the body carries literally and charset_normalizer's
+   replacement characters (U+FFFD) than the body carries literally and either the charset is
+   UTF-8 (other charsets' bytes are practically never valid UTF-8) or charset_normalizer's
    mess ratio of a sample is below :data:`MESS_THRESHOLD` (the common case; no detection
    runs).
 2. Otherwise charset_normalizer detects the charset of the bytes; its decoding replaces
@@ -61,6 +62,11 @@ def page_text(response: TextResponse) -> tuple[str, str]:
     sample = text[:SAMPLE]
     bad = sample.count(_REPLACEMENT) > literal
     if not bad:
+        if _same(encoding, "utf-8"):
+            # bytes of another charset are practically never valid UTF-8: a UTF-8 decoding
+            # without replacement characters is right (and most pages are UTF-8, so the mess
+            # ratio, a few percent of a crawl's CPU, is not computed for them)
+            return text, encoding
         mess = _mess(sample)
         if mess < MESS_THRESHOLD:
             return text, encoding
