@@ -131,29 +131,19 @@ class CDXJIndexer:
         offset, length, record = entry
         if not self.wants(record):
             return None
-        from warcio.timeutils import iso_date_to_timestamp
-
-        url = record.rec_headers.get_header("WARC-Target-URI")
-        date = record.rec_headers.get_header("WARC-Date")
-        try:
-            timestamp = iso_date_to_timestamp(date)
-        except Exception:
-            log.warning("%s: record at offset %d has a bad WARC-Date %r, not indexed",
-                        filename, offset, date)
-            return None
-        fields: dict[str, str] = {"url": url}
-        mime = _mime(record)
-        if mime is not None:
-            fields["mime"] = mime
+        status = None
         if record.rec_type in ("response", "revisit") and record.http_headers:
-            fields["status"] = record.http_headers.get_statuscode()
-        digest = _digest(record)
-        if digest is not None:
-            fields["digest"] = digest
-        fields["length"] = str(length)
-        fields["offset"] = str(offset)
-        fields["filename"] = filename
-        return f"{surt_key(url)} {timestamp} {json.dumps(fields)}\n"
+            status = record.http_headers.get_statuscode()
+        return cdxj_line(
+            record.rec_headers.get_header("WARC-Target-URI"),
+            record.rec_headers.get_header("WARC-Date"),
+            mime=_mime(record),
+            status=status,
+            digest=_digest(record),
+            length=length,
+            offset=offset,
+            filename=filename,
+        )
 
     def lines_for(self, warc: str | os.PathLike[str] | IO[bytes],
                   filename: str | None = None) -> list[str]:
@@ -178,6 +168,54 @@ class CDXJIndexer:
         for warc in warcs:
             lines.extend(self.lines_for(warc))
         return sort_lines(lines)
+
+
+def cdxj_line(
+    url: str,
+    warc_date: str,
+    *,
+    mime: str | None,
+    status: str | None,
+    digest: str | None,
+    length: int,
+    offset: int,
+    filename: str,
+) -> str | None:
+    """One CDXJ line (with its newline); None (and a warning) for a malformed WARC-Date.
+
+    The one formatter of index lines: :class:`CDXJIndexer` (reading WARCs) and
+    :class:`archive.writer.WarcWriter` (indexing records as it writes them) both use it.
+    """
+    from warcio.timeutils import iso_date_to_timestamp
+
+    try:
+        timestamp = iso_date_to_timestamp(warc_date)
+    except Exception:
+        log.warning("%s: record at offset %d has a bad WARC-Date %r, not indexed",
+                    filename, offset, warc_date)
+        return None
+    fields: dict[str, str] = {"url": url}
+    if mime is not None:
+        fields["mime"] = mime
+    if status is not None:
+        fields["status"] = status
+    if digest and digest.startswith("sha1:"):
+        digest = digest[len("sha1:"):]
+    if digest:
+        fields["digest"] = digest
+    fields["length"] = str(length)
+    fields["offset"] = str(offset)
+    fields["filename"] = filename
+    return f"{surt_key(url)} {timestamp} {json.dumps(fields)}\n"
+
+
+def write_index_lines(warc_path: str | os.PathLike[str], lines: Iterable[str]) -> Path:
+    """Write ``lines`` (one file's index entries) sorted as ``<warc>.cdxj`` beside it,
+    atomically; what :func:`write_index_for` writes, without reading the WARC again."""
+    warc = Path(warc_path)
+    out = warc.with_name(warc.name + ".cdxj")
+    _atomic_write(out, sort_lines(lines))
+    return out
 
 
 def sort_lines(lines: Iterable[str]) -> list[str]:

@@ -26,8 +26,10 @@ Settings (defaults in brackets):
 * ``WARC_MAX_SIZE`` [1 GB] - start a new file once the current one reaches this size (bytes).
 * ``WARC_VERSION`` [``1.1``] - ``1.1`` or ``1.0``.
 * ``WARC_GZIP`` [True] - one gzip member per record; False writes plain ``.warc``.
+* ``WARC_GZIP_LEVEL`` [3] - zlib level of each member (see :data:`archive.writer.GZIP_LEVEL`).
 * ``WARC_FSYNC`` [False] - fsync after every record (flush happens always).
-* ``WARC_INDEX_ON_CLOSE`` [True] - write ``<file>.cdxj`` beside each WARC when it closes.
+* ``WARC_INDEX_ON_CLOSE`` [True] - write ``<file>.cdxj`` beside each WARC when it closes
+  (its lines are made as the records are written: the file is not read again).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from scrapy.crawler import Crawler
 
 from archive import __version__
 from archive.state import CrawlState
-from archive.writer import WarcWriter
+from archive.writer import GZIP_LEVEL, WarcWriter
 
 if TYPE_CHECKING:
     from archive.redisstate import RedisCrawlState
@@ -126,9 +128,6 @@ class CrawlOutputs:
         settings = self.crawler.settings
         spider = self.crawler.spider
         spider_name = getattr(spider, "name", "crawl")
-        on_close = None
-        if settings.getbool("WARC_INDEX_ON_CLOSE", True):
-            on_close = _index_beside
         return WarcWriter(
             self.warc_dir,
             prefix=settings.get("WARC_PREFIX") or spider_name,
@@ -137,7 +136,8 @@ class CrawlOutputs:
             gzip=settings.getbool("WARC_GZIP", True),
             fsync=settings.getbool("WARC_FSYNC", False),
             warcinfo=self._warcinfo_fields(spider_name),
-            on_close=on_close,
+            index=settings.getbool("WARC_INDEX_ON_CLOSE", True),
+            gzip_level=settings.getint("WARC_GZIP_LEVEL", GZIP_LEVEL),
         )
 
     def _warcinfo_fields(self, spider_name: str) -> dict[str, str]:
@@ -196,20 +196,6 @@ class CrawlOutputs:
             finally:
                 self._state.close()
                 self._state = None
-
-
-def _index_beside(path: Path) -> None:
-    try:
-        from archive.indexer import write_index_for
-    except ImportError:  # indexer not available: the WARC itself is what matters
-        return
-    try:
-        write_index_for(path)
-    except OSError as exc:  # a full disk: one line, no traceback
-        logger.error("could not index %s: %s (the WARC is intact; run `archive index`)", path,
-                     exc)
-    except Exception:
-        logger.exception("could not index %s (the WARC is intact; run `archive index`)", path)
 
 
 def _host_part() -> str:

@@ -38,6 +38,7 @@ WARC_PREFIX = None  # None: the spider's name
 WARC_MAX_SIZE = 1_000_000_000
 WARC_VERSION = "1.1"
 WARC_GZIP = True
+WARC_GZIP_LEVEL = 3
 WARC_FSYNC = False
 WARC_INDEX_ON_CLOSE = True
 # Replay (crawler.middlewares.warcreplay, docs/replay.md): WARC files, directories or globs

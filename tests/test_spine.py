@@ -208,3 +208,13 @@ def test_rotation_and_warc_1_0(web, tmp_path):
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", rec["headers"].get_header(
             "WARC-Date"))
     assert len(run.articles) == len(ARTICLE_PATHS)
+
+
+def test_index_written_while_writing_equals_a_fresh_index(site_crawl):
+    from archive.indexer import CDXJIndexer
+
+    for path in site_crawl.warc_files:
+        if path.name.endswith(".warc.gz"):
+            beside = path.with_name(path.name + ".cdxj").read_text("utf-8").splitlines(True)
+            assert beside == CDXJIndexer().index([path])
+            assert len(beside) >= 1

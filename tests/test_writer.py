@@ -123,3 +123,30 @@ def test_warc_1_0_and_plain_files(tmp_path):
 def test_bad_version_is_refused(tmp_path):
     with pytest.raises(ValueError):
         WarcWriter(tmp_path, warc_version="2.0")
+
+
+def test_index_made_while_writing_equals_reading_the_file(tmp_path):
+    from archive.indexer import CDXJIndexer
+
+    w = WarcWriter(tmp_path, index=True, max_size=3000)
+    pointers = []
+    for i in range(6):
+        head = http_head("HTTP/1.1 404 Not Found" if i == 2 else "HTTP/1.1 200 OK",
+                         [("Content-Type", " text/html ;charset=x" if i % 2 else "image/png")])
+        pointers.append(w.write_exchange(url=f"http://e/{i}?q=é", response_head=head,
+                                         body=b"z" * 700 * i, request_head=REQ,
+                                         truncated="length" if i == 3 else None))
+    w.write_revisit(url="http://e/1?q=é", response_head=RESP,
+                    payload_digest=pointers[1].payload_digest,
+                    profile="identical-payload-digest", refers_to=pointers[1].record_id,
+                    refers_to_uri="http://e/1?q=é", refers_to_date=pointers[1].warc_date,
+                    request_head=REQ)
+    w.write_metadata("http://e/1", [("k", "v")])
+    w.close()
+    assert len(w.closed_files) > 1
+    for path in w.closed_files:
+        made = path.with_name(path.name + ".cdxj").read_text("utf-8").splitlines(True)
+        assert made == CDXJIndexer().index([path])
+    lines = "".join(p.with_name(p.name + ".cdxj").read_text() for p in w.closed_files)
+    assert '"mime": "warc/revisit"' in lines and '"status": "404"' in lines
+    assert lines.count("\n") == 7

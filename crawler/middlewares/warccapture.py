@@ -299,7 +299,8 @@ class WarcCaptureMiddleware:
                                    full_capture=False)
             return pointer
         pointer = writer.write_exchange(
-            **common, body=response.body, request_body=request.body, truncated=truncated
+            **common, body=response.body, request_body=request.body, truncated=truncated,
+            payload_digest=digest,
         )
         if truncated and self.stats is not None:
             self.stats.inc_value("warc/truncated")
