@@ -2,9 +2,10 @@
 
 Run with ``scrapy runspider bench/barespider.py -a url=URL`` from a directory without a
 ``scrapy.cfg`` (so Scrapy's default settings apply: no project middlewares, no capture, no
-pipelines). Like the project's generic spider it extracts links with Scrapy's
-``LinkExtractor`` (same ignored extensions) and follows those on the start page's host; it
-yields nothing but requests.
+pipelines). It extracts links exactly as the project's generic spider does
+(:func:`crawler.links.page_links`, the same code, so the comparison measures archiving and
+not link extraction) and follows those on the start page's host; it yields nothing but
+requests.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
+
+from crawler.links import page_links
 
 
 class BareSpider(scrapy.Spider):
@@ -27,7 +29,6 @@ class BareSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.url = url
         self.host = urlsplit(url).hostname
-        self.links = LinkExtractor(unique=True)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(self.url, callback=self.parse)
@@ -35,6 +36,6 @@ class BareSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
-        for link in self.links.extract_links(response):
-            if urlsplit(link.url).hostname == self.host:
-                yield scrapy.Request(link.url, callback=self.parse)
+        for link in page_links(response):
+            if urlsplit(link).hostname == self.host:
+                yield scrapy.Request(link, callback=self.parse)

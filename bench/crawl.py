@@ -349,7 +349,7 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
                                                          "WarcWriter.write_revisit")),
     ("crawl state (SQLite) and incremental check", ("CrawlState.", "IncrementalMiddleware.")),
     ("WARC capture: heads, digests, the rest", ("WarcCaptureMiddleware.",)),
-    ("link extraction (Scrapy LinkExtractor)", ("LinkExtractor.",)),
+    ("link extraction", ("LinkExtractor.", "page_links")),
     ("page item: decoding the text", ("page_item", "page_text", "decoding.py")),
     ("our spider: the rest (strip_tracking, scope)", ("UrlsSpider.", "strip_tracking",
                                                       "may_follow")),

@@ -37,13 +37,14 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from lxml.etree import _Element
 
 import sites
+from crawler.urlutils import absolute_link, fast_link, url_origin
 from sites.base import (
     SPACE_RUNS,
     canonical_url,
@@ -90,7 +91,8 @@ class ExtractionResult:
     outlinks: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # shallow: the article and outlinks are handed over, not deep-copied (asdict would)
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def word_count(text: str) -> int:
@@ -143,65 +145,19 @@ def outlinks(url: str, tree: _Element) -> list[str]:
     seen: dict[str, None] = {}
     # the same href is often on a page many times (navigation, footer): resolve it once
     resolved: dict[str, str | None] = {}
-    origin = _origin(url)
+    origin = url_origin(url)
     for raw in tree.xpath("//a/@href | //area/@href"):  # document order
         href = raw.strip()
         if href in resolved:
             target = resolved[href]
         else:
-            target = resolved[href] = _fast_link(origin, href) or _absolute_link(url, href)
+            target = resolved[href] = fast_link(origin, href) or absolute_link(url, href)
         if target is None:
             continue
         seen.setdefault(target, None)
         if len(seen) >= MAX_OUTLINKS:
             break
     return list(seen)
-
-
-# hrefs that urljoin + urlsplit/urlunsplit would return unchanged (absolute, lower-case http(s)
-# scheme, a plain host[:port], no whitespace, backslash, ';' (urljoin drops empty path
-# parameters), dot segment or empty query) or that only need the page's origin in front
-# (root-relative, same conditions)
-_PLAIN_ABSOLUTE = re.compile(
-    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?][^\s#\\;]*)?"
-)
-_PLAIN_ROOTED = re.compile(r"/(?!/)[^\s#\\;]*")
-_DOT_SEGMENT = re.compile(r"/\.\.?(?:[/?]|$)")
-
-
-def _origin(url: str) -> str | None:
-    """``scheme://host[:port]`` of a plain http(s) page URL, else None (no fast path)."""
-    m = _PLAIN_ABSOLUTE.match(url)
-    if not m or m.end() != len(url):
-        return None
-    return url[: url.index("/", url.index("//") + 2)] if url.count("/") > 2 else url
-
-
-def _fast_link(origin: str | None, href: str) -> str | None:
-    """:func:`_absolute_link` for the common, plain hrefs without urllib (None: not plain)."""
-    target, _, _ = href.partition("#")
-    if target.startswith("/"):
-        if origin is None or not _PLAIN_ROOTED.fullmatch(target):
-            return None
-        target = origin + target
-    elif not _PLAIN_ABSOLUTE.fullmatch(target):
-        return None
-    if target.endswith("?") or _DOT_SEGMENT.search(target.split("?", 1)[0], 8):
-        return None
-    return target
-
-
-def _absolute_link(url: str, href: str) -> str | None:
-    """The absolute http(s) URL of a link target without its fragment, or None."""
-    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
-        return None
-    try:
-        parts = urlsplit(urljoin(url, href))
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return urlunsplit(parts._replace(fragment=""))
 
 
 def _link_density(tree: _Element) -> float:

@@ -26,16 +26,10 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
-from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 
+from crawler.links import page_links
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.urlutils import host_of, split_arg, strip_tracking
-
-#: documents a news archive wants even though they are not HTML (archived, never extracted)
-DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods",
-                                 "ppt", "pptx", "odp"})
-#: what links are never followed for: media, archives, executables
-SKIP_EXTENSIONS = [e for e in IGNORED_EXTENSIONS if e not in DOCUMENT_EXTENSIONS]
 
 
 def _domain(host: str) -> str:
@@ -69,7 +63,6 @@ class UrlsSpider(ArchiveSpider):
         self.deny = re.compile(deny) if deny else None
         if not (self.start_urls_arg or self.sitemaps or self.feeds):
             raise ValueError("give -a urls=..., -a sitemap=... or -a feed=...")
-        self.link_extractor = LinkExtractor(unique=True, deny_extensions=SKIP_EXTENSIONS)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls_arg:
@@ -110,7 +103,7 @@ class UrlsSpider(ArchiveSpider):
         hops = response.meta.get("hops", 0)
         if hops >= self.depth:
             return
-        for link in self.link_extractor.extract_links(response):
-            url = strip_tracking(link.url)
+        for link in page_links(response):
+            url = strip_tracking(link)
             if self.may_follow(response.url, url):
                 yield scrapy.Request(url, callback=self.parse, meta={"hops": hops + 1})
