@@ -41,6 +41,7 @@ WARC_GZIP = True
 WARC_GZIP_LEVEL = 3
 WARC_FSYNC = False
 WARC_INDEX_ON_CLOSE = True
+WARC_WRITE_THREAD = True
 # Replay (crawler.middlewares.warcreplay, docs/replay.md): WARC files, directories or globs
 # (comma-separated) to serve every response from instead of the network; None = live crawl.
 WARC_REPLAY = None

@@ -41,14 +41,17 @@ Stats: ``warc/responses``, ``warc/revisits``, ``warc/bytes``, ``warc/truncated``
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     DownloadTimeoutError,
@@ -180,10 +183,31 @@ class WarcCaptureMiddleware:
         self.crawler = crawler
         self.outputs = CrawlOutputs.from_crawler(crawler)
         self.stats = crawler.stats
+        # Records are compressed, hashed and written in one dedicated thread (zlib and hashlib
+        # release the GIL): the reactor thread goes on with other responses meanwhile, and one
+        # thread keeps the records in the order their responses arrived.
+        self._executor: ThreadPoolExecutor | None = None
+        if crawler.settings.getbool("WARC_WRITE_THREAD", True):
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="warc-writer")
+            crawler.signals.connect(self._shutdown, signal=signals.spider_closed)
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         return cls(crawler)
+
+    def _shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        """Count in the stats from the reactor thread, whichever thread archives."""
+        if self.stats is None:
+            return
+        if self._loop is not None and threading.current_thread() is not threading.main_thread():
+            self._loop.call_soon_threadsafe(self.stats.inc_value, key, count)
+        else:
+            self.stats.inc_value(key, count)
 
     def process_request(self, request: Request) -> None:
         # A redirect or retry copies meta: drop the previous exchange's pointer.
@@ -191,12 +215,19 @@ class WarcCaptureMiddleware:
         request.meta.pop(META_PARTIAL, None)
         return None
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         request.meta.pop(META_PARTIAL, None)
         if SKIP_FLAGS.intersection(response.flags):
             return response
         try:
-            pointer = self._archive(request, response)
+            if self._executor is None:
+                pointer = self._archive(request, response)
+            else:
+                # created here, in the reactor thread, never racing the pipelines' first use
+                _ = self.outputs.warc, self.outputs.state
+                self._loop = asyncio.get_running_loop()
+                pointer = await self._loop.run_in_executor(
+                    self._executor, self._archive, request, response)
         except (OSError, sqlite3.Error) as exc:
             self._write_failed(request, exc)
             raise IgnoreRequest(f"not archived: {exc}") from exc
@@ -302,9 +333,9 @@ class WarcCaptureMiddleware:
             **common, body=response.body, request_body=request.body, truncated=truncated,
             payload_digest=digest,
         )
-        if truncated and self.stats is not None:
-            self.stats.inc_value("warc/truncated")
-            self.stats.inc_value(f"warc/truncated/{truncated}")
+        if truncated:
+            self._stat("warc/truncated")
+            self._stat(f"warc/truncated/{truncated}")
         if state is not None and not truncated:
             state.record_fetch(
                 url, status=response.status, etag=etag, last_modified=last_modified,

@@ -31,6 +31,9 @@ from crawler.links import page_links
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.urlutils import host_of, split_arg, strip_tracking
 
+#: how many (source host, link) follow decisions the spider remembers
+FOLLOW_CACHE = 100_000
+
 
 def _domain(host: str) -> str:
     return ".".join(host.split(".")[-2:])
@@ -61,6 +64,7 @@ class UrlsSpider(ArchiveSpider):
         self.follow = follow
         self.allow = re.compile(allow) if allow else None
         self.deny = re.compile(deny) if deny else None
+        self._follow_cache: dict[tuple[str, str], str | None] = {}
         if not (self.start_urls_arg or self.sitemaps or self.feeds):
             raise ValueError("give -a urls=..., -a sitemap=... or -a feed=...")
 
@@ -103,7 +107,24 @@ class UrlsSpider(ArchiveSpider):
         hops = response.meta.get("hops", 0)
         if hops >= self.depth:
             return
+        source = response.url
         for link in page_links(response):
-            url = strip_tracking(link)
-            if self.may_follow(response.url, url):
+            url = self._followable(source, link)
+            if url is not None:
                 yield scrapy.Request(url, callback=self.parse, meta={"hops": hops + 1})
+
+    def _followable(self, source: str, link: str) -> str | None:
+        """The URL to request for ``link`` found on ``source``, or None. Navigation and
+        related-story links come back on every page: the answer is remembered per (source
+        host, link), which decides it, for the last :data:`FOLLOW_CACHE` links."""
+        key = (host_of(source), link)
+        try:
+            return self._follow_cache[key]
+        except KeyError:
+            pass
+        url = strip_tracking(link)
+        answer = url if self.may_follow(source, url) else None
+        if len(self._follow_cache) >= FOLLOW_CACHE:
+            self._follow_cache.clear()
+        self._follow_cache[key] = answer
+        return answer
