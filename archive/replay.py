@@ -27,8 +27,12 @@ How a record becomes a row:
    following the next pages through the URL map. The spider's ``meta`` is restored from the
    metadata record too, and the row keeps that record's id as ``metadata_record_id``, as in
    the crawl.
-3. **Extraction** in a pool of worker processes (``--jobs``, default: every core): the parent
-   sends ``(url, html, site, parts)``, workers run :func:`pipelines.extractor.extract_page`.
+3. **Second pass, in a pool of worker processes** (``--jobs``, default: every core; one job:
+   in this process): the parent sends ``(path, offset, url, site, parts)`` of each planned
+   capture; the worker seeks to the record, rebuilds the page (step 2) and runs
+   :func:`pipelines.extractor.extract_page`. Reading and decoding the responses a second time
+   therefore runs in parallel, and no HTML is pickled across (only the parts of multi-page
+   articles, which the parent resolves through its map).
 4. **Outputs**, written by this process in (file, offset) order, files in the order of their
    first record's WARC-Date (then name), so two replays of the same files write the same
    bytes whatever the order of the arguments and the number of workers: the text file and the
@@ -83,6 +87,7 @@ from archive.pages import (
     warc_files,
 )
 from archive.records import WarcRecords
+from archive.writer import RecordPointer
 from crawler.items import PageItem, PagePart
 from pipelines.extractor import ExtractionResult, extract_page
 
@@ -245,10 +250,28 @@ class Progress:
 # -- the replay ---------------------------------------------------------------------------------
 
 
-def _work(url: str, html: str, site: str | None, parts: list[tuple[str, str]]
-          ) -> ExtractionResult:
-    """Worker side: the extraction, as the crawl's extraction pipeline calls it."""
-    return extract_page(url, html, site=site, parts=parts)
+#: what a worker sends back for one capture: ``("page", url, result)`` for an HTML page,
+#: ``("not_html", url, None)``, or ``("error", url, reason)``
+Outcome = tuple[str, str, ExtractionResult | str | None]
+
+
+def _work(path: str, offset: int, url: str, site: str | None, parts: list[tuple[str, str]]
+          ) -> Outcome:
+    """Worker side: read the response record at ``offset`` of ``path``, rebuild the page the
+    crawl saw (:func:`archive.pages.page_item`) and extract it as the crawl's extraction
+    pipeline does. Reading happens here, so the parent only sends where the record is."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+            item = page_item(record, url, site=site)
+    except Exception as exc:  # noqa: BLE001 - a record that does not parse
+        return "error", url, f"cannot rebuild the response: {type(exc).__name__}: {exc}"
+    if item is None:
+        return "not_html", url, None
+    return "page", item.url, extract_page(item.url, item.html, site=site, parts=parts)
 
 
 def _warm_up() -> None:
@@ -299,10 +322,9 @@ class Replay:
 
     # -- pass 1 ---------------------------------------------------------------------------
 
-    def _records(self, phase: str, show_bytes: bool = True, only: set[int] | None = None
-                 ) -> Iterator[tuple[int, int, int, Any]]:
-        """``(file index, offset, length, record)`` of every file (or of the files ``only``
-        names), files in ``self.order``; progress in bytes read when ``show_bytes``."""
+    def _records(self) -> Iterator[tuple[int, int, int, Any]]:
+        """``(file index, offset, length, record)`` of every file, files in ``self.order``;
+        progress in bytes read; unreadable files and damaged records go into the summary."""
         sizes = []
         for path in self.files:
             try:
@@ -312,28 +334,23 @@ class Replay:
         total, before = sum(sizes), 0
         self.progress.start()
         for i in self.order:
-            if only is not None and i not in only:
-                continue
             path = self.files[i]
             records = WarcRecords(path)
             try:
                 for offset, length, record in records:
-                    if show_bytes:
-                        self.progress.show(phase, before + offset + length, total, "MB")
+                    self.progress.show("reading", before + offset + length, total, "MB")
                     yield i, offset, length, record
             except OSError as exc:
-                if phase == "reading":
-                    self.summary.problems.append(f"{path}: {exc.strerror or exc}")
-            if records.problem and phase == "reading":
+                self.summary.problems.append(f"{path}: {exc.strerror or exc}")
+            if records.problem:
                 self.summary.problems.append(f"{path.name}: {records.problem}")
             before += sizes[i]
-        if show_bytes:
-            self.progress.show(phase, total, total, "MB", force=True)
+        self.progress.show("reading", total, total, "MB", force=True)
 
     def scan(self) -> None:
         """First pass: the in-memory map of the archive (see the module docstring)."""
         first_date: dict[int, str] = {}
-        for i, offset, length, record in self._records("reading"):
+        for i, offset, length, record in self._records():
             self.summary.records += 1
             if i not in first_date:
                 first_date[i] = record.rec_headers.get_header("WARC-Date") or ""
@@ -566,16 +583,16 @@ class Replay:
         self._pool_generation += 1
         return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up)
 
-    def _submit(self, unit: tuple[Any, ...]) -> tuple[Future[ExtractionResult] | None, int,
-                                                       ExtractionResult | None]:
+    def _submit(self, unit: tuple[Any, ...]) -> tuple[Future[Outcome] | None, int,
+                                                       Outcome | None]:
         if self.jobs <= 1:
             return None, 0, _work(*unit)
         if self._pool is None:
             self._pool = self._new_pool()
         return self._pool.submit(_work, *unit), self._pool_generation, None
 
-    def _result(self, future: Future[ExtractionResult] | None, generation: int,
-                done: ExtractionResult | None, unit: tuple[Any, ...]) -> ExtractionResult:
+    def _result(self, future: Future[Outcome] | None, generation: int,
+                done: Outcome | None, unit: tuple[Any, ...]) -> Outcome:
         if done is not None:
             return done
         assert future is not None
@@ -589,15 +606,31 @@ class Replay:
                         self._pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._new_pool()
                 if attempt == 1:
-                    return ExtractionResult(None, "none", f"error: worker died: {exc}")
+                    return "error", unit[2], f"error: worker died: {exc}"
                 future, generation, _ = self._submit(unit)
                 assert future is not None
         raise AssertionError("unreachable")
 
+    def _pointer(self, cap: Capture) -> dict[str, Any]:
+        """The ``warc`` pointer of a row, from what the first pass read of the record."""
+        return RecordPointer(
+            filename=self.files[cap.file].name,
+            offset=cap.offset,
+            length=cap.length,
+            record_id=cap.record_id,
+            warc_type=cap.kind,
+            target_uri=cap.url,
+            warc_date=cap.date,
+            payload_digest=cap.digest,
+        ).to_dict()
+
     def _extract_all(self, todo: dict[tuple[int, int], Capture]) -> None:
+        """Second pass: every planned capture, in output order (files by rank, then offset),
+        goes to a worker as ``(path, offset, url, site, parts)``; the worker reads the record,
+        rebuilds the page and extracts it; rows are written here in that same order."""
         window = self.jobs * WINDOW_PER_JOB
-        pending: deque[tuple[_Job, Future[ExtractionResult] | None, int,
-                             ExtractionResult | None, tuple[Any, ...]]] = deque()
+        pending: deque[tuple[_Job, Future[Outcome] | None, int, Outcome | None,
+                             tuple[Any, ...]]] = deque()
         total = len(todo)
         handled = [0]  # pages whose outcome is known (drawn on the progress bar)
 
@@ -609,47 +642,45 @@ class Replay:
         def drain(limit: int) -> None:
             while len(pending) > limit:
                 job, future, generation, done, unit = pending.popleft()
-                self._finish(job, self._result(future, generation, done, unit))
+                self._outcome(job, self._result(future, generation, done, unit))
                 tick()
 
         if not todo:
             return
         self.progress.start()
-        files = {i for i, _offset in todo}
-        for i, offset, length, record in self._records("extracting", show_bytes=False,
-                                                        only=files):
-            cap = todo.get((i, offset))
-            if cap is None:
-                continue
-            try:
-                item = page_item(record, cap.url, site=self.site)
-            except Exception as exc:  # noqa: BLE001 - a record that does not parse
-                self._error(cap.url, f"cannot rebuild the response: {type(exc).__name__}: {exc}")
-                tick()
-                continue
-            if item is None:
-                self.summary.skipped_not_html += 1
-                tick()
-                continue
-            self.summary.html_pages += 1
+        for cap in sorted(todo.values(), key=lambda c: (self._rank[c.file], c.offset)):
             facts = self.facts.get(cap.record_id)
-            parts = self.parts_for(cap, item.url, facts)
+            parts = self.parts_for(cap, cap.url, facts)
             meta = dict(facts.meta) if facts is not None else {}
-            if facts is None and self.topic_filter.get(i):
-                meta["match"] = self.topic_filter[i]  # as the spider puts it in every page's meta
+            if facts is None and self.topic_filter.get(cap.file):
+                # as the spider puts it in every page's meta
+                meta["match"] = self.topic_filter[cap.file]
             job = _Job(
-                url=item.url,
-                file=i,
-                pointer=pointer_dict(self.files[i], offset, length, record),
+                url=cap.url,
+                file=cap.file,
+                pointer=self._pointer(cap),
                 meta=meta,
                 parts=[PagePart(p.url, "", p.warc, p.status) for p in parts],
                 metadata_record_id=facts.metadata_record_id if facts is not None else None,
             )
-            unit = (item.url, item.html, self.site,
+            unit = (str(self.files[cap.file]), cap.offset, cap.url, self.site,
                     [(p.url, p.html) for p in parts if p.status == "ok"])
             pending.append((job, *self._submit(unit), unit))
             drain(window)
         drain(0)
+
+    def _outcome(self, job: _Job, outcome: Outcome) -> None:
+        """Count what a worker found and hand an extracted page to :meth:`_finish`."""
+        kind, url, result = outcome
+        if kind == "error":
+            self._error(url, str(result))
+        elif kind == "not_html":
+            self.summary.skipped_not_html += 1
+        else:
+            assert isinstance(result, ExtractionResult)
+            self.summary.html_pages += 1
+            job.url = url
+            self._finish(job, result)
 
     def _finish(self, job: _Job, result: ExtractionResult) -> None:
         """Write the text file and the row of one extracted page (parent process, in order)."""
