@@ -78,6 +78,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from archive import fastread
 from archive.pages import (
     http_status,
     page_item,
@@ -263,10 +264,19 @@ def _work(path: str, offset: int, url: str, site: str | None, parts: list[tuple[
     from warcio.archiveiterator import ArchiveIterator
 
     try:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+        record: Any = None
+        if fastread.enabled():
+            try:
+                record = fastread.record_at(path, offset)
+            except fastread.FallBack:
+                record = None
+        if record is not None:
             item = page_item(record, url, site=site)
+        else:
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+                item = page_item(record, url, site=site)
     except Exception as exc:  # noqa: BLE001 - a record that does not parse
         return "error", url, f"cannot rebuild the response: {type(exc).__name__}: {exc}"
     if item is None:
@@ -333,8 +343,20 @@ class Replay:
                 sizes.append(0)
         total, before = sum(sizes), 0
         self.progress.start()
+        fast = fastread.enabled()
         for i in self.order:
             path = self.files[i]
+            if fast:
+                try:
+                    found = fastread.scan(path, self._wants_body)
+                except (fastread.FallBack, OSError) as exc:
+                    log.debug("%s: read with warcio (%s)", path, exc)
+                else:
+                    for offset, length, record in found:
+                        self.progress.show("reading", before + offset + length, total, "MB")
+                        yield i, offset, length, record
+                    before += sizes[i]
+                    continue
             records = WarcRecords(path)
             try:
                 for offset, length, record in records:
@@ -346,6 +368,14 @@ class Replay:
                 self.summary.problems.append(f"{path.name}: {records.problem}")
             before += sizes[i]
         self.progress.show("reading", total, total, "MB", force=True)
+
+    def _wants_body(self, rec_type: str | None, headers: Any) -> bool:
+        """Which records' content the scan reads: warcinfo and metadata records, and the
+        responses of sites whose rules know multi-page articles (see :meth:`scan`)."""
+        if rec_type in ("warcinfo", "metadata"):
+            return True
+        return rec_type == "response" and site_paginates(
+            headers.get_header("WARC-Target-URI") or "", self.site)
 
     def scan(self) -> None:
         """First pass: the in-memory map of the archive (see the module docstring)."""

@@ -1,0 +1,249 @@
+"""FastWARC as replay's reader, for the files it reads exactly as warcio does.
+
+FastWARC (Rust, ``fastwarc`` on PyPI) reads our WARC files about twice as fast as warcio
+(``bench/replay.py`` measures it and checks that it reads every record we write: same type, id,
+target URI, payload digest, HTTP status and payload bytes, digests valid). Replay reads every
+file twice (its scan, then each response again in the worker that extracts it), so both of its
+passes use FastWARC when it is installed, and warcio otherwise.
+
+Only where the two agree: warcio (:class:`archive.records.WarcRecords`) stays the reference
+reader, and the fast path hands a file back to it whenever FastWARC could read it differently:
+
+- the file is scanned whole by FastWARC first; any error, a record whose block is shorter or
+  longer than its Content-Length, or a file whose last record does not end exactly where the
+  file ends (a truncated tail, garbage after the last record) raises :class:`FallBack`, and
+  the caller reads that file with warcio instead (which says what is wrong, as before);
+- uncompressed files, ARC files and anything but one gzip member per record go to warcio;
+- a single record read at an offset (:func:`record_at`) falls back on any error too.
+
+Records come out as :class:`FastRecord`, the subset of warcio's ``ArcWarcRecord`` that replay
+and :func:`archive.pages.page_item` use (``rec_type``, ``rec_headers``, ``http_headers``,
+``raw_stream``), with wget's ``<…>`` target URIs unwrapped as ``WarcRecords`` does.
+
+``NEWSARCHIVE_WARC_READER=warcio`` in the environment turns the fast path off (to compare).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from archive.records import RecordAt, unwrap_target_uri
+
+#: environment variable: ``warcio`` forces warcio everywhere
+READER_ENV = "NEWSARCHIVE_WARC_READER"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class FallBack(Exception):
+    """FastWARC cannot be trusted to read this file as warcio would: read it with warcio."""
+
+
+def enabled() -> bool:
+    """Whether FastWARC is installed and not turned off by :data:`READER_ENV`."""
+    if os.environ.get(READER_ENV, "").strip().lower() == "warcio":
+        return False
+    try:
+        import fastwarc.warc  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class Headers:
+    """The subset of warcio's ``StatusAndHeaders`` that replay uses."""
+
+    __slots__ = ("headers", "statusline", "protocol", "_index")
+
+    def __init__(self, headers: list[tuple[str, str]], statusline: str = "",
+                 protocol: str = "") -> None:
+        self.headers = headers
+        self.statusline = statusline
+        self.protocol = protocol
+        self._index: dict[str, str] | None = None
+
+    def get_header(self, name: str, default: str | None = None) -> str | None:
+        """The first header called ``name`` (any case), as warcio's ``get_header``."""
+        if self._index is None:
+            index: dict[str, str] = {}
+            for key, value in self.headers:
+                index.setdefault(key.lower(), value)
+            self._index = index
+        return self._index.get(name.lower(), default)
+
+    def replace_header(self, name: str, value: str) -> None:
+        """Set the first header called ``name`` (any case) to ``value``, or add it."""
+        for i, (key, _old) in enumerate(self.headers):
+            if key.lower() == name.lower():
+                self.headers[i] = (key, value)
+                break
+        else:
+            self.headers.append((name, value))
+        self._index = None
+
+    def get_statuscode(self) -> str:
+        """The status code of an HTTP status line (``200 OK`` -> ``200``)."""
+        return self.statusline.split(" ", 1)[0]
+
+
+class FastRecord:
+    """One record read by FastWARC, shaped like warcio's ``ArcWarcRecord`` for replay."""
+
+    __slots__ = ("rec_type", "rec_headers", "http_headers", "raw_stream")
+
+    def __init__(self, rec_type: str | None, rec_headers: Headers, http_headers: Headers | None,
+                 body: bytes) -> None:
+        self.rec_type = rec_type
+        self.rec_headers = rec_headers
+        self.http_headers = http_headers
+        self.raw_stream: IO[bytes] = io.BytesIO(body)
+
+
+def _record(rec: Any) -> FastRecord:
+    """The FastRecord of a FastWARC record read with ``parse_http=False`` (its whole block is
+    read here: FallBack when that is not Content-Length bytes)."""
+    block = rec.reader.read()
+    if len(block) != rec.content_length:
+        raise FallBack(f"record at {rec.stream_pos}: {len(block)} bytes, Content-Length "
+                       f"{rec.content_length}")
+    rec_headers = Headers([(k, v) for k, v in rec.headers.items()])
+    uri = rec_headers.get_header("WARC-Target-URI") or ""
+    fixed = unwrap_target_uri(uri) or ""
+    if fixed != uri:
+        rec_headers.replace_header("WARC-Target-URI", fixed)
+    rec_type = rec_headers.get_header("WARC-Type")  # as warcio: the header, as written
+    http, payload = None, block
+    # as warcio: HTTP headers of responses, requests and revisits with an http(s) URI and a
+    # block
+    if block and rec_type in ("response", "request", "revisit") and fixed.startswith(
+            ("http:", "https:")):
+        http, start = _http_head(block, rec_type)
+        payload = block[start:]
+    return FastRecord(rec_type, rec_headers, http, payload)
+
+
+def _http_head(block: bytes, rec_type: str) -> tuple[Headers | None, int]:
+    """(HTTP status line and headers, where the payload starts) of a record's block, exactly
+    as warcio's parser (not verifying, as its ``ArchiveIterator``) reads them: plain heads
+    (ASCII, no folded lines, every header line with a colon) here, the rest by warcio."""
+    end = block.find(b"\r\n\r\n")
+    if end > 0:
+        head = block[:end]
+        lines = head.split(b"\r\n")
+        if (lines[0] and head.isascii() and head.count(b"\n") == len(lines) - 1
+                and b"\r" not in head.replace(b"\r\n", b"")
+                and all(b":" in line and line[:1] not in (b" ", b"\t") for line in lines[1:])):
+            first = lines[0].decode("ascii").split(" ", 1)
+            headers = []
+            for line in lines[1:]:
+                name, value = line.decode("ascii").split(":", 1)
+                headers.append((name.rstrip(" \t"), value.lstrip()))
+            status = first[1].strip() if len(first) > 1 else ""
+            return Headers(headers, status, first[0]), end + 4
+    from warcio.statusandheaders import StatusAndHeadersParser
+
+    stream = io.BytesIO(block)
+    try:
+        parsed = StatusAndHeadersParser(["HTTP/1.0", "HTTP/1.1"], verify=False).parse(stream)
+    except EOFError:
+        if rec_type == "revisit":
+            return None, 0
+        raise
+    return Headers(list(parsed.headers), parsed.statusline, parsed.protocol), stream.tell()
+
+
+def _is_gzip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(2) == _GZIP_MAGIC
+
+
+def scan(path: str | os.PathLike[str],
+         want_body: Callable[[str | None, Headers], bool] | None = None) -> list[RecordAt]:
+    """Every record of ``path`` as ``(offset, length, FastRecord)``, read by FastWARC.
+
+    ``want_body(rec_type, rec_headers)`` says which records' content is kept (all when None);
+    the others are read to their end (to check their length) and dropped. Raises
+    :class:`FallBack` when warcio should read the file instead (see the module docstring).
+    The whole file is read before anything is returned, so a fall-back never leaves the
+    caller with half a file.
+    """
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0 or not _is_gzip(path):
+        raise FallBack("not a gzip file")
+    found: list[tuple[int, FastRecord]] = []
+    try:
+        for rec in ArchiveIterator(str(path), record_types=WarcRecordType.any_type,
+                                   parse_http=False, fsspec_args=False):
+            offset = rec.stream_pos
+            if found and offset <= found[-1][0]:
+                raise FallBack(f"record offsets do not increase at {offset}")
+            record = _record(rec)
+            if want_body is not None and not want_body(record.rec_type, record.rec_headers):
+                record.raw_stream = io.BytesIO(b"")
+            found.append((offset, record))
+    except FallBack:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any FastWARC error: warcio decides
+        raise FallBack(f"{type(exc).__name__}: {exc}") from exc
+    if not found or found[0][0] != 0:
+        raise FallBack("no record at offset 0")
+    ends = [offset for offset, _record in found[1:]] + [size]
+    last_offset = found[-1][0]
+    if not _ends_at(path, last_offset, size):
+        raise FallBack("the last record does not end where the file ends")
+    return [RecordAt(offset, end - offset, record)
+            for (offset, record), end in zip(found, ends, strict=True)]
+
+
+def _ends_at(path: Path, offset: int, size: int) -> bool:
+    """Whether exactly one complete gzip member starts at ``offset`` and ends at ``size``."""
+    import zlib
+
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read(size - offset)
+    inflater = zlib.decompressobj(31)
+    try:
+        inflater.decompress(data)
+    except zlib.error:
+        return False
+    return inflater.eof and not inflater.unused_data
+
+
+def record_at(path: str | os.PathLike[str], offset: int) -> FastRecord:
+    """The record that starts at ``offset`` of a gzip WARC, read by FastWARC (content kept).
+
+    Raises :class:`FallBack` when FastWARC cannot read it or its block does not have the
+    length its Content-Length says.
+    """
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(offset)
+            if fh.read(2) != _GZIP_MAGIC:
+                raise FallBack("not a gzip member")
+            fh.seek(offset)
+            for rec in ArchiveIterator(fh, record_types=WarcRecordType.any_type,
+                                       parse_http=False, fsspec_args=False):
+                if rec.stream_pos not in (0, offset):
+                    raise FallBack(f"no record at offset {offset}")
+                return _record(rec)
+    except FallBack:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any FastWARC error: warcio decides
+        raise FallBack(f"{type(exc).__name__}: {exc}") from exc
+    raise FallBack(f"no record at offset {offset}")
+
+
+def iter_scan(path: str | os.PathLike[str],
+              want_body: Callable[[str | None, Headers], bool] | None = None) -> Iterator[RecordAt]:
+    """:func:`scan` as an iterator (the list is built first; see there)."""
+    return iter(scan(path, want_body))
