@@ -103,9 +103,11 @@ class FastRecord:
         self.raw_stream: IO[bytes] = io.BytesIO(body)
 
 
-def _record(rec: Any) -> FastRecord:
+def _record(rec: Any, want_body: Callable[[str | None, Headers], bool] | None = None
+            ) -> FastRecord:
     """The FastRecord of a FastWARC record read with ``parse_http=False`` (its whole block is
-    read here: FallBack when that is not Content-Length bytes)."""
+    read here: FallBack when that is not Content-Length bytes); its content only when
+    ``want_body`` (if given) says so."""
     block = rec.reader.read()
     if len(block) != rec.content_length:
         raise FallBack(f"record at {rec.stream_pos}: {len(block)} bytes, Content-Length "
@@ -122,7 +124,12 @@ def _record(rec: Any) -> FastRecord:
     if block and rec_type in ("response", "request", "revisit") and fixed.startswith(
             ("http:", "https:")):
         http, start = _http_head(block, rec_type)
-        payload = block[start:]
+        if want_body is None or want_body(rec_type, rec_headers):
+            payload = block[start:] if start else block
+        else:
+            payload = b""
+    elif want_body is not None and not want_body(rec_type, rec_headers):
+        payload = b""
     return FastRecord(rec_type, rec_headers, http, payload)
 
 
@@ -184,9 +191,7 @@ def scan(path: str | os.PathLike[str],
             offset = rec.stream_pos
             if found and offset <= found[-1][0]:
                 raise FallBack(f"record offsets do not increase at {offset}")
-            record = _record(rec)
-            if want_body is not None and not want_body(record.rec_type, record.rec_headers):
-                record.raw_stream = io.BytesIO(b"")
+            record = _record(rec, want_body)
             found.append((offset, record))
     except FallBack:
         raise

@@ -8,10 +8,11 @@ replay time spent reading WARC, and warcio against FastWARC on our own files.
    CPU of the whole tree and of the parent process alone: what the workers cannot take over,
    peak RSS). Pages/s = HTML pages (``html_pages`` + continuations of
    the replay's JSON summary) per second of wall time.
-3. Reading WARC, timed alone the way replay reads: its scan (one pass over every record with
-   ``archive.records.WarcRecords``: warcio, every record's content read into its spool; in the
-   parent process, before any extraction) and its second pass (each ``200`` response read
-   again by seeking to it, in the worker that extracts it: spread over the jobs). Share of
+3. Reading WARC, timed alone the way replay reads (FastWARC through ``archive.fastread``
+   where it applies, else warcio; ``NEWSARCHIVE_WARC_READER=warcio`` for warcio only): its
+   scan (one pass over every record, in the parent process, before any extraction) and its
+   second pass (each ``200`` response read again by seeking to it, in the worker that
+   extracts it: spread over the jobs). Share of
    replay time = (scan + second pass / jobs) / replay wall time; share of replay CPU = (scan +
    second pass) / CPU of the whole tree.
 4. warcio against FastWARC (``pip install fastwarc``): read every record of our files with
@@ -79,31 +80,47 @@ def make_warcs(work: Path, pages: int) -> list[Path]:
 
 def read_like_replay(files: Sequence[Path]) -> tuple[int, float, int, float]:
     """``(records, CPU s, responses, CPU s)``: replay's scan (every record read as its first
-    pass reads it), then its second pass (every ``200`` response read again by seeking to
-    it, as a worker does)."""
+    pass reads it: :mod:`archive.fastread` where it applies, else warcio), then its second
+    pass (every ``200`` response read again by seeking to it, as a worker does)."""
     from warcio.archiveiterator import ArchiveIterator
 
+    from archive import fastread
     from archive.pages import http_status
     from archive.records import WarcRecords
 
+    def wanted(rec_type: str | None, _headers: Any) -> bool:
+        return rec_type in ("warcinfo", "metadata")  # the bench site has no multi-page rules
+
+    fast = fastread.enabled()
     started = time.process_time()
     count = 0
     where: list[tuple[Path, int]] = []
     for path in files:
-        for offset, _length, record in WarcRecords(path):
+        try:
+            if not fast:
+                raise fastread.FallBack("off")
+            records: Any = fastread.scan(path, wanted)
+        except fastread.FallBack:
+            records = WarcRecords(path)
+        for offset, _length, record in records:
             count += 1
-            if record.rec_type in ("response", "revisit"):
-                if record.rec_type == "response" and http_status(record) == 200:
-                    where.append((path, offset))
-            record.raw_stream.read()
+            if record.rec_type == "response" and http_status(record) == 200:
+                where.append((path, offset))
+            if wanted(record.rec_type, None):
+                record.raw_stream.read()
     scan = time.process_time() - started
     started = time.process_time()
     for path, offset in where:
-        with open(path, "rb") as fh:
-            fh.seek(offset)
-            record = next(iter(ArchiveIterator(fh, arc2warc=True)))
-            record.http_headers  # noqa: B018 - parsed already; as replay touches it
-            record.raw_stream.read()
+        try:
+            if not fast:
+                raise fastread.FallBack("off")
+            fastread.record_at(path, offset).raw_stream.read()
+        except fastread.FallBack:
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                record = next(iter(ArchiveIterator(fh, arc2warc=True)))
+                record.http_headers  # noqa: B018 - parsed already; as replay touches it
+                record.raw_stream.read()
     return count, scan, len(where), time.process_time() - started
 
 
