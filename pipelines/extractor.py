@@ -97,6 +97,9 @@ class ExtractionResult:
 
 def word_count(text: str) -> int:
     """Words of space-delimited scripts plus characters of CJK scripts (no spaces there)."""
+    if text.isascii():
+        # the same count: no CJK, and ``str.split`` splits on exactly what ``\s`` matches
+        return len(text.split())
     return len(_WORD_OR_CJK.findall(text))
 
 
@@ -170,8 +173,9 @@ def _link_density(tree: _Element) -> float:
     return linked / total
 
 
-def _ld_article(tree: _Element) -> dict[str, Any] | None:
-    for obj in json_ld(tree):
+def _ld_article(tree: _Element, scripts: list[_Element] | None = None
+                ) -> dict[str, Any] | None:
+    for obj in json_ld(tree, scripts):
         types = obj.get("@type")
         types = set(types) if isinstance(types, list) else {types}
         if types & ARTICLE_LD_TYPES:
@@ -254,24 +258,58 @@ def _parse(html: str) -> tuple[_Element, bool]:
     return tree, True
 
 
+def _first(elements: list[_Element], prefer_attr: tuple[str, ...] = ("content",)
+           ) -> str | None:
+    """:func:`sites.base.first_text` of one selector, over its matches (document order)."""
+    for el in elements:
+        for attr in prefer_attr:
+            value = el.get(attr)
+            if value and value.strip():
+                return clean_ws(value)
+        if el.tag == "meta":
+            continue
+        text = clean_ws(el.text_content())
+        if text:
+            return text
+    return None
+
+
 def _facts(url: str, tree: _Element) -> dict[str, Any]:
-    """What the page's own markup says, read before trafilatura (which modifies the tree)."""
-    ld = _ld_article(tree)
-    og_type = (first_text(tree, ("meta[property='og:type']",)) or "").lower()
+    """What the page's own markup says, read before trafilatura (which modifies the tree).
+
+    One walk over the elements that can say it (``meta``, ``title``, ``time``, ``link``,
+    ``script``), then the same selectors as :func:`sites.base.first_text` would apply one
+    tree walk each: ``meta[property='og:type']`` is the metas whose ``property`` is exactly
+    ``og:type``, in document order, and so on."""
+    heads = list(tree.iter("meta", "title", "time", "link", "script"))
+    metas = [el for el in heads if el.tag == "meta"]
+
+    def meta(attr: str, value: str) -> list[_Element]:
+        return [el for el in metas if el.get(attr) == value]
+
+    ld = _ld_article(tree, [el for el in heads if el.tag == "script"
+                            and el.get("type") == "application/ld+json"])
+    og_type = (_first(meta("property", "og:type")) or "").lower()
     signal = og_type == "article" or ld is not None
+    date = (ld or {}).get("datePublished")
+    if not date:
+        dated = ("content", "datetime")
+        date = (_first(meta("property", "article:published_time"), dated)
+                or _first(meta("name", "pubdate"), dated)
+                or _first(meta("itemprop", "datePublished"), dated)
+                or _first([el for el in heads if el.tag == "time"
+                           and el.get("datetime") is not None], dated))
     return {
         "ld": ld,
         "signal": signal,
-        "og_title": first_text(tree, ("meta[property='og:title']",)),
-        "title": first_text(tree, ("title",)),
-        "meta_author": first_text(tree, ("meta[name='author']",)),
-        "date": (ld or {}).get("datePublished") or first_text(
-            tree,
-            ("meta[property='article:published_time']", "meta[name='pubdate']",
-             "meta[itemprop='datePublished']", "time[datetime]"),
-            prefer_attr=("content", "datetime"),
-        ),
-        "canonical": canonical_url(url, tree),
+        "og_title": _first(meta("property", "og:title")),
+        "title": _first([el for el in heads if el.tag == "title"]),
+        "meta_author": _first(meta("name", "author")),
+        "date": date,
+        "canonical": canonical_url(url, tree, [
+            el for el in heads
+            if (el.tag == "link" and el.get("rel") == "canonical")
+            or (el.tag == "meta" and el.get("property") == "og:url")]),
         "language": declared_language(tree),
         # only pages with no article signal are judged by their link density
         "link_density": None if signal else _link_density(tree),

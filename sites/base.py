@@ -251,9 +251,13 @@ def first_text(
     return None
 
 
-def canonical_url(url: str, tree: _Element) -> str | None:
-    """``<link rel=canonical>``, else ``og:url``, made absolute (http and https only)."""
-    for el in select(tree, "link[rel='canonical'], meta[property='og:url']"):
+def canonical_url(url: str, tree: _Element,
+                  candidates: list[_Element] | None = None) -> str | None:
+    """``<link rel=canonical>``, else ``og:url``, made absolute (http and https only).
+    ``candidates``: those elements, in document order, when the caller has them already."""
+    if candidates is None:
+        candidates = select(tree, "link[rel='canonical'], meta[property='og:url']")
+    for el in candidates:
         value = (el.get("href") or el.get("content") or "").strip()
         if value:
             absolute = urljoin(url, value)
@@ -262,10 +266,13 @@ def canonical_url(url: str, tree: _Element) -> str | None:
     return None
 
 
-def json_ld(tree: _Element) -> list[dict[str, Any]]:
-    """Every JSON-LD object on the page (``@graph`` flattened); invalid blocks are skipped."""
+def json_ld(tree: _Element, scripts: list[_Element] | None = None) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page (``@graph`` flattened); invalid blocks are skipped.
+    ``scripts``: the ``application/ld+json`` scripts, when the caller has them already."""
     out: list[dict[str, Any]] = []
-    for script in select(tree, "script[type='application/ld+json']"):
+    if scripts is None:
+        scripts = select(tree, "script[type='application/ld+json']")
+    for script in scripts:
         try:
             data = json.loads(script.text or "")
         except ValueError:
