@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -247,8 +247,3 @@ def record_at(path: str | os.PathLike[str], offset: int) -> FastRecord:
         raise FallBack(f"{type(exc).__name__}: {exc}") from exc
     raise FallBack(f"no record at offset {offset}")
 
-
-def iter_scan(path: str | os.PathLike[str],
-              want_body: Callable[[str | None, Headers], bool] | None = None) -> Iterator[RecordAt]:
-    """:func:`scan` as an iterator (the list is built first; see there)."""
-    return iter(scan(path, want_body))

@@ -414,6 +414,7 @@ def test_two_workers_archive_every_page_once(site_web, reference, redis_server, 
         assert not list(out.glob("articles.jsonl"))  # one articles-<host>-<pid>.jsonl each
         assert len(list(out.glob("articles-*.jsonl"))) == 1
         assert list((out / "warc").glob(f"*-{worker.pid}~*.warc.gz"))
+        assert list((out / "logs").glob(f"urls-*-{worker.pid}~*.log"))  # never shared
     # both worked: the frontier was shared, not crawled twice
     per_root = [len(read_outputs(out).responses()) for out in outs]
     assert all(n > len(ALL_PAGES) // 20 for n in per_root), per_root

@@ -1,4 +1,5 @@
-"""Extension: copy the crawl's log to ``OUTPUT_DIR/logs/<spider>-<UTC timestamp>.log``.
+"""Extension: copy the crawl's log to ``OUTPUT_DIR/logs/<spider>-<UTC timestamp>.log``
+(``…-<pid>~<host>.log`` with ``REDIS_URL``: workers may start in the same second).
 
 Scrapy's own ``LOG_FILE`` replaces console output; users of a scheduled job want both. This
 adds a file handler on the root logger at ``LOG_LEVEL`` for the life of the crawl.
@@ -9,6 +10,8 @@ Settings: ``LOGFILE_ENABLED`` [True].
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,10 +57,14 @@ class LogFileExtension:
         return cls(crawler)
 
     def spider_opened(self, spider: Any) -> None:
-        logs = CrawlOutputs.from_crawler(self.crawler).logs_dir
+        outputs = CrawlOutputs.from_crawler(self.crawler)
+        logs = outputs.logs_dir
         logs.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        path = logs / f"{spider.name}-{stamp}.log"
+        name = f"{spider.name}-{stamp}"
+        if outputs.redis_url:  # several workers may start in the same second (as runs/)
+            name += f"-{os.getpid()}~{socket.gethostname()}"
+        path = logs / f"{name}.log"
         handler = _OutputLogHandler(path, encoding="utf-8")
         handler.setLevel(self.crawler.settings.get("LOG_LEVEL", "INFO"))
         handler.setFormatter(
