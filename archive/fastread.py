@@ -93,14 +93,16 @@ class Headers:
 class FastRecord:
     """One record read by FastWARC, shaped like warcio's ``ArcWarcRecord`` for replay."""
 
-    __slots__ = ("rec_type", "rec_headers", "http_headers", "raw_stream")
+    __slots__ = ("rec_type", "rec_headers", "http_headers", "raw_stream", "body_dropped")
 
     def __init__(self, rec_type: str | None, rec_headers: Headers, http_headers: Headers | None,
-                 body: bytes) -> None:
+                 body: bytes, body_dropped: bool = False) -> None:
         self.rec_type = rec_type
         self.rec_headers = rec_headers
         self.http_headers = http_headers
         self.raw_stream: IO[bytes] = io.BytesIO(body)
+        #: True when :func:`scan` was told not to keep this record's content
+        self.body_dropped = body_dropped
 
 
 def _record(rec: Any, want_body: Callable[[str | None, Headers], bool] | None = None
@@ -118,19 +120,15 @@ def _record(rec: Any, want_body: Callable[[str | None, Headers], bool] | None = 
     if fixed != uri:
         rec_headers.replace_header("WARC-Target-URI", fixed)
     rec_type = rec_headers.get_header("WARC-Type")  # as warcio: the header, as written
-    http, payload = None, block
+    http, start = None, 0
     # as warcio: HTTP headers of responses, requests and revisits with an http(s) URI and a
     # block
     if block and rec_type in ("response", "request", "revisit") and fixed.startswith(
             ("http:", "https:")):
         http, start = _http_head(block, rec_type)
-        if want_body is None or want_body(rec_type, rec_headers):
-            payload = block[start:] if start else block
-        else:
-            payload = b""
-    elif want_body is not None and not want_body(rec_type, rec_headers):
-        payload = b""
-    return FastRecord(rec_type, rec_headers, http, payload)
+    if want_body is not None and not want_body(rec_type, rec_headers):
+        return FastRecord(rec_type, rec_headers, http, b"", body_dropped=True)
+    return FastRecord(rec_type, rec_headers, http, block[start:] if start else block)
 
 
 def _http_head(block: bytes, rec_type: str) -> tuple[Headers | None, int]:

@@ -256,27 +256,31 @@ class Progress:
 Outcome = tuple[str, str, ExtractionResult | str | None]
 
 
+def _page_at(path: str | os.PathLike[str], offset: int, url: str, site: str | None
+             ) -> PageItem | None:
+    """The page item of the response record at ``offset`` of ``path`` (None: not HTML), read
+    by FastWARC where it reads that record as warcio does, else by warcio."""
+    if fastread.enabled():
+        try:
+            record = fastread.record_at(path, offset)
+        except fastread.FallBack:
+            pass
+        else:
+            return page_item(record, url, site=site)
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        return page_item(next(iter(ArchiveIterator(fh, arc2warc=True))), url, site=site)
+
+
 def _work(path: str, offset: int, url: str, site: str | None, parts: list[tuple[str, str]]
           ) -> Outcome:
     """Worker side: read the response record at ``offset`` of ``path``, rebuild the page the
     crawl saw (:func:`archive.pages.page_item`) and extract it as the crawl's extraction
     pipeline does. Reading happens here, so the parent only sends where the record is."""
-    from warcio.archiveiterator import ArchiveIterator
-
     try:
-        record: Any = None
-        if fastread.enabled():
-            try:
-                record = fastread.record_at(path, offset)
-            except fastread.FallBack:
-                record = None
-        if record is not None:
-            item = page_item(record, url, site=site)
-        else:
-            with open(path, "rb") as fh:
-                fh.seek(offset)
-                record = next(iter(ArchiveIterator(fh, arc2warc=True)))
-                item = page_item(record, url, site=site)
+        item = _page_at(path, offset, url, site)
     except Exception as exc:  # noqa: BLE001 - a record that does not parse
         return "error", url, f"cannot rebuild the response: {type(exc).__name__}: {exc}"
     if item is None:
@@ -369,13 +373,11 @@ class Replay:
             before += sizes[i]
         self.progress.show("reading", total, total, "MB", force=True)
 
-    def _wants_body(self, rec_type: str | None, headers: Any) -> bool:
-        """Which records' content the scan reads: warcinfo and metadata records, and the
-        responses of sites whose rules know multi-page articles (see :meth:`scan`)."""
-        if rec_type in ("warcinfo", "metadata"):
-            return True
-        return rec_type == "response" and site_paginates(
-            headers.get_header("WARC-Target-URI") or "", self.site)
+    @staticmethod
+    def _wants_body(rec_type: str | None, headers: Any) -> bool:
+        """Which records' content the fast scan keeps: warcinfo and metadata records (the
+        responses of multi-page sites are read again one by one, see :meth:`_add_capture`)."""
+        return rec_type in ("warcinfo", "metadata")
 
     def scan(self) -> None:
         """First pass: the in-memory map of the archive (see the module docstring)."""
@@ -426,7 +428,12 @@ class Replay:
             self.by_url_digest.setdefault((cap.url, cap.digest), cap)
         if cap.status == 200 and site_paginates(cap.url, self.site):
             try:
-                item = page_item(record, cap.url, site=self.site)
+                if getattr(record, "body_dropped", False):
+                    # the fast scan keeps no response bodies (a whole file's would be held in
+                    # memory at once): this one is read again, alone
+                    item = _page_at(self.files[i], offset, cap.url, self.site)
+                else:
+                    item = page_item(record, cap.url, site=self.site)
                 if item is None:
                     return
                 nxt, continuation = pagination(item.url, item.html, self.site)

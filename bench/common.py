@@ -60,12 +60,13 @@ def median(values: Iterable[float]) -> float:
     return statistics.median(vals) if vals else 0.0
 
 
-def ratio_line(name: str, ratios: Sequence[float], target: str = "") -> str:
-    """``ratio <name> = <median> [r1, r2, ...] (target ...)``: the lines the smoke test reads."""
-    reps = ", ".join(f"{r:.2f}" for r in ratios)
+def ratio_line(name: str, ratios: Sequence[float], target: str = "", digits: int = 2) -> str:
+    """``ratio <name> = <median> [r1, r2, ...] (target ...)``: the lines the smoke test reads.
+    ``digits``: decimals shown (the verdict is on the unrounded median)."""
+    reps = ", ".join(f"{r:.{digits}f}" for r in ratios)
     tail = f" (target {target}: {'met' if _meets(median(ratios), target) else 'MISSED'})" \
         if target else ""
-    return f"ratio {name} = {median(ratios):.2f} [{reps}]{tail}"
+    return f"ratio {name} = {median(ratios):.{digits}f} [{reps}]{tail}"
 
 
 def _meets(value: float, target: str) -> bool:

@@ -15,7 +15,7 @@ replay time spent reading WARC, and warcio against FastWARC on our own files.
    extracts it: spread over the jobs). Share of
    replay time = (scan + second pass / jobs) / replay wall time; share of replay CPU = (scan +
    second pass) / CPU of the whole tree.
-4. warcio against FastWARC (``pip install fastwarc``): read every record of our files with
+4. warcio against FastWARC (a dependency of the project): read every record of our files with
    each (warcio's ``ArchiveIterator``, content read; FastWARC's ``ArchiveIterator`` with HTTP
    parsing, content read), timed in turn; then check that FastWARC reads everything we write:
    the same records (type, record id, target URI, payload digest, HTTP status, payload bytes)
@@ -229,10 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(ratio_line(f"replay_jobs{args.jobs}_vs_jobs1 pages/s", ratios, ">= 1.8"))
     for jobs, res in results.items():
         shares = [(scan_cpu + second_cpu / jobs) / r["wall"] for r in res]
-        print(ratio_line(f"warc_read_share_of_replay_time --jobs {jobs}", shares, "<= 0.05"))
+        print(ratio_line(f"warc_read_share_of_replay_time --jobs {jobs}", shares, "<= 0.05",
+                         digits=3))
     for jobs, res in results.items():
         shares = [(scan_cpu + second_cpu) / r["cpu"] for r in res]
-        print(ratio_line(f"warc_read_share_of_replay_cpu --jobs {jobs}", shares))
+        print(ratio_line(f"warc_read_share_of_replay_cpu --jobs {jobs}", shares, digits=3))
     print(f"(reading: scan of {records} records {scan_cpu:.2f} s CPU in the parent; second "
           f"pass over {responses} responses {second_cpu:.2f} s CPU, spread over the jobs)")
     print("\n### reading our WARC files: warcio vs FastWARC\n")

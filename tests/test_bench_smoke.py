@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RATIO = re.compile(r"^ratio (\S+) .*= \d+\.\d\d \[", re.M)
+RATIO = re.compile(r"^ratio (\S+) .*= \d+\.\d{2,3} \[", re.M)
 
 
 def _run(args: list[str], work: Path, timeout: float = 120) -> str:
