@@ -117,6 +117,23 @@ def test_two_replays_write_identical_files_whatever_the_worker_count(news_crawl,
     assert text_files(tmp_path / "one") == text_files(tmp_path / "two")
 
 
+@pytest.mark.parametrize("fixture", ["news_crawl", "nwj_crawl"])
+def test_fastwarc_and_warcio_replays_are_identical(fixture, request, tmp_path, monkeypatch):
+    """The fast reader (archive.fastread) changes nothing: the same bytes with warcio only,
+    multi-page articles (whose pages the scan reads again one by one) included."""
+    crawl = request.getfixturevalue(fixture)
+    files = sorted((crawl.out / "warc").glob("*.warc.gz"))
+    fast = replay(files, tmp_path / "fast", jobs=2)
+    monkeypatch.setenv("NEWSARCHIVE_WARC_READER", "warcio")
+    slow = replay(files, tmp_path / "warcio", jobs=2)
+    assert fast.articles == slow.articles > 0
+    assert fast.to_dict() | {"seconds": 0, "pages_per_second": 0} == \
+        slow.to_dict() | {"seconds": 0, "pages_per_second": 0}
+    assert (tmp_path / "fast" / "articles.jsonl").read_bytes() == \
+        (tmp_path / "warcio" / "articles.jsonl").read_bytes()
+    assert text_files(tmp_path / "fast") == text_files(tmp_path / "warcio")
+
+
 def test_replay_counts_what_it_skips(news_crawl, tmp_path):
     summary = replay([news_crawl.out / "warc"], tmp_path / "out", jobs=1)
     responses = [r for r in news_crawl.records() if r["type"] == "response"]
