@@ -52,7 +52,10 @@ def page_links(response: TextResponse,
     origin = url_origin(base)
     resolved: dict[str, str | None] = {}
     seen: dict[str, None] = {}
-    for raw in response.selector.root.xpath("//a/@href | //area/@href"):
+    for element in response.selector.root.iter("a", "area"):  # document order
+        raw = element.get("href")
+        if raw is None:
+            continue
         href = strip_html5_whitespace(raw)
         if href in resolved:
             continue

@@ -149,7 +149,12 @@ def outlinks(url: str, tree: _Element) -> list[str]:
     # the same href is often on a page many times (navigation, footer): resolve it once
     resolved: dict[str, str | None] = {}
     origin = url_origin(url)
-    for raw in tree.xpath("//a/@href | //area/@href"):  # document order
+    # iter() rather than the XPath "//a/@href | //area/@href": the same hrefs in the same
+    # (document) order, without building a smart string per attribute (~0.1 ms per page)
+    for element in tree.iter("a", "area"):
+        raw = element.get("href")
+        if raw is None:
+            continue
         href = raw.strip()
         if href in resolved:
             target = resolved[href]
