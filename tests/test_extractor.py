@@ -1,7 +1,8 @@
 """pipelines.extractor: the shortcuts taken for speed give exactly what the plain forms give.
 
-- ``word_count``: ASCII text is counted with ``str.split``; the regex counts the rest. Both
-  must agree on every ASCII string.
+- ``word_count``: ASCII text is counted with ``str.split``, the rest with one regex match per
+  run of CJK characters; both must agree with the one-match-per-CJK-character regex.
+- ``_normalise_text`` skips the space-run regex when the text has no run to collapse.
 - ``_facts``: one walk over ``meta``/``title``/``time``/``link``/``script`` elements stands for
   one CSS selector walk per fact (:func:`sites.base.first_text`, :func:`sites.base.json_ld`,
   :func:`sites.base.canonical_url`); checked on every bundled fixture page and on generated
@@ -21,6 +22,7 @@ from pipelines.extractor import (
     _facts,
     _ld_article,
     _link_density,
+    _normalise_text,
     declared_language,
     word_count,
 )
@@ -57,9 +59,27 @@ def test_word_count_of_ascii_text_is_the_regex_count(text):
     assert word_count(text) == len(_WORD_OR_CJK.findall(text))
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\u3000aZ1-é日本語アかン한。、")), max_size=60))
+def test_word_count_of_any_text_is_the_regex_count(text):
+    assert word_count(text) == len(_WORD_OR_CJK.findall(text))
+
+
 def test_word_count_counts_cjk_characters_and_other_words():
     # 日 露 / talks, / 2+2 / 会 談
     assert word_count("日露 talks, 2+2 会談") == 6
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list(" \t\r\n\f\v\u00a0\u3000ab日é")), max_size=40))
+def test_normalised_text_is_what_the_space_run_regex_gives(text):
+    import unicodedata
+
+    from sites.base import SPACE_RUNS
+
+    plain = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.strip() for line in SPACE_RUNS.sub(" ", plain).split("\n")]
+    assert _normalise_text(text) == "\n".join(line for line in lines if line)
 
 
 def test_facts_equal_the_selector_form_on_every_bundled_page():
