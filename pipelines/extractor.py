@@ -226,6 +226,51 @@ def _trafilatura_metadata(html: str, url: str) -> Any:
 _OTHER_SPACES = "\t\r\f\v\u00a0\u3000"
 
 
+def _trafilatura_title_author(html: str, url: str) -> Any:
+    """``title`` and ``author`` exactly as :func:`_trafilatura_metadata` gives them (the first
+    steps of ``trafilatura.extract_metadata``, then its ``clean_and_trim`` of those two
+    fields), without the date search, site name, categories, tags and licence it goes on to
+    compute: about 40 % of its cost. ``tests/test_extractor.py`` checks the equality on every
+    bundled page; should trafilatura's internals move, the whole function is used instead."""
+    from html import unescape
+    from types import SimpleNamespace
+
+    try:
+        from trafilatura.metadata import (
+            examine_meta,
+            extract_author,
+            extract_meta_json,
+            extract_title,
+        )
+        from trafilatura.utils import line_processing, load_html
+    except ImportError:  # pragma: no cover - another trafilatura layout
+        full = _trafilatura_metadata(html, url)
+        return SimpleNamespace(title=full.title, author=full.author)
+    tree = load_html(html)
+    if tree is None:
+        return SimpleNamespace(title=None, author=None)
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # noqa: BLE001 - as extract_metadata: bugs in its JSON metadata code
+        pass
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not metadata.author:
+        metadata.author = extract_author(tree)
+
+    def trimmed(value: Any) -> Any:  # Document.clean_and_trim, one field
+        if not isinstance(value, str):
+            return value
+        if len(value) > 10000:
+            value = value[:9999] + "…"
+        return line_processing(unescape(value))
+
+    return SimpleNamespace(title=trimmed(metadata.title), author=trimmed(metadata.author))
+
+
 def _normalise_text(text: str) -> str:
     """One paragraph per line, no trailing spaces, NFC, no empty lines at the ends."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -387,16 +432,23 @@ def _extract(
                 return clean_ws(str(value))
         return None
 
+    published = found.published if found else None
+    if not published:
+        raw = facts["date"]
+        published = normalise_datetime(str(raw)) if raw else None
     # trafilatura's metadata is a fallback after the page's own markup: computed on first need
-    # (only for pages trafilatura extracted), at most once
-    metadata_cache: list[Any] = []
+    # (only for pages trafilatura extracted), at most once; when the date is not needed from
+    # it, only its title and author (the same values, without htmldate and the other scans)
+    needs_date = not published and doc is not None
+    metadata_cache: dict[str, Any] = {}
 
     def doc_meta() -> Any:
         if doc is None:
             return None
         if not metadata_cache:
-            metadata_cache.append(_trafilatura_metadata(html, url))
-        return metadata_cache[0]
+            metadata_cache["meta"] = (_trafilatura_metadata(html, url) if needs_date
+                                      else _trafilatura_title_author(html, url))
+        return metadata_cache["meta"]
 
     title = pick(found.title if found else None, facts["og_title"]) or pick(
         getattr(doc_meta(), "title", None), facts["title"]
@@ -406,12 +458,8 @@ def _extract(
         author = pick(_ld_author(ld)) or pick(
             getattr(doc_meta(), "author", None), facts["meta_author"]
         )
-    published = found.published if found else None
-    if not published:
-        raw = facts["date"]
-        published = normalise_datetime(str(raw)) if raw else None
-        if not published and doc is not None and getattr(doc_meta(), "date", None):
-            published = normalise_datetime(doc_meta().date)
+    if needs_date and getattr(doc_meta(), "date", None):
+        published = normalise_datetime(doc_meta().date)
     canonical = (found.canonical_url if found else None) or facts["canonical"] or url
     language = (found.language if found else None) or facts["language"] or \
         language_from_text(text)

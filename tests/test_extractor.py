@@ -3,6 +3,8 @@
 - ``word_count``: ASCII text is counted with ``str.split``, the rest with one regex match per
   run of CJK characters; both must agree with the one-match-per-CJK-character regex.
 - ``_normalise_text`` skips the space-run regex when the text has no run to collapse.
+- ``_trafilatura_title_author`` gives the title and author of ``trafilatura.extract_metadata``
+  on every bundled page.
 - ``_facts``: one walk over ``meta``/``title``/``time``/``link``/``script`` elements stands for
   one CSS selector walk per fact (:func:`sites.base.first_text`, :func:`sites.base.json_ld`,
   :func:`sites.base.canonical_url`); checked on every bundled fixture page and on generated
@@ -23,6 +25,8 @@ from pipelines.extractor import (
     _ld_article,
     _link_density,
     _normalise_text,
+    _trafilatura_metadata,
+    _trafilatura_title_author,
     declared_language,
     word_count,
 )
@@ -82,20 +86,31 @@ def test_normalised_text_is_what_the_space_run_regex_gives(text):
     assert _normalise_text(text) == "\n".join(line for line in lines if line)
 
 
-def test_facts_equal_the_selector_form_on_every_bundled_page():
-    pages = [p for p in BUNDLED_WEB.rglob("*")
-             if p.is_file() and p.suffix in (".html", ".htm", ".php", "")
-             and not p.name.endswith(".json")]
-    checked = 0
-    for path in pages:
+def bundled_pages() -> list[tuple[str, str]]:
+    """(url, text) of every HTML page of the fixture web (bytes decoded as UTF-8, lossy)."""
+    pages = []
+    for path in sorted(BUNDLED_WEB.rglob("*")):
+        if not path.is_file() or path.suffix not in (".html", ".htm", ".php", ""):
+            continue
         raw = path.read_bytes()
         if b"<html" not in raw[:4096].lower() and b"<!doctype" not in raw[:4096].lower():
             continue
-        text = raw.decode("utf-8", "replace")
         url = "https://" + "/".join(path.relative_to(BUNDLED_WEB).parts)
-        assert _facts(url, parse_html(text)) == reference_facts(url, parse_html(text)), path
-        checked += 1
-    assert checked >= 40
+        pages.append((url, raw.decode("utf-8", "replace")))
+    assert len(pages) >= 40
+    return pages
+
+
+def test_facts_equal_the_selector_form_on_every_bundled_page():
+    for url, text in bundled_pages():
+        assert _facts(url, parse_html(text)) == reference_facts(url, parse_html(text)), url
+
+
+def test_trafilatura_title_and_author_equal_its_full_metadata_on_every_bundled_page():
+    for url, text in bundled_pages():
+        full = _trafilatura_metadata(text, url)
+        light = _trafilatura_title_author(text, url)
+        assert (light.title, light.author) == (full.title, full.author), url
 
 
 _HEAD_ELEMENTS = st.sampled_from([
