@@ -77,8 +77,11 @@ def url_origin(url: str) -> str | None:
     return url[: url.index("/", url.index("//") + 2)] if url.count("/") > 2 else url
 
 
+@functools.lru_cache(maxsize=32768)
 def fast_link(origin: str | None, href: str) -> str | None:
-    """:func:`absolute_link` for the common, plain hrefs without urllib (None: not plain)."""
+    """:func:`absolute_link` for the common, plain hrefs without urllib (None: not plain).
+
+    Cached: a site's navigation, footer and widget links repeat on every page it serves."""
     target, _, _ = href.partition("#")
     if target.startswith("/"):
         if origin is None or not _PLAIN_ROOTED.fullmatch(target):
