@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -359,22 +359,27 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+def _collapsed(text: str) -> Iterator[tuple[str, int]]:
+    """``(stack, sample count)`` of each line of py-spy's collapsed ("raw") output."""
+    for line in text.splitlines():
+        stack, _, count_text = line.rpartition(" ")
+        if stack and count_text.isdigit():
+            yield stack, int(count_text)
+
+
 def categories(text: str, absolute: bool = False) -> list[tuple[str, float]]:
     """Share of samples (per cent; sample counts with ``absolute``) per :data:`CATEGORIES`
     entry (the rest: Scrapy, Twisted, asyncio)."""
     counts: dict[str, int] = {}
     samples = 0
-    for line in text.splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
-            continue
-        samples += int(count_text)
+    for stack, count in _collapsed(text):
+        samples += count
         name = "Scrapy, Twisted, asyncio: the rest"
         for cat, needles in CATEGORIES:
             if any(n in stack for n in needles):
                 name = cat
                 break
-        counts[name] = counts.get(name, 0) + int(count_text)
+        counts[name] = counts.get(name, 0) + count
     scale = 1.0 if absolute else 100 / max(1, samples)
     return [(k, v * scale) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
 
@@ -383,11 +388,7 @@ def _collapsed_top(text: str, top: int) -> list[str]:
     own: dict[str, int] = {}
     total: dict[str, int] = {}
     samples = 0
-    for line in text.splitlines():
-        stack, _, count_text = line.rpartition(" ")
-        if not stack or not count_text.isdigit():
-            continue
-        count = int(count_text)
+    for stack, count in _collapsed(text):
         samples += count
         frames = [re.sub(r":\d+\)$", ")", f.strip()) for f in stack.split(";") if f.strip()]
         if not frames:

@@ -51,6 +51,7 @@ from sites.base import (
     clean_ws,
     copy_tree,
     first_text,
+    first_value,
     json_ld,
     parse_html,
 )
@@ -318,22 +319,6 @@ def _parse(html: str) -> tuple[_Element, bool]:
     return tree, True
 
 
-def _first(elements: list[_Element], prefer_attr: tuple[str, ...] = ("content",)
-           ) -> str | None:
-    """:func:`sites.base.first_text` of one selector, over its matches (document order)."""
-    for el in elements:
-        for attr in prefer_attr:
-            value = el.get(attr)
-            if value and value.strip():
-                return clean_ws(value)
-        if el.tag == "meta":
-            continue
-        text = clean_ws(el.text_content())
-        if text:
-            return text
-    return None
-
-
 def _facts(url: str, tree: _Element) -> dict[str, Any]:
     """What the page's own markup says, read before trafilatura (which modifies the tree).
 
@@ -349,22 +334,22 @@ def _facts(url: str, tree: _Element) -> dict[str, Any]:
 
     ld = _ld_article(tree, [el for el in heads if el.tag == "script"
                             and el.get("type") == "application/ld+json"])
-    og_type = (_first(meta("property", "og:type")) or "").lower()
+    og_type = (first_value(meta("property", "og:type")) or "").lower()
     signal = og_type == "article" or ld is not None
     date = (ld or {}).get("datePublished")
     if not date:
         dated = ("content", "datetime")
-        date = (_first(meta("property", "article:published_time"), dated)
-                or _first(meta("name", "pubdate"), dated)
-                or _first(meta("itemprop", "datePublished"), dated)
-                or _first([el for el in heads if el.tag == "time"
+        date = (first_value(meta("property", "article:published_time"), dated)
+                or first_value(meta("name", "pubdate"), dated)
+                or first_value(meta("itemprop", "datePublished"), dated)
+                or first_value([el for el in heads if el.tag == "time"
                            and el.get("datetime") is not None], dated))
     return {
         "ld": ld,
         "signal": signal,
-        "og_title": _first(meta("property", "og:title")),
-        "title": _first([el for el in heads if el.tag == "title"]),
-        "meta_author": _first(meta("name", "author")),
+        "og_title": first_value(meta("property", "og:title")),
+        "title": first_value([el for el in heads if el.tag == "title"]),
+        "meta_author": first_value(meta("name", "author")),
         "date": date,
         "canonical": canonical_url(url, tree, [
             el for el in heads

@@ -16,6 +16,7 @@ import copy
 import functools
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -238,16 +239,26 @@ def first_text(
 ) -> str | None:
     """Text (or ``content``/``datetime`` attribute) of the first selector that matches."""
     for selector in selectors:
-        for el in select(tree, selector):
-            for attr in prefer_attr:
-                value = el.get(attr)
-                if value and value.strip():
-                    return clean_ws(value)
-            if el.tag == "meta":
-                continue
-            text = clean_ws(el.text_content())
-            if text:
-                return text
+        value = first_value(select(tree, selector), prefer_attr)
+        if value is not None:
+            return value
+    return None
+
+
+def first_value(elements: Iterable[_Element], prefer_attr: tuple[str, ...] = ("content",)
+                ) -> str | None:
+    """:func:`first_text` over elements already selected (document order): the first
+    non-blank ``prefer_attr`` attribute, else the text of an element other than ``meta``."""
+    for el in elements:
+        for attr in prefer_attr:
+            value = el.get(attr)
+            if value and value.strip():
+                return clean_ws(value)
+        if el.tag == "meta":
+            continue
+        text = clean_ws(el.text_content())
+        if text:
+            return text
     return None
 
 
