@@ -350,25 +350,21 @@ class Replay:
         fast = fastread.enabled()
         for i in self.order:
             path = self.files[i]
+            records: Iterable[Any] | None = None
             if fast:
                 try:
-                    found = fastread.scan(path, self._wants_body)
+                    records = fastread.scan(path, self._wants_body)
                 except (fastread.FallBack, OSError) as exc:
                     log.debug("%s: read with warcio (%s)", path, exc)
-                else:
-                    for offset, length, record in found:
-                        self.progress.show("reading", before + offset + length, total, "MB")
-                        yield i, offset, length, record
-                    before += sizes[i]
-                    continue
-            records = WarcRecords(path)
+            if records is None:
+                records = WarcRecords(path)
             try:
                 for offset, length, record in records:
                     self.progress.show("reading", before + offset + length, total, "MB")
                     yield i, offset, length, record
             except OSError as exc:
                 self.summary.problems.append(f"{path}: {exc.strerror or exc}")
-            if records.problem:
+            if isinstance(records, WarcRecords) and records.problem:
                 self.summary.problems.append(f"{path.name}: {records.problem}")
             before += sizes[i]
         self.progress.show("reading", total, total, "MB", force=True)
