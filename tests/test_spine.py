@@ -218,3 +218,16 @@ def test_index_written_while_writing_equals_a_fresh_index(site_crawl):
             beside = path.with_name(path.name + ".cdxj").read_text("utf-8").splitlines(True)
             assert beside == CDXJIndexer().index([path])
             assert len(beside) >= 1
+
+
+def test_gzip_engine_setting_and_a_bad_value_refused_at_start(web, tmp_path):
+    run = run_crawl(web, "urls", tmp_path / "zlib", args={"urls": f"{SITE}/", "depth": "1"},
+                    settings={"WARC_GZIP_ENGINE": "zlib", "WARC_GZIP_LEVEL": "6"})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert any(r["type"] == "response" for r in run.records())
+    bad = run_crawl(web, "urls", tmp_path / "bad", args={"urls": f"{SITE}/", "depth": "1"},
+                    settings={"WARC_GZIP_ENGINE": "lzma"})
+    assert bad.returncode != 0
+    assert "WARC_GZIP_ENGINE must be one of isal, zlib, not 'lzma'" in bad.stderr
+    assert not list((tmp_path / "bad").glob("warc/*.warc.gz"))
+    assert not [r for r in bad.requests if r.path.endswith("/")]

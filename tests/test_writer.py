@@ -150,3 +150,64 @@ def test_index_made_while_writing_equals_reading_the_file(tmp_path):
     lines = "".join(p.with_name(p.name + ".cdxj").read_text() for p in w.closed_files)
     assert '"mime": "warc/revisit"' in lines and '"status": "404"' in lines
     assert lines.count("\n") == 7
+
+
+def _members(tmp_path: Path, engine: str, level: int) -> tuple[WarcWriter, list[bytes]]:
+    """Write one exchange and one metadata record; return the writer and each record's
+    decompressed bytes, read from the member its pointer names."""
+    body = "<p>北方領土 talks</p>".encode() * 2000
+    out = tmp_path / engine / str(level)
+    with WarcWriter(out, gzip_engine=engine, gzip_level=level) as w:
+        p1 = w.write_exchange(url="http://e/1", response_head=RESP, body=body, request_head=REQ,
+                              timestamp=1700000000)
+        p2 = w.write_metadata("http://e/1", [("k", "v")], refers_to=p1.record_id,
+                              timestamp=1700000000)
+    data = (out / p1.filename).read_bytes()
+    return w, [gzip.decompress(data[p.offset:p.offset + p.length]) for p in (p1, p2)]
+
+
+def _without_ids(record: bytes) -> bytes:
+    """A record with its WARC-Record-ID and WARC-Refers-To values blanked (new per write)."""
+    import re
+
+    return re.sub(rb"(WARC-Record-ID|WARC-Refers-To|WARC-Concurrent-To): <[^>]+>", rb"\1: -",
+                  record)
+
+
+@pytest.mark.parametrize("level", [1, 3, 6, 9])
+def test_isal_and_zlib_members_hold_the_same_records(tmp_path, level):
+    isal_writer, isal_records = _members(tmp_path, "isal", level)
+    zlib_writer, zlib_records = _members(tmp_path, "zlib", level)
+    assert isal_writer.gzip_engine == "isal" and zlib_writer.gzip_engine == "zlib"
+    assert [_without_ids(r) for r in isal_records] == [_without_ids(r) for r in zlib_records]
+    # and warcio reads the ISA-L file as it reads the zlib one, digests checked
+    for path in (tmp_path / "isal" / str(level)).glob("*.warc.gz"):
+        proc = subprocess.run([str(WARCIO), "check", str(path)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stdout
+
+
+def test_isal_level_is_the_nearest_in_size():
+    from archive.writer import isal_level
+
+    assert [isal_level(n) for n in range(10)] == [None, 1, 1, 2, 2, 2, 3, 3, 3, 3]
+
+
+def test_level_0_is_zlib_stored_blocks_whatever_the_engine(tmp_path):
+    writer, records = _members(tmp_path, "isal", 0)
+    assert writer.gzip_engine == "zlib"
+    assert records[0].startswith(b"WARC/1.1\r\n")
+
+
+def test_without_isal_the_writer_falls_back_to_zlib(tmp_path, monkeypatch, caplog):
+    import archive.writer
+
+    monkeypatch.setattr(archive.writer, "_isal_zlib", lambda: None)
+    writer, records = _members(tmp_path, "isal", 3)
+    assert writer.gzip_engine == "zlib"
+    assert "isal package is not installed" in caplog.text
+    assert records[1].startswith(b"WARC/1.1\r\nWARC-Type: metadata")
+
+
+def test_unknown_gzip_engine_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="gzip engine"):
+        WarcWriter(tmp_path, gzip_engine="brotli")
