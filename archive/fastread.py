@@ -26,12 +26,17 @@ and :func:`archive.pages.page_item` use (``rec_type``, ``rec_headers``, ``http_h
 from __future__ import annotations
 
 import io
+import json
+import logging
 import os
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from archive.records import RecordAt, unwrap_target_uri
+
+log = logging.getLogger(__name__)
 
 #: environment variable: ``warcio`` forces warcio everywhere
 READER_ENV = "NEWSARCHIVE_WARC_READER"
@@ -182,6 +187,13 @@ def scan(path: str | os.PathLike[str],
     size = path.stat().st_size
     if size == 0 or not _is_gzip(path):
         raise FallBack("not a gzip file")
+    if want_body is not None:
+        index = _index_beside(path)
+        if index:
+            try:
+                return _scan_indexed(path, size, index, want_body)
+            except FallBack as exc:  # the index does not describe the file: read it whole
+                log.debug("%s: index not used (%s)", path, exc)
     found: list[tuple[int, FastRecord]] = []
     try:
         for rec in ArchiveIterator(str(path), record_types=WarcRecordType.any_type,
@@ -207,8 +219,6 @@ def scan(path: str | os.PathLike[str],
 
 def _ends_at(path: Path, offset: int, size: int) -> bool:
     """Whether exactly one complete gzip member starts at ``offset`` and ends at ``size``."""
-    import zlib
-
     with open(path, "rb") as fh:
         fh.seek(offset)
         data = fh.read(size - offset)
@@ -245,3 +255,163 @@ def record_at(path: str | os.PathLike[str], offset: int) -> FastRecord:
         raise FallBack(f"{type(exc).__name__}: {exc}") from exc
     raise FallBack(f"no record at offset {offset}")
 
+
+
+# -- the scan with the file's own index ---------------------------------------------------
+#
+# A crawl writes ``<file>.cdxj`` beside each WARC when it closes it: the offset and length of
+# every response and revisit record. Replay's scan keeps no response content (it reads each
+# page again in the worker that extracts it), so with such an index it reads a response's
+# member only as far as its WARC and HTTP heads and jumps to the next member, instead of
+# inflating the whole page. The index is used only when it describes this very file: newer
+# than the file, its lines name this file, each listed record is a response or revisit at
+# exactly that offset with the listed URL and digest, and the next member starts exactly
+# where the listed length ends (or the file does). Anything else, and the file is scanned
+# whole as before. The other records (warcinfo, request, metadata: small) are read whole, by
+# FastWARC, one member at a time.
+
+#: compressed bytes read at the start of an indexed member; and block bytes read of it for the
+#: HTTP head (a longer head: the member is read whole)
+_HEAD_BYTES = 16384
+_HEAD_BLOCK = 8192
+_WINDOW = 1 << 16
+
+
+def _index_beside(path: Path) -> dict[int, tuple[int, str, str | None]] | None:
+    """``offset -> (length, url, digest)`` from the CDXJ written beside ``path`` for it, or
+    None (no index, older than the file, unreadable, or about other files)."""
+    index_path = path.with_name(path.name + ".cdxj")
+    try:
+        if index_path.stat().st_mtime < path.stat().st_mtime:
+            return None  # the file changed after its index was written (a repair, a copy)
+        text = index_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    entries: dict[int, tuple[int, str, str | None]] = {}
+    try:
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            fields = json.loads(line.split(" ", 2)[2])
+            if fields.get("filename") != path.name:
+                return None
+            offset, length = int(fields["offset"]), int(fields["length"])
+            if offset < 0 or length <= 0 or offset in entries:
+                return None
+            entries[offset] = (length, str(fields["url"]), fields.get("digest"))
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+    return entries
+
+
+def _scan_indexed(path: Path, size: int, index: dict[int, tuple[int, str, str | None]],
+                  want_body: Callable[[str | None, Headers], bool]) -> list[RecordAt]:
+    """:func:`scan` with the file's index (see above); FallBack when it does not fit."""
+    found: list[RecordAt] = []
+    with open(path, "rb") as fh:
+        pos = 0
+        while pos < size:
+            entry = index.get(pos)
+            record = None
+            if entry is not None:
+                length = entry[0]
+                if pos + length > size:
+                    raise FallBack(f"indexed record at {pos} ends after the file")
+                fh.seek(pos)
+                record = _head_only(fh.read(min(length, _HEAD_BYTES)), entry, want_body)
+            if record is None:
+                member, length = _member_at(fh, pos, size)
+                if entry is not None and length != entry[0]:
+                    raise FallBack(f"record at {pos}: {length} bytes, the index says "
+                                   f"{entry[0]}")
+                record = _one_record(member, want_body)
+            elif pos + length < size:
+                fh.seek(pos + length)
+                if fh.read(2) != _GZIP_MAGIC:
+                    raise FallBack(f"no gzip member where the record at {pos} ends")
+            found.append(RecordAt(pos, length, record))
+            pos += length
+    if not set(index) <= {record.offset for record in found}:
+        raise FallBack("the index lists records the file does not have")
+    return found
+
+
+def _member_at(fh: IO[bytes], pos: int, size: int) -> tuple[bytes, int]:
+    """(the compressed bytes, their length) of the complete gzip member at ``pos``."""
+    fh.seek(pos)
+    inflater = zlib.decompressobj(31)
+    chunks: list[bytes] = []
+    read = 0
+    try:
+        while not inflater.eof:
+            chunk = fh.read(min(_WINDOW, size - pos - read))
+            if not chunk:
+                raise FallBack(f"gzip member at {pos} is cut short")
+            chunks.append(chunk)
+            read += len(chunk)
+            inflater.decompress(chunk)
+    except zlib.error as exc:
+        raise FallBack(f"gzip member at {pos}: {exc}") from exc
+    length = read - len(inflater.unused_data)
+    return b"".join(chunks)[:length], length
+
+
+def _one_record(member: bytes, want_body: Callable[[str | None, Headers], bool]) -> FastRecord:
+    """The record of one complete gzip member, read by FastWARC as :func:`scan` reads it."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    try:
+        records = iter(ArchiveIterator(io.BytesIO(member), record_types=WarcRecordType.any_type,
+                                       parse_http=False, fsspec_args=False))
+        rec = next(records, None)
+        if rec is None or rec.stream_pos != 0:
+            raise FallBack("no record in a gzip member")
+        record = _record(rec, want_body)
+        if next(records, None) is not None:
+            raise FallBack("two records in one gzip member")
+    except FallBack:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any FastWARC error: warcio decides
+        raise FallBack(f"{type(exc).__name__}: {exc}") from exc
+    return record
+
+
+def _head_only(prefix: bytes, entry: tuple[int, str, str | None],
+               want_body: Callable[[str | None, Headers], bool]) -> FastRecord | None:
+    """The record the index lists at this member, its content dropped, from the member's first
+    bytes; None when it must be read whole (its content is wanted, or its HTTP head is longer
+    than what was read). FallBack when it is not the record the index lists."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    try:
+        rec = next(iter(ArchiveIterator(io.BytesIO(prefix), record_types=WarcRecordType.any_type,
+                                        parse_http=False, fsspec_args=False)), None)
+        if rec is None or rec.stream_pos != 0:
+            raise FallBack("no record where the index says")
+        rec_headers = Headers([(k, v) for k, v in rec.headers.items()])
+        rec_type = rec_headers.get_header("WARC-Type")
+        if want_body(rec_type, rec_headers) or rec.content_length <= 0:
+            return None
+        block = rec.reader.read(min(rec.content_length, _HEAD_BLOCK))
+    except FallBack:
+        raise
+    except Exception:  # noqa: BLE001 - read the member whole: any error shows there
+        return None
+    _length, url, digest = entry
+    uri = rec_headers.get_header("WARC-Target-URI") or ""
+    fixed = unwrap_target_uri(uri) or ""
+    payload_digest = rec_headers.get_header("WARC-Payload-Digest") or ""
+    if (rec_type not in ("response", "revisit") or url not in (uri, fixed)
+            or (digest and payload_digest.removeprefix("sha1:") != digest)):
+        raise FallBack("the record at an indexed offset is not the one the index lists")
+    if fixed != uri:
+        rec_headers.replace_header("WARC-Target-URI", fixed)
+    http = None
+    if block and fixed.startswith(("http:", "https:")):
+        if len(block) < rec.content_length and b"\r\n\r\n" not in block:
+            return None
+        try:
+            http, _start = _http_head(block, rec_type)
+        except Exception:  # noqa: BLE001 - as above
+            return None
+    return FastRecord(rec_type, rec_headers, http, b"", body_dropped=True)

@@ -97,3 +97,131 @@ def test_the_environment_turns_the_fast_path_off(monkeypatch):
     assert not fastread.enabled()
     monkeypatch.delenv(fastread.READER_ENV)
     assert fastread.enabled()
+
+
+def _replay_wants(rec_type, headers):
+    from archive.replay import Replay
+
+    return Replay._wants_body(rec_type, headers)
+
+
+def _scan_facts(path: Path) -> list[tuple[Any, ...]]:
+    return [(offset, length, facts(record))
+            for offset, length, record in fastread.scan(path, _replay_wants)]
+
+
+@pytest.fixture(scope="module")
+def indexed_warcs(web, tmp_path_factory):
+    """A crawl's closed WARC files, each with the CDXJ index the crawl wrote beside it."""
+    out = tmp_path_factory.mktemp("indexed")
+    run = run_crawl(web, "urls", out, args={"urls": "https://news.example/", "depth": "3"},
+                    settings={"WARC_MAX_SIZE": "20000"})
+    assert run.returncode == 0, run.stderr[-3000:]
+    warcs = [f for f in run.warc_files if f.name.endswith(".warc.gz")]
+    assert len(warcs) >= 2 and all(Path(str(w) + ".cdxj").is_file() for w in warcs)
+    return warcs
+
+
+def _without_index(path: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "plain" / path.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(path.read_bytes())
+    return copy
+
+
+def test_the_scan_skips_response_content_with_the_crawls_index(indexed_warcs, tmp_path,
+                                                               monkeypatch):
+    """With the index, responses are read only as far as their heads, and the scan gives
+    exactly what the whole-file scan gives (itself checked against warcio above)."""
+    heads = []
+    original = fastread._head_only
+    monkeypatch.setattr(fastread, "_head_only",
+                        lambda *a: heads.append(1) or original(*a))
+    for warc in indexed_warcs:
+        plain = _without_index(warc, tmp_path)
+        before = len(heads)
+        assert _scan_facts(warc) == _scan_facts(plain), warc.name
+        responses = sum(1 for line in Path(str(warc) + ".cdxj").read_text().splitlines())
+        assert len(heads) - before == responses
+
+
+def _tamper(warc: Path, tmp_path: Path, change) -> Path:
+    copy = _without_index(warc, tmp_path / change.__name__)
+    lines = Path(str(warc) + ".cdxj").read_text().splitlines()
+    Path(str(copy) + ".cdxj").write_text("\n".join(change(lines, copy)) + "\n")
+    return copy
+
+
+def _field(line: str, key: str, value: Any) -> str:
+    import json
+
+    key_part, stamp, fields = line.split(" ", 2)
+    data = json.loads(fields)
+    data[key] = value
+    return f"{key_part} {stamp} {json.dumps(data)}"
+
+
+def _last_member_length(lines, copy):
+    return lines[:-1] + [_field(lines[-1], "length", str(int(
+        __import__("json").loads(lines[-1].split(" ", 2)[2])["length"]) - 1))]
+
+
+def _offset_inside_a_record(lines, copy):
+    import json
+
+    offset = int(json.loads(lines[0].split(" ", 2)[2])["offset"])
+    return [_field(lines[0], "offset", str(offset + 10))] + lines[1:]
+
+
+def _another_files_index(lines, copy):
+    return [_field(line, "filename", "other.warc.gz") for line in lines]
+
+
+def _another_url(lines, copy):
+    return [_field(lines[0], "url", "https://news.example/elsewhere")] + lines[1:]
+
+
+def _another_digest(lines, copy):
+    return [_field(lines[0], "digest", "A" * 32)] + lines[1:]
+
+
+def _garbage_line(lines, copy):
+    return lines + ["not an index line"]
+
+
+def _listed_twice(lines, copy):
+    return lines + lines[:1]
+
+
+def _offset_past_the_end(lines, copy):
+    return lines + [_field(lines[0], "offset", str(copy.stat().st_size + 100))]
+
+
+@pytest.mark.parametrize("change, refused_when", [
+    (_last_member_length, "scanning"), (_offset_inside_a_record, "scanning"),
+    (_another_url, "scanning"), (_another_digest, "scanning"),
+    (_offset_past_the_end, "scanning"), (_another_files_index, "loading"),
+    (_garbage_line, "loading"), (_listed_twice, "loading")])
+def test_an_index_that_does_not_fit_the_file_is_not_used(indexed_warcs, tmp_path, caplog,
+                                                         change, refused_when):
+    warc = indexed_warcs[0]
+    expected = _scan_facts(_without_index(warc, tmp_path))
+    copy = _tamper(warc, tmp_path, change)
+    with caplog.at_level("DEBUG", logger="archive.fastread"):
+        assert _scan_facts(copy) == expected
+    if refused_when == "loading":
+        assert fastread._index_beside(copy) is None
+    else:
+        assert fastread._index_beside(copy) and "index not used" in caplog.text
+
+
+def test_an_index_older_than_its_file_is_not_used(indexed_warcs, tmp_path, monkeypatch):
+    import os
+
+    warc = indexed_warcs[0]
+    expected = _scan_facts(_without_index(warc, tmp_path))
+    copy = _tamper(warc, tmp_path, lambda lines, copy: lines)
+    used = []
+    monkeypatch.setattr(fastread, "_scan_indexed", lambda *a: used.append(1) or [])
+    os.utime(Path(str(copy) + ".cdxj"), (1_000_000, 1_000_000))
+    assert _scan_facts(copy) == expected and not used
