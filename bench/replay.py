@@ -174,6 +174,29 @@ def read_fastwarc(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ..
     return len(facts), seconds, facts, bad_block, bad_payload
 
 
+def read_plain(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ...]]]:
+    """Replay's own reader (:mod:`archive.fastread`: plain WARC heads parsed there, members
+    inflated by ISA-L, FastWARC for anything else): every record read whole, member by member,
+    as its scan reads the records it keeps and as :func:`archive.fastread.record_at` reads one.
+    """
+    from archive import fastread
+
+    facts = []
+    started = time.process_time()
+    for path in files:
+        for _offset, _length, rec in fastread._scan_indexed(path, path.stat().st_size, {},
+                                                            lambda _t, _h: True):
+            payload = rec.raw_stream.read()
+            status = (rec.http_headers.get_statuscode()
+                      if rec.http_headers is not None and rec.rec_type == "response" else None)
+            facts.append((rec.rec_type, rec.rec_headers.get_header("WARC-Record-ID"),
+                          rec.rec_headers.get_header("WARC-Target-URI"),
+                          rec.rec_headers.get_header("WARC-Payload-Digest"),
+                          int(status) if status else None,
+                          hashlib.sha1(payload).hexdigest()))
+    return len(facts), time.process_time() - started, facts
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line; see the module docstring."""
     parser = argparse.ArgumentParser(prog="python -m bench.replay",
@@ -243,21 +266,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("FastWARC is not installed (pip install fastwarc): comparison skipped")
         print(f"\n{load_line()}; total {time.monotonic() - started:.0f} s")
         return 0
-    w_times, f_times = [], []
+    w_times, f_times, p_times = [], [], []
     w_facts: list[tuple[Any, ...]] = []
     f_facts: list[tuple[Any, ...]] = []
+    p_facts: list[tuple[Any, ...]] = []
     bad_block = bad_payload = 0
     for _ in range(args.reps):
         n_w, t_w, w_facts = read_warcio(files)
         n_f, t_f, f_facts, bad_block, bad_payload = read_fastwarc(files)
+        n_p, t_p, p_facts = read_plain(files)
         w_times.append(t_w)
         f_times.append(t_f)
+        p_times.append(t_p)
     mb = size / 1e6
     print(table(["reader", "records", "s (CPU)", "MB/s (compressed)", "records/s"], [
         ["warcio ArchiveIterator", len(w_facts), median(w_times), mb / median(w_times),
          len(w_facts) / median(w_times)],
         ["FastWARC ArchiveIterator", len(f_facts), median(f_times), mb / median(f_times),
          len(f_facts) / median(f_times)],
+        ["archive.fastread, member by member (plain heads, ISA-L)", len(p_facts),
+         median(p_times), mb / median(p_times), len(p_facts) / median(p_times)],
     ]))
     print()
     print(ratio_line("fastwarc_vs_warcio read speed", [w / f for w, f in
@@ -269,6 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"warcio's {len(w_facts)}, {diffs} differing in type, id, "
           f"target URI, payload digest, status or payload bytes; block digest failures "
           f"{bad_block}, payload digest failures {bad_payload})")
+    print(ratio_line("plain_reader_vs_warcio read speed", [w / p for w, p in
+                                                           zip(w_times, p_times, strict=False)]))
+    p_diffs = sum(1 for a, b in zip(w_facts, p_facts, strict=False) if a != b)
+    print(f"archive.fastread's own reader reads everything we write: "
+          f"{'yes' if w_facts == p_facts else 'NO'} ({len(p_facts)} records vs warcio's "
+          f"{len(w_facts)}, {p_diffs} differing)")
     print(f"\n{load_line()}; total {time.monotonic() - started:.0f} s")
     return 0
 
