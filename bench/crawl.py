@@ -345,7 +345,7 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("start-up: imports", ("_find_and_load",)),
     ("WARC: CDXJ index written at close (re-reads the file)", ("write_index_for",
                                                               "WarcWriter.close")),
-    ("WARC: record writing (gzip level 6, SHA-1, write)", ("WarcWriter.write_exchange",
+    ("WARC: record writing (gzip, SHA-1, write)", ("WarcWriter.write_exchange",
                                                          "WarcWriter.write_revisit")),
     ("crawl state (SQLite) and incremental check", ("CrawlState.", "IncrementalMiddleware.")),
     ("WARC capture: heads, digests, the rest", ("WarcCaptureMiddleware.",)),
