@@ -41,7 +41,7 @@ def versions() -> str:
     import importlib.metadata as md
 
     parts = [f"Python {platform.python_version()}"]
-    for name in ("scrapy", "twisted", "trafilatura", "lxml", "warcio", "fastwarc"):
+    for name in ("scrapy", "twisted", "trafilatura", "lxml", "warcio", "fastwarc", "isal"):
         try:
             parts.append(f"{name} {md.version(name)}")
         except md.PackageNotFoundError:
