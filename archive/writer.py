@@ -67,9 +67,10 @@ GZIP_ENGINES = ("isal", "zlib")
 
 def isal_level(zlib_level: int) -> int | None:
     """ISA-L's level (0-3) closest in output size to zlib's ``zlib_level`` on news pages, or
-    None for level 0 (zlib's stored blocks: ISA-L has no such level). Measured on the bench
-    site's 100 KB pages (compressed / raw): zlib 1 0.280, 3 0.267, 6 0.243; ISA-L 1 0.269,
-    2 0.265, 3 0.260."""
+    None for level 0 (zlib's stored blocks: ISA-L has no such level). On the bench site's 100 KB
+    pages (``python -m bench.compression --pages 400``, compressed / raw): zlib 1 0.269, 3
+    0.258, 6 0.233, 9 0.230; ISA-L 1 0.258, 2 0.254, 3 0.248 (its smallest: where files must
+    be as small as zlib 6-9 makes them, use the zlib engine)."""
     if zlib_level <= 0:
         return None
     if zlib_level <= 2:

@@ -139,8 +139,30 @@ def _settings_args(settings: dict[str, str]) -> list[str]:
     return out
 
 
+def split_variant(variant: str) -> tuple[str, dict[str, str]]:
+    """``warc+WARC_ENABLED=False+...`` -> (``warc``, the extra Scrapy settings): an ablation of
+    one of the Scrapy variants, measured beside the others."""
+    base, *extra = variant.split("+")
+    settings = {}
+    for item in extra:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"variant {variant!r}: {item!r} is not KEY=VALUE")
+        settings[key] = value
+    if base not in ALL_VARIANTS or (settings and base == "wget"):
+        raise ValueError(f"unknown variant {variant!r}")
+    return base, settings
+
+
+def describe(variant: str) -> str:
+    """The table label of a variant."""
+    base, extra = split_variant(variant)
+    return DESCRIPTIONS[base] + "".join(f", {k}={v}" for k, v in extra.items())
+
+
 def command(variant: str, site: SiteInfo, out: Path) -> tuple[list[str], Path]:
     """(argv, cwd) of one variant writing under ``out``."""
+    variant, extra = split_variant(variant)
     if variant == "wget":
         return ([
             "wget", "--recursive", "--level=inf", "--no-verbose", "-e", "robots=on",
@@ -149,7 +171,8 @@ def command(variant: str, site: SiteInfo, out: Path) -> tuple[list[str], Path]:
         ], out)
     if variant == "bare":
         return ([PYTHON, "-m", "scrapy", "runspider", str(ROOT / "bench" / "barespider.py"),
-                 "-a", f"url={site.start_url}", *_settings_args(SCRAPY_SETTINGS)], out)
+                 "-a", f"url={site.start_url}", *_settings_args({**SCRAPY_SETTINGS, **extra})],
+                out)
     settings = {**SCRAPY_SETTINGS, "OUTPUT_DIR": str(out / "data"), "REACTORLAG_ENABLED": "1"}
     if variant == "warc":
         settings["ITEM_PIPELINES"] = "{}"
@@ -160,13 +183,13 @@ def command(variant: str, site: SiteInfo, out: Path) -> tuple[list[str], Path]:
     else:
         raise ValueError(variant)
     return ([PYTHON, "-m", "scrapy", "crawl", "urls", "-a", f"urls={site.start_url}",
-             "-a", "depth=1000", *_settings_args(settings)], ROOT)
+             "-a", "depth=1000", *_settings_args({**settings, **extra})], ROOT)
 
 
 def run_one(variant: str, site: SiteInfo, server: Server, delay: float, rep: int,
             work: Path, keep: bool = False) -> Run:
     """Run and measure one variant once."""
-    out = work / f"{variant}-{site.pages}-{delay:g}ms-{rep}"
+    out = work / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', variant)}-{site.pages}-{delay:g}ms-{rep}"
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -180,7 +203,7 @@ def run_one(variant: str, site: SiteInfo, server: Server, delay: float, rep: int
         tail = "\n".join(measured.stderr.splitlines()[-15:])
         raise RuntimeError(f"{variant} failed ({measured.returncode}):\n{tail}")
     stats: dict[str, Any] = {}
-    if variant == "wget":
+    if variant == "wget":  # (ablations of wget are refused by split_variant)
         responses = len(re.findall(r" URL: ?\S+ \[", measured.stderr))
     else:
         stats = scrapy_stats(measured.stderr)
@@ -210,7 +233,7 @@ def summarise(runs: list[Run], variants: Sequence[str], pages: int, delay: float
         if lag and lag[0][0] is not None:
             lag_text = "/".join(f"{median(x[i] for x in lag):.1f}" for i in range(3))
         rows.append([
-            DESCRIPTIONS[v],
+            describe(v),
             median(r.responses for r in mine),
             median(r.per_second for r in mine),
             median(r.measured.wall for r in mine),
@@ -255,6 +278,12 @@ def summarise(runs: list[Run], variants: Sequence[str], pages: int, delay: float
         lines.append(ratio_line(f"full_vs_warc pages/s {tag}", ratios("full", "warc")))
     if "bare" in by and "wget" in by:
         lines.append(ratio_line(f"bare_scrapy_vs_wget pages/s {tag}", ratios("bare", "wget")))
+    for v in by:
+        base = split_variant(v)[0]
+        if v != base and base in by:
+            lines.append(ratio_line(f"{v}_vs_{base} pages/s {tag}", ratios(v, base)))
+            if "bare" in by and base != "bare":
+                lines.append(ratio_line(f"{v}_vs_bare_scrapy pages/s {tag}", ratios(v, "bare")))
     return lines
 
 
@@ -426,7 +455,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--delay-ms", default="0,100", help="server latencies (default 0,100)")
     parser.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument("--variants", default=",".join(ALL_VARIANTS),
-                        help=f"which of {','.join(ALL_VARIANTS)} (default all)")
+                        help=f"which of {','.join(ALL_VARIANTS)} (default all); a Scrapy "
+                        "variant with +KEY=VALUE settings appended is an ablation measured "
+                        "beside the others (warc+WARC_WRITE_THREAD=False)")
     parser.add_argument("--full-max-pages", type=int, default=500,
                         help="run full/full0 only at sizes up to this (default 500: the "
                              "in-thread extraction is slow)")
@@ -445,6 +476,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(x) for x in args.pages.split(",") if x]
     delays = [float(x) for x in args.delay_ms.split(",") if x]
     variants = [v for v in args.variants.split(",") if v]
+    for v in variants:
+        split_variant(v)  # refuse a mistyped variant before anything runs
     if "wget" in variants and shutil.which("wget") is None:
         print("wget not found: skipping it", flush=True)
         variants.remove("wget")
@@ -484,7 +517,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for pages in sizes:
             site = sites[pages]
             todo = [v for v in variants
-                    if not (v in ("full", "full0") and pages > args.full_max_pages)
+                    if not (split_variant(v)[0] in ("full", "full0")
+                            and pages > args.full_max_pages)
                     and not (v == "wget" and delay >= 50 and pages > args.wget_max_pages_slow)]
             with Server(site.root, delay) as server:
                 for rep in range(args.reps):

@@ -57,6 +57,19 @@ def test_crawl_bench_prints_ratios(tmp_path: Path) -> None:
     assert re.search(r"reactor lag p50/p99/max ms", out)
 
 
+def test_crawl_bench_measures_an_ablation_beside_the_variant(tmp_path: Path) -> None:
+    out = _run(["bench.crawl", "--pages", "20", "--delay-ms", "0", "--reps", "1", "--keep",
+                "--variants", "warc,warc+WARC_ENABLED=False"], tmp_path)
+    assert "| ours, WARC only, WARC_ENABLED=False | 21 |" in out
+    assert "warc+WARC_ENABLED=False_vs_warc" in _ratios(out)
+    kept = {p.parent.parent.parent.name.split("-20-")[0]
+            for p in tmp_path.glob("crawl-*/*/data/warc/*.warc.gz")}
+    assert kept == {"warc"}  # the ablation ran with its setting: no WARC written
+    bad = subprocess.run([sys.executable, "-m", "bench.crawl", "--variants", "warc+NOEQUALS",
+                          "--work", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode != 0 and "is not KEY=VALUE" in bad.stderr
+
+
 def test_extraction_bench_prints_ratio(tmp_path: Path) -> None:
     out = _run(["bench.extraction", "--pages", "20", "--reps", "1", "--sets", "site"],
                tmp_path)
@@ -72,3 +85,12 @@ def test_replay_bench_prints_ratios(tmp_path: Path) -> None:
     else:
         assert "fastwarc_vs_warcio" in names
         assert "FastWARC reads everything we write: yes" in out
+        assert "archive.fastread's own reader reads everything we write: yes" in out
+
+
+def test_compression_bench_prints_engines_and_ratios(tmp_path: Path) -> None:
+    out = _run(["bench.compression", "--pages", "20", "--reps", "1"], tmp_path)
+    assert re.search(r"\| zlib \| 3 \| [0-9.]+ \| 0\.\d+ \| yes \|", out)
+    if importlib.util.find_spec("isal") is not None:
+        assert re.search(r"\| isal \| 2 \| [0-9.]+ \| 0\.\d+ \| yes \|", out)
+        assert "isal2_vs_zlib3" in _ratios(out)
