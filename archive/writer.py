@@ -331,9 +331,9 @@ class WarcWriter:
         )
         pieces = (head, *parts, b"\r\n\r\n")
         if self.gzip:
-            compressor = self._deflate.compressobj(self._deflate_level, zlib.DEFLATED,
-                                                   zlib.MAX_WBITS + 16)
-            data = b"".join([*(compressor.compress(p) for p in pieces), compressor.flush()])
+            # one call per record (the GIL is handed back and forth once, not once per piece)
+            data = self._deflate.compress(b"".join(pieces), self._deflate_level,
+                                          zlib.MAX_WBITS + 16)
         else:
             data = b"".join(pieces)
         offset = self._fh.tell() + self._held
