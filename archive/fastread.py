@@ -278,8 +278,10 @@ def record_at(path: str | os.PathLike[str], offset: int) -> FastRecord:
 # than the file, its lines name this file, each listed record is a response or revisit at
 # exactly that offset with the listed URL and digest, and the next member starts exactly
 # where the listed length ends (or the file does). Anything else, and the file is scanned
-# whole as before. The other records (warcinfo, request, metadata: small) are read whole, by
-# FastWARC, one member at a time.
+# whole as before. The other records (warcinfo, request, metadata: small) are read whole, one
+# member at a time. Records with plain WARC heads (:func:`_warc_head`: ours, wget's) are
+# parsed here and inflated by ISA-L (FastWARC's set-up per record costs more than reading a
+# small one); any other head makes the whole-file scan read the file.
 
 #: compressed bytes read at the start of an indexed member, and at most how many bytes of it
 #: are inflated for its WARC and HTTP heads (longer heads: the whole-file scan)
