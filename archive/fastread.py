@@ -20,6 +20,12 @@ Records come out as :class:`FastRecord`, the subset of warcio's ``ArcWarcRecord`
 and :func:`archive.pages.page_item` use (``rec_type``, ``rec_headers``, ``http_headers``,
 ``raw_stream``), with wget's ``<…>`` target URIs unwrapped as ``WarcRecords`` does.
 
+Two shortcuts on top (below, "the scan with the file's own index"): replay's scan uses the
+crawl's CDXJ index beside a file, when it fits the file exactly, to read responses only as
+far as their heads; and records with plain WARC heads are parsed here and inflated with ISA-L
+(:func:`record_at` too), FastWARC's set-up per record costing more than reading one record.
+Both are checked against the whole-file scan and warcio by ``tests/test_fastread.py``.
+
 ``NEWSARCHIVE_WARC_READER=warcio`` in the environment turns the fast path off (to compare).
 """
 
