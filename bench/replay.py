@@ -124,6 +124,19 @@ def read_like_replay(files: Sequence[Path]) -> tuple[int, float, int, float]:
     return count, scan, len(where), time.process_time() - started
 
 
+def record_facts(rec: Any) -> tuple[Any, ...]:
+    """What the reader comparison compares of a record read by warcio or by
+    :mod:`archive.fastread` (same interface): type, id, target URI, payload digest, HTTP status
+    of a response, SHA-1 of the payload bytes (its content read here)."""
+    payload = rec.raw_stream.read()
+    status = (rec.http_headers.get_statuscode()
+              if rec.http_headers is not None and rec.rec_type == "response" else None)
+    return (rec.rec_type, rec.rec_headers.get_header("WARC-Record-ID"),
+            rec.rec_headers.get_header("WARC-Target-URI"),
+            rec.rec_headers.get_header("WARC-Payload-Digest"),
+            int(status) if status else None, hashlib.sha1(payload).hexdigest())
+
+
 def read_warcio(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ...]]]:
     """warcio: every record, HTTP headers parsed, payload read. Returns facts for comparison."""
     from warcio.archiveiterator import ArchiveIterator
@@ -133,14 +146,7 @@ def read_warcio(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ...]
     for path in files:
         with open(path, "rb") as fh:
             for rec in ArchiveIterator(fh):
-                payload = rec.raw_stream.read()
-                status = (rec.http_headers.get_statuscode()
-                          if rec.http_headers is not None and rec.rec_type == "response" else None)
-                facts.append((rec.rec_type, rec.rec_headers.get_header("WARC-Record-ID"),
-                              rec.rec_headers.get_header("WARC-Target-URI"),
-                              rec.rec_headers.get_header("WARC-Payload-Digest"),
-                              int(status) if status else None,
-                              hashlib.sha1(payload).hexdigest()))
+                facts.append(record_facts(rec))
     return len(facts), time.process_time() - started, facts
 
 
@@ -186,14 +192,7 @@ def read_plain(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ...]]
     for path in files:
         for _offset, _length, rec in fastread._scan_indexed(path, path.stat().st_size, {},
                                                             lambda _t, _h: True):
-            payload = rec.raw_stream.read()
-            status = (rec.http_headers.get_statuscode()
-                      if rec.http_headers is not None and rec.rec_type == "response" else None)
-            facts.append((rec.rec_type, rec.rec_headers.get_header("WARC-Record-ID"),
-                          rec.rec_headers.get_header("WARC-Target-URI"),
-                          rec.rec_headers.get_header("WARC-Payload-Digest"),
-                          int(status) if status else None,
-                          hashlib.sha1(payload).hexdigest()))
+            facts.append(record_facts(rec))
     return len(facts), time.process_time() - started, facts
 
 
