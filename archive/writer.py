@@ -84,6 +84,8 @@ def _isal_zlib() -> Any:
     except ImportError:  # a platform without the isal wheel: zlib does the same job
         return None
     return isal_zlib
+
+
 WARC_1_1 = "WARC/1.1"
 WARC_1_0 = "WARC/1.0"
 
@@ -206,7 +208,7 @@ class WarcWriter:
         if gzip_engine not in GZIP_ENGINES:
             raise ValueError(f"gzip engine must be one of {', '.join(GZIP_ENGINES)}, "
                              f"not {gzip_engine!r}")
-        #: the module whose ``compressobj`` makes each member, and the level it is given
+        #: the module whose ``compress`` makes each member, and the level it is given
         self._deflate: Any = zlib
         self._deflate_level = self.gzip_level
         if gzip_engine == "isal" and isal_level(self.gzip_level) is not None:

@@ -142,7 +142,7 @@ class CrawlOutputs:
             warcinfo=self._warcinfo_fields(spider_name),
             index=settings.getbool("WARC_INDEX_ON_CLOSE", True),
             gzip_level=settings.getint("WARC_GZIP_LEVEL", GZIP_LEVEL),
-            gzip_engine=str(settings.get("WARC_GZIP_ENGINE") or GZIP_ENGINE).lower(),
+            gzip_engine=_gzip_engine(settings),
         )
 
     def _warcinfo_fields(self, spider_name: str) -> dict[str, str]:
@@ -218,7 +218,7 @@ def _own_ip() -> str:
 def _check_warc_settings(settings: Any) -> None:
     """Refuse, when the crawl starts rather than at its first record, WARC settings the writer
     would refuse."""
-    engine = str(settings.get("WARC_GZIP_ENGINE") or GZIP_ENGINE).lower()
+    engine = _gzip_engine(settings)
     if engine not in GZIP_ENGINES:
         raise ValueError(f"WARC_GZIP_ENGINE must be one of {', '.join(GZIP_ENGINES)}, "
                          f"not {engine!r}")
@@ -227,3 +227,7 @@ def _check_warc_settings(settings: Any) -> None:
         raise ValueError(f"WARC_GZIP_LEVEL must be 0-9, not {level}")
     if str(settings.get("WARC_VERSION", "1.1")) not in ("1.1", "1.0", "WARC/1.1", "WARC/1.0"):
         raise ValueError(f"WARC_VERSION must be 1.1 or 1.0, not {settings.get('WARC_VERSION')!r}")
+
+
+def _gzip_engine(settings: Any) -> str:
+    return str(settings.get("WARC_GZIP_ENGINE") or GZIP_ENGINE).lower()
