@@ -41,14 +41,15 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from lxml.etree import _Element
 
 import sites
 from crawler.urlutils import absolute_link, fast_link, url_origin
 from sites.base import (
-    SPACE_RUNS,
     canonical_url,
     clean_ws,
+    collapse_spaces,
     copy_tree,
     first_text,
     first_value,
@@ -147,18 +148,20 @@ def guess_language(tree: _Element, text: str) -> str | None:
     return declared_language(tree) or language_from_text(text)
 
 
+#: the ``href`` of every ``a`` and ``area`` element, document order, as plain strings
+_HREFS = etree.XPath("descendant-or-self::a/@href | descendant-or-self::area/@href",
+                     smart_strings=False)
+
+
 def outlinks(url: str, tree: _Element) -> list[str]:
     """Absolute http(s) link targets of the page, fragments removed, first occurrence order."""
     seen: dict[str, None] = {}
     # the same href is often on a page many times (navigation, footer): resolve it once
     resolved: dict[str, str | None] = {}
     origin = url_origin(url)
-    # iter() rather than the XPath "//a/@href | //area/@href": the same hrefs in the same
-    # (document) order, without building a smart string per attribute (~0.1 ms per page)
-    for element in tree.iter("a", "area"):
-        raw = element.get("href")
-        if raw is None:
-            continue
+    # the href strings themselves, in document order, without an element proxy per link (an
+    # XPath with plain strings: no smart string per attribute either)
+    for raw in _HREFS(tree):
         href = raw.strip()
         if href in resolved:
             target = resolved[href]
@@ -212,27 +215,26 @@ def _trafilatura(html: str | _Element, url: str) -> Any:
     return trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
 
 
-def _trafilatura_metadata(html: str, url: str) -> Any:
+def _trafilatura_metadata(page: str | _Element, url: str) -> Any:
     """trafilatura's metadata of a page (title, author, date...): the same values as
     ``bare_extraction(..., with_metadata=True)`` gives (it calls the same function on the same
     freshly parsed tree, with the same default date settings), but only computed when a
     fallback needs them: it costs about a third of the extraction (htmldate, licence and
-    category scans)."""
+    category scans). ``page``: the HTML, or the tree :func:`_parse` made of it, unmodified
+    (``bare_extraction`` works on its own copy of a tree it is given, so the extractor's tree
+    is still that after it); the tree may be modified."""
     import trafilatura
 
-    return trafilatura.extract_metadata(html, default_url=url)
+    return trafilatura.extract_metadata(page, default_url=url)
 
 
-#: the characters of ``SPACE_RUNS`` other than the space
-_OTHER_SPACES = "\t\r\f\v\u00a0\u3000"
-
-
-def _trafilatura_title_author(html: str, url: str) -> Any:
+def _trafilatura_title_author(page: str | _Element, url: str) -> Any:
     """``title`` and ``author`` exactly as :func:`_trafilatura_metadata` gives them (the first
     steps of ``trafilatura.extract_metadata``, then its ``clean_and_trim`` of those two
     fields), without the date search, site name, categories, tags and licence it goes on to
     compute: about 40 % of its cost. ``tests/test_extractor.py`` checks the equality on every
-    bundled page; should trafilatura's internals move, the whole function is used instead."""
+    bundled page; should trafilatura's internals move, the whole function is used instead.
+    ``page`` as for :func:`_trafilatura_metadata`: reusing the tree saves a parse."""
     from html import unescape
     from types import SimpleNamespace
 
@@ -245,9 +247,9 @@ def _trafilatura_title_author(html: str, url: str) -> Any:
         )
         from trafilatura.utils import line_processing, load_html
     except ImportError:  # pragma: no cover - another trafilatura layout
-        full = _trafilatura_metadata(html, url)
+        full = _trafilatura_metadata(page, url)
         return SimpleNamespace(title=full.title, author=full.author)
-    tree = load_html(html)
+    tree = load_html(page)
     if tree is None:
         return SimpleNamespace(title=None, author=None)
     metadata = examine_meta(tree)
@@ -276,9 +278,7 @@ def _normalise_text(text: str) -> str:
     """One paragraph per line, no trailing spaces, NFC, no empty lines at the ends."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     # clean_ws on every line, in one pass: the space runs it collapses never hold a newline
-    if "  " in text or any(c in text for c in _OTHER_SPACES):
-        # (the regex scans every character, ~20 ns each: only when there is a run to collapse)
-        text = SPACE_RUNS.sub(" ", text)
+    text = collapse_spaces(text)
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
 
@@ -386,7 +386,8 @@ def _extract(
     doc = None
     text = _normalise_text(found.text) if found is not None else ""
     if not text:
-        # the tree is not used after this: trafilatura may modify it
+        # trafilatura works on its own copy of the tree (bare_extraction copies a tree it is
+        # given): ours stays as parsed, for trafilatura's metadata below
         doc = _trafilatura(tree, url) if usable else None
         text = _normalise_text(doc.text or "") if doc is not None else ""
         for part_url, part_html in parts:
@@ -431,8 +432,9 @@ def _extract(
         if doc is None:
             return None
         if not metadata_cache:
-            metadata_cache["meta"] = (_trafilatura_metadata(html, url) if needs_date
-                                      else _trafilatura_title_author(html, url))
+            # the tree, as parsed (doc is None where trafilatura could not use it)
+            metadata_cache["meta"] = (_trafilatura_metadata(tree, url) if needs_date
+                                      else _trafilatura_title_author(tree, url))
         return metadata_cache["meta"]
 
     title = pick(found.title if found else None, facts["og_title"]) or pick(

@@ -8,7 +8,6 @@ uses trafilatura alone). Site modules are imported by :func:`load_all`, listed i
 from __future__ import annotations
 
 import importlib
-from urllib.parse import urlsplit
 
 from lxml.etree import _Element
 
@@ -48,14 +47,12 @@ def load_all() -> None:
 def site_for_url(url: str) -> str | None:
     """Name of the site whose hosts include the URL's host (a Wayback capture URL counts as its
     original URL)."""
+    from crawler.urlutils import host_of
     from crawler.wayback import original_url
 
     load_all()
-    try:
-        host = (urlsplit(original_url(url)).hostname or "").lower()
-    except ValueError:
-        return None
-    return _BY_HOST.get(host)
+    # host_of is cached (a crawl asks for the same pages' hosts again), '' when unparsable
+    return _BY_HOST.get(host_of(original_url(url))) or None
 
 
 def rules_for(url: str, tree: _Element, site: str | None = None) -> SiteRules | None:

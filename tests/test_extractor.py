@@ -2,13 +2,19 @@
 
 - ``word_count``: ASCII text is counted with ``str.split``, the rest with one regex match per
   run of CJK characters; both must agree with the one-match-per-CJK-character regex.
-- ``_normalise_text`` skips the space-run regex when the text has no run to collapse.
+- ``_normalise_text`` skips the space-run regex when the text has no run to collapse, and
+  ``sites.base.collapse_spaces`` (behind ``clean_ws``) replaces it by ``str.replace`` passes on
+  long texts: both must give what the regex gives.
 - ``_trafilatura_title_author`` gives the title and author of ``trafilatura.extract_metadata``
-  on every bundled page.
+  on every bundled page, and both give the page's values from the extractor's own tree after
+  trafilatura has extracted from it (which must leave it unchanged).
 - ``_facts``: one walk over ``meta``/``title``/``time``/``link``/``script`` elements stands for
   one CSS selector walk per fact (:func:`sites.base.first_text`, :func:`sites.base.json_ld`,
   :func:`sites.base.canonical_url`); checked on every bundled fixture page and on generated
   head markup (several matches, blank values, selector order against document order).
+- ``sites.base.canonical_url`` takes plain values without ``urljoin``: the same URL.
+- ``outlinks`` reads the ``href`` strings by XPath and resolves plain ones without urllib: the
+  same links as walking the elements and joining each with ``urljoin``.
 """
 
 from __future__ import annotations
@@ -18,16 +24,21 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from pipelines.extractor import (
     _WORD_OR_CJK,
+    MAX_OUTLINKS,
     _facts,
     _ld_article,
     _link_density,
     _normalise_text,
+    _parse,
+    _trafilatura,
     _trafilatura_metadata,
     _trafilatura_title_author,
     declared_language,
+    outlinks,
     word_count,
 )
 from sites.base import canonical_url, first_text, parse_html
@@ -86,6 +97,42 @@ def test_normalised_text_is_what_the_space_run_regex_gives(text):
     assert _normalise_text(text) == "\n".join(line for line in lines if line)
 
 
+_SPACEY = st.text(alphabet=st.sampled_from(list(" \t\r\n\f\v\u00a0\u3000\u2003ab日")),
+                 max_size=700)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SPACEY, st.integers(0, 300))
+def test_collapse_spaces_is_the_space_run_regex_on_short_and_long_text(text, padding):
+    from sites.base import SPACE_RUNS, clean_ws, collapse_spaces
+
+    for sample in (text, "x" * padding + text, text + "\u3000" * padding):
+        assert collapse_spaces(sample) == SPACE_RUNS.sub(" ", sample)
+        assert clean_ws(sample) == SPACE_RUNS.sub(" ", sample).strip()
+
+
+_HREF_PARTS = st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "//", "/", "./",
+                                "../", "a", "B", "news.example", ":8080", "?", "q=1", "#",
+                                "frag", ";p", "..", ".", "%20", " ", "日本", "\\", "&", "="])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_HREF_PARTS, max_size=8).map("".join),
+       st.sampled_from(["https://news.example/a/b.html", "http://news.example:8080/x?y=1",
+                        "https://news.example", "https://日本.example/a"]))
+def test_canonical_url_is_what_urljoin_gives(value, page_url):
+    from urllib.parse import urljoin, urlsplit
+
+    tree = parse_html(f'<html><head><link rel="canonical" href="{html_lib.escape(value)}">'
+                      "</head><body><p>x</p></body></html>")
+    stripped = value.strip()
+    expected = None
+    if stripped:
+        joined = urljoin(page_url, stripped)
+        expected = joined if urlsplit(joined).scheme in ("http", "https") else None
+    assert canonical_url(page_url, tree) == expected
+
+
 def bundled_pages() -> list[tuple[str, str]]:
     """(url, text) of every HTML page of the fixture web (bytes decoded as UTF-8, lossy)."""
     pages = []
@@ -106,11 +153,69 @@ def test_facts_equal_the_selector_form_on_every_bundled_page():
         assert _facts(url, parse_html(text)) == reference_facts(url, parse_html(text)), url
 
 
+def reference_outlinks(url: str, tree: Any) -> list[str]:
+    """``outlinks`` as written before the XPath: one element at a time, urljoin for all."""
+    from crawler.urlutils import absolute_link
+
+    seen: dict[str, None] = {}
+    for element in tree.iter("a", "area"):
+        href = element.get("href")
+        target = absolute_link(url, href.strip()) if href is not None else None
+        if target is not None:
+            seen.setdefault(target, None)
+    return list(seen)[:MAX_OUTLINKS]
+
+
+def test_outlinks_equal_the_element_walk_on_every_bundled_page():
+    total = 0
+    for url, text in bundled_pages():
+        tree = _parse(text)[0]
+        links = outlinks(url, tree)
+        assert links == reference_outlinks(url, tree), url
+        total += len(links)
+    assert total > 500
+    # a subtree: its own links only, as tree.iter gives them
+    tree = parse_html('<html><body><div><a href="/in">x</a><area href="/map"></div>'
+                      '<a href="/out">y</a></body></html>')
+    div = tree.find(".//div")
+    assert outlinks("https://a.example/", div) == reference_outlinks("https://a.example/", div) \
+        == ["https://a.example/in", "https://a.example/map"]
+
+
 def test_trafilatura_title_and_author_equal_its_full_metadata_on_every_bundled_page():
     for url, text in bundled_pages():
         full = _trafilatura_metadata(text, url)
         light = _trafilatura_title_author(text, url)
         assert (light.title, light.author) == (full.title, full.author), url
+
+
+def test_trafilatura_metadata_from_the_extractors_tree_after_extraction_is_that_of_the_page():
+    """The extractor hands its parsed tree to trafilatura and afterwards to the metadata
+    fallbacks: the tree must come back from the extraction unchanged, so that the metadata read
+    from it is what trafilatura reads from the page itself."""
+    def fields(doc: Any) -> dict[str, Any]:
+        return {k: v for k, v in doc.as_dict().items() if k not in ("body", "commentsbody")}
+
+    compared = 0
+    for url, text in bundled_pages():
+        trees = []
+        for _ in range(2):  # one each: either function may modify the tree it reads
+            tree, usable = _parse(text)
+            if not usable:
+                break
+            before = etree.tostring(tree)
+            _trafilatura(tree, url)
+            assert etree.tostring(tree) == before, url
+            trees.append(tree)
+        if not trees:
+            continue
+        light, light_page = _trafilatura_title_author(trees[0], url), \
+            _trafilatura_title_author(text, url)
+        assert (light.title, light.author) == (light_page.title, light_page.author), url
+        assert fields(_trafilatura_metadata(trees[1], url)) == \
+            fields(_trafilatura_metadata(text, url)), url
+        compared += 1
+    assert compared >= 40
 
 
 _HEAD_ELEMENTS = st.sampled_from([
