@@ -535,6 +535,43 @@ def test_max_pages_stops_after_a_whole_article(web, tmp_path):
     assert row["meta"]["complete"] is True and [p["status"] for p in row["parts"]] == ["ok"]
 
 
+def test_max_pages_reached_while_an_article_is_open_lets_it_finish_whatever_arrives_first():
+    """Page 1 of the next article can arrive before page 2 of the open one (both in flight):
+    it is not taken, and the spider closes once the open article has its item."""
+    from scrapy import Request
+    from scrapy.exceptions import CloseSpider
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.items import PageItem
+
+    def response(path: str, **meta: Any) -> HtmlResponse:
+        url = f"{SITE}/{path}"
+        body = (BUNDLED_WEB / "www.newsweekjapan.jp" / path).read_bytes()
+        return HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"},
+                            request=Request(url, meta=meta))
+
+    crawler = get_crawler(NewsweekJapanSpider)
+    spider = NewsweekJapanSpider.from_crawler(crawler, urls=f"{SITE}/", max_pages="1")
+    first = list(spider.parse_article(response("reizei/2024/01/no-thank-you.php")))
+    assert len(first) == 1 and isinstance(first[0], Request)  # page 2 of the open article
+    # the next article's page 1 arrives first: not taken, no close yet
+    assert list(spider.parse_article(response("koizumi/2017/03/post-11.php"))) == []
+    page2 = first[0]
+    out = []
+    with pytest.raises(CloseSpider) as closed:
+        for produced in spider.parse_page(response("reizei/2024/01/no-thank-you_2.php",
+                                                   **page2.meta)):
+            out.append(produced)
+    assert closed.value.reason == "max_pages"
+    assert len(out) == 1 and isinstance(out[0], PageItem)
+    assert out[0].meta["complete"] is True and [p.status for p in out[0].parts] == ["ok"]
+    # with no article open, reaching max_pages closes at once, as for every spider
+    with pytest.raises(CloseSpider) as closed:
+        list(spider.parse_article(response("koizumi/2017/03/post-11.php")))
+    assert closed.value.reason == "max_pages"
+
+
 @pytest.mark.parametrize(
     ("path", "continuation"),
     [

@@ -44,6 +44,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
@@ -153,6 +154,21 @@ class NewsweekJapanSpider(ArchiveSpider):
             split_arg(listings) if listings else (list(DEFAULT_LISTINGS) if defaults else [])
         )
         self.listing_pages = int(listing_pages)
+        #: articles whose further pages are being fetched
+        self._open_chains = 0
+        #: max_pages was reached while articles were open: close when the last one finishes
+        self._stop_when_done = False
+
+    def page_item(self, response: Response, **meta: Any) -> PageItem | None:
+        """As every spider's, except that reaching ``max_pages`` while articles are still
+        fetching their further pages takes no new page and lets those articles finish (their
+        pages are requested with a higher priority, but a page 1 fetched at the same time can
+        arrive first); the spider then closes when the last of them is done."""
+        if self.max_pages is not None and self.pages_seen >= self.max_pages \
+                and self._open_chains:
+            self._stop_when_done = True
+            return None
+        return super().page_item(response, **meta)
 
     # -- starting --------------------------------------------------------------------------
 
@@ -300,6 +316,8 @@ class NewsweekJapanSpider(ArchiveSpider):
         if nxt is None:
             yield self._finish(chain)
         else:
+            self._open_chains += 1
+            chain["open"] = True
             yield self._page_request(chain, nxt)
 
     def _page_request(self, chain: dict[str, Any], url: str) -> scrapy.Request:
@@ -383,8 +401,12 @@ class NewsweekJapanSpider(ArchiveSpider):
             yield self._page_request(chain, nxt)
         else:
             yield self._finish(chain)
+            if self._stop_when_done and not self._open_chains:
+                raise CloseSpider("max_pages")
 
     def _finish(self, chain: dict[str, Any]) -> PageItem:
+        if chain.pop("open", False):
+            self._open_chains -= 1
         item: PageItem = chain["item"]
         parts = item.parts
         missing = [p.url for p in parts if p.status == "missing"]
