@@ -83,6 +83,11 @@ DOWNLOADER_MIDDLEWARES = {
 # Refuse requests to private, loopback, link-local, multicast and reserved addresses.
 ALLOW_PRIVATE_ADDRESSES = False
 
+# --- the generic spider (crawler.spiders.urls) ----------------------------------------------
+# Links to URLs it already requested (from as few hops or fewer) are not requested again:
+# Scrapy's duplicate filter would drop them; the spider saves building those requests.
+URLS_SKIP_REQUESTED = True
+
 # --- crawl state and incremental runs -----------------------------------------------------
 STATE_ENABLED = True
 LOCK_WAIT = 0

@@ -65,6 +65,11 @@ def test_crawl_bench_measures_an_ablation_beside_the_variant(tmp_path: Path) -> 
     kept = {p.parent.parent.parent.name.split("-20-")[0]
             for p in tmp_path.glob("crawl-*/*/data/warc/*.warc.gz")}
     assert kept == {"warc"}  # the ablation ran with its setting: no WARC written
+    # bare with the spider-side saving ours has: the like-for-like ratio is printed
+    out = _run(["bench.crawl", "--pages", "20", "--delay-ms", "0", "--reps", "1",
+                "--variants", "warc,bare,bare+URLS_SKIP_REQUESTED=True"], tmp_path)
+    assert "| bare Scrapy, URLS_SKIP_REQUESTED=True | 21 |" in out
+    assert "warc_vs_bare+URLS_SKIP_REQUESTED=True" in _ratios(out)
     bad = subprocess.run([sys.executable, "-m", "bench.crawl", "--variants", "warc+NOEQUALS",
                           "--work", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode != 0 and "is not KEY=VALUE" in bad.stderr

@@ -13,6 +13,14 @@ Arguments:
 * ``allow`` / ``deny``: regular expressions a followed URL must / must not match.
 * plus ``max_pages`` and ``match`` (see :mod:`crawler.spiders.base`).
 
+Setting ``URLS_SKIP_REQUESTED`` [``True``]: a link to a URL this spider has already requested
+from as few hops or fewer is not requested again (Scrapy's duplicate filter would drop that
+request; the spider does not build it: a news page repeats dozens of navigation and
+related-story links, each costing ~50 µs of Request, spider middlewares and fingerprint). The
+spider remembers the last ``FOLLOW_CACHE`` URLs; past that, Scrapy's filter decides as before.
+Counted in the stat ``urls/links_requested_before``. ``False``: every followable link becomes a
+request, as plain Scrapy spiders do.
+
 robots.txt is obeyed (``ROBOTSTXT_OBEY``), and every exchange is archived whatever it holds.
 Links to documents (PDF, office files) are followed and archived; links to media, archives
 and executables are not followed.
@@ -31,12 +39,50 @@ from crawler.links import page_links
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.urlutils import host_of, split_arg, strip_tracking
 
-#: how many (source host, link) follow decisions the spider remembers
+#: how many (source host, link) follow decisions, and how many requested URLs, the spider
+#: remembers
 FOLLOW_CACHE = 100_000
 
 
 def _domain(host: str) -> str:
     return ".".join(host.split(".")[-2:])
+
+
+class RequestedBefore:
+    """Which URLs a spider has requested, and from how few hops (``URLS_SKIP_REQUESTED``).
+
+    :meth:`first_time` is False for a URL already requested from as few hops or fewer: a
+    request Scrapy's duplicate filter would drop, so the spider need not build it. A URL met
+    again from fewer hops is requested again, as a plain spider would (a depth limit may
+    have dropped the first request). Remembers the last :data:`FOLLOW_CACHE` URLs; past that,
+    Scrapy's filter decides as before. Switched off, every URL is a first time."""
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.enabled = enabled
+        self._hops: dict[str, int] = {}
+        self.skipped = 0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> RequestedBefore:
+        """As ``URLS_SKIP_REQUESTED`` says (default on)."""
+        return cls(settings.getbool("URLS_SKIP_REQUESTED", True))
+
+    def first_time(self, url: str, hops: int) -> bool:
+        """Whether to request ``url`` found ``hops`` hops from the start (and remember it)."""
+        if not self.enabled:
+            return True
+        earlier = self._hops.get(url)
+        if earlier is not None and earlier <= hops:
+            self.skipped += 1
+            return False
+        if len(self._hops) >= FOLLOW_CACHE:
+            self._hops.clear()
+        self._hops[url] = hops
+        return True
+
+    def report(self, stats: Any) -> None:
+        """The stat ``urls/links_requested_before``: links not requested again."""
+        stats.set_value("urls/links_requested_before", self.skipped)
 
 
 class UrlsSpider(ArchiveSpider):
@@ -65,6 +111,7 @@ class UrlsSpider(ArchiveSpider):
         self.allow = re.compile(allow) if allow else None
         self.deny = re.compile(deny) if deny else None
         self._follow_cache: dict[tuple[str, str], str | None] = {}
+        self._requested: RequestedBefore | None = None  # made on first use (settings)
         if not (self.start_urls_arg or self.sitemaps or self.feeds):
             raise ValueError("give -a urls=..., -a sitemap=... or -a feed=...")
 
@@ -108,10 +155,18 @@ class UrlsSpider(ArchiveSpider):
         if hops >= self.depth:
             return
         source = response.url
+        next_hops = hops + 1
+        if self._requested is None:
+            self._requested = RequestedBefore.from_settings(self.settings)
+        requested = self._requested
         for link in page_links(response):
             url = self._followable(source, link)
-            if url is not None:
-                yield scrapy.Request(url, callback=self.parse, meta={"hops": hops + 1})
+            if url is not None and requested.first_time(url, next_hops):
+                yield scrapy.Request(url, callback=self.parse, meta={"hops": next_hops})
+
+    def closed(self, reason: str) -> None:
+        if self.crawler.stats is not None and self._requested is not None:
+            self._requested.report(self.crawler.stats)
 
     def _followable(self, source: str, link: str) -> str | None:
         """The URL to request for ``link`` found on ``source``, or None. Navigation and
