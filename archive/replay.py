@@ -29,10 +29,13 @@ How a record becomes a row:
    the crawl.
 3. **Second pass, in a pool of worker processes** (``--jobs``, default: every core; one job:
    in this process): the parent sends ``(path, offset, url, site, parts)`` of each planned
-   capture; the worker seeks to the record, rebuilds the page (step 2) and runs
-   :func:`pipelines.extractor.extract_page`. Reading and decoding the responses a second time
-   therefore runs in parallel, and no HTML is pickled across (only the parts of multi-page
-   articles, which the parent resolves through its map).
+   capture, :data:`BATCH` pages per task (with one page per task, the pool's own cost was
+   over a quarter of the parent's CPU); the worker seeks to the record, rebuilds the page
+   (step 2) and runs :func:`pipelines.extractor.extract_page`. Reading and decoding the
+   responses a second time therefore runs in parallel, and no HTML is pickled across (only
+   the parts of multi-page articles, which the parent resolves through its map). A worker
+   that dies (killed, out of memory) costs a new pool, and every page of the batches it took
+   down is tried once more on its own, so only a page at fault loses its text.
 4. **Outputs**, written by this process in (file, offset) order, files in the order of their
    first record's WARC-Date (then name), so two replays of the same files write the same
    bytes whatever the order of the arguments and the number of workers: the text file and the
@@ -98,6 +101,8 @@ log = logging.getLogger(__name__)
 MAX_PARTS = 30
 #: pages in flight per worker process
 WINDOW_PER_JOB = 8
+#: pages per task sent to a worker
+BATCH = 8
 #: a metadata record bigger than this is not a crawl's article summary
 MAX_METADATA_BYTES = 16 * 1024 * 1024
 #: errors reported one by one (the rest are counted)
@@ -285,7 +290,17 @@ def _work(path: str, offset: int, url: str, site: str | None, parts: list[tuple[
         return "error", url, f"cannot rebuild the response: {type(exc).__name__}: {exc}"
     if item is None:
         return "not_html", url, None
-    return "page", item.url, extract_page(item.url, item.html, site=site, parts=parts)
+    result = extract_page(item.url, item.html, site=site, parts=parts)
+    # replay writes texts and rows, never the crawl's metadata records: the page's links
+    # (a hundred URLs on a news page) need not be sent back to the parent
+    result.outlinks = []
+    return "page", item.url, result
+
+
+def _work_batch(units: list[tuple[Any, ...]]) -> list[Outcome]:
+    """Worker side, several pages in one task (:data:`BATCH`): the pool's per-task cost
+    (futures, pickling, the parent's queue threads) is paid once for them."""
+    return [_work(*unit) for unit in units]
 
 
 def _warm_up() -> None:
@@ -616,33 +631,42 @@ class Replay:
         self._pool_generation += 1
         return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_warm_up)
 
-    def _submit(self, unit: tuple[Any, ...]) -> tuple[Future[Outcome] | None, int,
-                                                       Outcome | None]:
+    def _submit(self, units: list[tuple[Any, ...]]
+                ) -> tuple[Future[list[Outcome]] | None, int, list[Outcome] | None]:
         if self.jobs <= 1:
-            return None, 0, _work(*unit)
+            return None, 0, [_work(*unit) for unit in units]
         if self._pool is None:
             self._pool = self._new_pool()
-        return self._pool.submit(_work, *unit), self._pool_generation, None
+        return self._pool.submit(_work_batch, units), self._pool_generation, None
 
-    def _result(self, future: Future[Outcome] | None, generation: int,
-                done: Outcome | None, unit: tuple[Any, ...]) -> Outcome:
+    def _result(self, future: Future[list[Outcome]] | None, generation: int,
+                done: list[Outcome] | None, units: list[tuple[Any, ...]]) -> list[Outcome]:
         if done is not None:
             return done
         assert future is not None
-        for attempt in range(2):
-            try:
-                return future.result()
-            except BrokenProcessPool as exc:
-                # a worker died (killed, out of memory): new pool, this page tried once more
-                if generation == self._pool_generation:
-                    if self._pool is not None:
-                        self._pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._new_pool()
-                if attempt == 1:
-                    return "error", unit[2], f"error: worker died: {exc}"
-                future, generation, _ = self._submit(unit)
-                assert future is not None
-        raise AssertionError("unreachable")
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._replace_pool(generation)
+        # a worker died (killed, out of memory) with this batch in the pool: each of its pages
+        # once more, on its own, so that only a page at fault loses its text
+        return [self._alone(unit) for unit in units]
+
+    def _alone(self, unit: tuple[Any, ...]) -> Outcome:
+        future, generation, _ = self._submit([unit])
+        assert future is not None
+        try:
+            return future.result()[0]
+        except BrokenProcessPool as exc:
+            self._replace_pool(generation)
+            return "error", unit[2], f"error: worker died: {exc}"
+
+    def _replace_pool(self, generation: int) -> None:
+        """A new pool for one that broke, once per broken pool."""
+        if generation == self._pool_generation:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool()
 
     def _pointer(self, cap: Capture) -> dict[str, Any]:
         """The ``warc`` pointer of a row, from what the first pass read of the record."""
@@ -661,9 +685,10 @@ class Replay:
         """Second pass: every planned capture, in output order (files by rank, then offset),
         goes to a worker as ``(path, offset, url, site, parts)``; the worker reads the record,
         rebuilds the page and extracts it; rows are written here in that same order."""
-        window = self.jobs * WINDOW_PER_JOB
-        pending: deque[tuple[_Job, Future[Outcome] | None, int, Outcome | None,
-                             tuple[Any, ...]]] = deque()
+        # batches in flight: enough for every worker to have the next one waiting
+        window = self.jobs * max(2, WINDOW_PER_JOB // BATCH)
+        pending: deque[tuple[list[_Job], Future[list[Outcome]] | None, int,
+                             list[Outcome] | None, list[tuple[Any, ...]]]] = deque()
         total = len(todo)
         handled = [0]  # pages whose outcome is known (drawn on the progress bar)
 
@@ -674,13 +699,17 @@ class Replay:
 
         def drain(limit: int) -> None:
             while len(pending) > limit:
-                job, future, generation, done, unit = pending.popleft()
-                self._outcome(job, self._result(future, generation, done, unit))
-                tick()
+                jobs, future, generation, done, units = pending.popleft()
+                for job, outcome in zip(jobs, self._result(future, generation, done, units),
+                                        strict=True):
+                    self._outcome(job, outcome)
+                    tick()
 
         if not todo:
             return
         self.progress.start()
+        jobs: list[_Job] = []
+        units: list[tuple[Any, ...]] = []
         for cap in sorted(todo.values(), key=lambda c: (self._rank[c.file], c.offset)):
             facts = self.facts.get(cap.record_id)
             parts = self.parts_for(cap, cap.url, facts)
@@ -688,18 +717,22 @@ class Replay:
             if facts is None and self.topic_filter.get(cap.file):
                 # as the spider puts it in every page's meta
                 meta["match"] = self.topic_filter[cap.file]
-            job = _Job(
+            jobs.append(_Job(
                 url=cap.url,
                 file=cap.file,
                 pointer=self._pointer(cap),
                 meta=meta,
                 parts=[PagePart(p.url, "", p.warc, p.status) for p in parts],
                 metadata_record_id=facts.metadata_record_id if facts is not None else None,
-            )
-            unit = (str(self.files[cap.file]), cap.offset, cap.url, self.site,
-                    [(p.url, p.html) for p in parts if p.status == "ok"])
-            pending.append((job, *self._submit(unit), unit))
-            drain(window)
+            ))
+            units.append((str(self.files[cap.file]), cap.offset, cap.url, self.site,
+                          [(p.url, p.html) for p in parts if p.status == "ok"]))
+            if len(units) >= (BATCH if self.jobs > 1 else 1):
+                pending.append((jobs, *self._submit(units), units))
+                jobs, units = [], []
+                drain(window)
+        if units:
+            pending.append((jobs, *self._submit(units), units))
         drain(0)
 
     def _outcome(self, job: _Job, outcome: Outcome) -> None:

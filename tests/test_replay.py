@@ -117,6 +117,32 @@ def test_two_replays_write_identical_files_whatever_the_worker_count(news_crawl,
     assert text_files(tmp_path / "one") == text_files(tmp_path / "two")
 
 
+def test_a_worker_dying_on_one_page_costs_only_that_pages_text(news_crawl, tmp_path,
+                                                               monkeypatch):
+    """Pages go to the workers in batches; when a worker dies, every page of the batches that
+    were in the pool is tried once more on its own: only the page that kills its worker each
+    time ends as an error, the others are written as a one-job replay writes them."""
+    import archive.replay as replay_module
+
+    files = sorted((news_crawl.out / "warc").glob("*.warc.gz"))
+    reference = replay(files, tmp_path / "one", jobs=1)
+    rows = rows_of(tmp_path / "one")
+    victim = rows[1]["url"]
+    real_work = replay_module._work
+
+    def dying_work(path, offset, url, site, parts):  # noqa: ANN001, ANN202 - test double
+        if url == victim:
+            os._exit(3)  # as a worker killed mid-page
+        return real_work(path, offset, url, site, parts)
+
+    # the pool forks its workers from this process after the patch: they run dying_work
+    monkeypatch.setattr(replay_module, "_work", dying_work)
+    monkeypatch.setattr(replay_module, "BATCH", 3)
+    summary = replay(files, tmp_path / "two", jobs=2)
+    assert summary.errors == 1 and summary.articles == reference.articles - 1
+    assert [r for r in rows if r["url"] != victim] == rows_of(tmp_path / "two")
+
+
 @pytest.mark.parametrize("fixture", ["news_crawl", "nwj_crawl"])
 def test_fastwarc_and_warcio_replays_are_identical(fixture, request, tmp_path, monkeypatch):
     """The fast reader (archive.fastread) changes nothing: the same bytes with warcio only,
