@@ -121,6 +121,8 @@ ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 # --- extraction and text -------------------------------------------------------------------
 EXTRACTION_WORKERS = "auto"
 EXTRACTION_TIMEOUT = 120
+# pages per worker handed to the pool at once (2: a worker never waits for its next page)
+EXTRACTION_QUEUE = 2
 TEXT_FSYNC = False
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,

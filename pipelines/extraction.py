@@ -16,9 +16,15 @@ The time limit is enforced twice. In the worker, an interval timer interrupts ex
 after ``EXTRACTION_TIMEOUT`` seconds of Python code. Markup that keeps libxml2 busy in C
 (quadratic attribute lists, for instance) cannot be interrupted there, so the pipeline also
 kills the worker processes when a page has not come back ``EXTRACTION_KILL_GRACE`` [5] seconds
-after its limit, and starts a new pool. At most one page per worker is handed to the pool at a
-time, so the limit counts a page's own run time, never time spent queued behind other pages;
-a page that was in another worker of a pool that had to be killed (or that died: out of memory,
+after its limit, and starts a new pool. At most ``EXTRACTION_QUEUE`` [2] pages per worker are
+handed to the pool at a time: with 2, a worker that finishes a page starts the next one at once
+instead of idling while its result travels back through a busy reactor and the next page comes
+over (~10 ms per page on the bench machine; see docs/benchmarks.md). A page handed over may then
+wait behind at most ``EXTRACTION_QUEUE - 1`` pages of a worker, so the kill comes
+``EXTRACTION_TIMEOUT`` × ``EXTRACTION_QUEUE`` + ``EXTRACTION_KILL_GRACE`` seconds after a page
+was handed over (the worker's own timer still stops Python code at ``EXTRACTION_TIMEOUT`` of
+the page's own run); with ``EXTRACTION_QUEUE = 1`` the limit counts only a page's own run. A
+page that was in another worker of a pool that had to be killed (or that died: out of memory,
 a crash) is tried once more in the new pool, so only the page at fault loses its text. With
 ``EXTRACTION_WORKERS = 0`` no limit can be enforced.
 
@@ -110,6 +116,7 @@ class ExtractionPipeline:
         self.workers = worker_count(crawler.settings.get("EXTRACTION_WORKERS", "auto"))
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120.0)
         self.kill_grace = crawler.settings.getfloat("EXTRACTION_KILL_GRACE", 5.0)
+        self.queue = max(1, crawler.settings.getint("EXTRACTION_QUEUE", 2))
         self.pool: Executor | None = None
         self._slots: asyncio.Semaphore | None = None
         self._generation = 0  # incremented each time the pool is replaced
@@ -156,8 +163,8 @@ class ExtractionPipeline:
 
     async def _in_pool(self, item: PageItem, parts: list[tuple[str, str]]) -> ExtractionResult:
         if self._slots is None:
-            self._slots = asyncio.Semaphore(max(1, self.workers))
-        async with self._slots:  # one page per worker: the limit never counts queueing
+            self._slots = asyncio.Semaphore(max(1, self.workers) * self.queue)
+        async with self._slots:  # EXTRACTION_QUEUE pages per worker at most (the deadline)
             for attempt in (1, 2):
                 generation = self._generation
                 try:
@@ -183,7 +190,8 @@ class ExtractionPipeline:
                                       limit)
         if limit <= 0:
             return await future
-        return await asyncio.wait_for(future, limit + self.kill_grace)
+        # queued behind at most queue - 1 pages of at most ``limit`` each, then its own run
+        return await asyncio.wait_for(future, limit * self.queue + self.kill_grace)
 
     def _restart_pool(self, generation: int, why: str) -> None:
         """Kill the pool's workers and start a new pool, once per generation."""
