@@ -90,6 +90,25 @@ WARC_1_1 = "WARC/1.1"
 WARC_1_0 = "WARC/1.0"
 
 
+def check_options(warc_version: str, gzip_level: int, gzip_engine: str, *,
+                  names: tuple[str, str, str] = ("WARC version", "gzip level", "gzip engine"),
+                  ) -> str:
+    """The WARC version as records state it (``WARC/1.1``), after refusing (``ValueError``)
+    a version, gzip level or engine the writer cannot use. ``names``: what the message calls
+    the three (a crawl names its settings, so that it can refuse them before it starts)."""
+    version = str(warc_version)
+    if version in ("1.1", "1.0"):
+        version = "WARC/" + version
+    if version not in (WARC_1_1, WARC_1_0):
+        raise ValueError(f"{names[0]} must be 1.1 or 1.0, not {warc_version!r}")
+    if not 0 <= gzip_level <= 9:
+        raise ValueError(f"{names[1]} must be 0-9, not {gzip_level}")
+    if gzip_engine not in GZIP_ENGINES:
+        raise ValueError(f"{names[2]} must be one of {', '.join(GZIP_ENGINES)}, "
+                         f"not {gzip_engine!r}")
+    return version
+
+
 @dataclass(frozen=True)
 class RecordPointer:
     """Where a record lives: enough to seek to it and to prove which bytes a text came from."""
@@ -188,10 +207,8 @@ class WarcWriter:
         index: bool = False,
         gzip_engine: str = GZIP_ENGINE,
     ) -> None:
-        if warc_version in ("1.1", "1.0"):
-            warc_version = "WARC/" + warc_version
-        if warc_version not in (WARC_1_1, WARC_1_0):
-            raise ValueError(f"unsupported WARC version {warc_version!r} (use 1.1 or 1.0)")
+        level = GZIP_LEVEL if gzip_level is None else int(gzip_level)
+        warc_version = check_options(warc_version, level, gzip_engine)
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.prefix = prefix
@@ -202,12 +219,7 @@ class WarcWriter:
         self.warcinfo_fields = dict(warcinfo or {})
         self.hostname = hostname or socket.gethostname()
         self.on_close = on_close
-        self.gzip_level = GZIP_LEVEL if gzip_level is None else int(gzip_level)
-        if not 0 <= self.gzip_level <= 9:
-            raise ValueError(f"gzip level must be 0-9, not {gzip_level}")
-        if gzip_engine not in GZIP_ENGINES:
-            raise ValueError(f"gzip engine must be one of {', '.join(GZIP_ENGINES)}, "
-                             f"not {gzip_engine!r}")
+        self.gzip_level = level
         #: the module whose ``compress`` makes each member, and the level it is given
         self._deflate: Any = zlib
         self._deflate_level = self.gzip_level

@@ -50,7 +50,7 @@ from scrapy.crawler import Crawler
 
 from archive import __version__
 from archive.state import CrawlState
-from archive.writer import GZIP_ENGINE, GZIP_ENGINES, GZIP_LEVEL, WarcWriter
+from archive.writer import GZIP_ENGINE, GZIP_LEVEL, WarcWriter, check_options
 
 if TYPE_CHECKING:
     from archive.redisstate import RedisCrawlState
@@ -217,16 +217,10 @@ def _own_ip() -> str:
 
 def _check_warc_settings(settings: Any) -> None:
     """Refuse, when the crawl starts rather than at its first record, WARC settings the writer
-    would refuse."""
-    engine = _gzip_engine(settings)
-    if engine not in GZIP_ENGINES:
-        raise ValueError(f"WARC_GZIP_ENGINE must be one of {', '.join(GZIP_ENGINES)}, "
-                         f"not {engine!r}")
-    level = settings.getint("WARC_GZIP_LEVEL", GZIP_LEVEL)
-    if not 0 <= level <= 9:
-        raise ValueError(f"WARC_GZIP_LEVEL must be 0-9, not {level}")
-    if str(settings.get("WARC_VERSION", "1.1")) not in ("1.1", "1.0", "WARC/1.1", "WARC/1.0"):
-        raise ValueError(f"WARC_VERSION must be 1.1 or 1.0, not {settings.get('WARC_VERSION')!r}")
+    would refuse (the writer's own check, naming the settings)."""
+    check_options(str(settings.get("WARC_VERSION", "1.1")),
+                  settings.getint("WARC_GZIP_LEVEL", GZIP_LEVEL), _gzip_engine(settings),
+                  names=("WARC_VERSION", "WARC_GZIP_LEVEL", "WARC_GZIP_ENGINE"))
 
 
 def _gzip_engine(settings: Any) -> str:
