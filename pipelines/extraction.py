@@ -1,9 +1,11 @@
 """Item pipeline: turn each :class:`~crawler.items.PageItem` into an article (or not).
 
-Runs :func:`pipelines.extractor.extract_page` off the Twisted reactor thread, in a pool of
-worker processes, so fetching and archiving never wait on extraction (tens of pages per second
-per core) and extraction uses every core. The reactor thread only pickles the HTML and awaits
-the result.
+Runs :func:`pipelines.extractor.extract_page` off the Twisted reactor thread, in worker
+processes, so fetching and archiving never wait on extraction (tens of pages per second per
+core) and extraction uses every core. Each worker has a socket to the crawl; the reactor
+thread writes a page to it (a pickle of the HTML and the page's facts, written as the socket
+takes it, never blocking) and reads the result when the socket is readable, like any other
+connection: no executor threads, no second queue between the worker and the reactor.
 
 Settings (defaults in brackets):
 
@@ -11,38 +13,43 @@ Settings (defaults in brackets):
   reactor thread (useful for debugging and as the benchmark baseline).
 * ``EXTRACTION_TIMEOUT`` [120] - seconds one page may take (the page stays archived; it gets
   no text and is counted in ``extraction/errors`` and ``extraction/timeouts``).
+* ``EXTRACTION_QUEUE`` [2] - pages handed to a worker at a time: with 2, a worker that
+  finishes a page starts the next one at once instead of idling while its result travels
+  back and the next page comes over.
+* ``EXTRACTION_KILL_GRACE`` [5] - see below.
 
 The time limit is enforced twice. In the worker, an interval timer interrupts extraction
 after ``EXTRACTION_TIMEOUT`` seconds of Python code. Markup that keeps libxml2 busy in C
 (quadratic attribute lists, for instance) cannot be interrupted there, so the pipeline also
-kills the worker processes when a page has not come back ``EXTRACTION_KILL_GRACE`` [5] seconds
-after its limit, and starts a new pool. At most ``EXTRACTION_QUEUE`` [2] pages per worker are
-handed to the pool at a time: with 2, a worker that finishes a page starts the next one at once
-instead of idling while its result travels back through a busy reactor and the next page comes
-over (~10 ms per page on the bench machine; see docs/benchmarks.md). A page handed over may then
-wait behind at most ``EXTRACTION_QUEUE - 1`` pages of a worker, so the kill comes
-``EXTRACTION_TIMEOUT`` × ``EXTRACTION_QUEUE`` + ``EXTRACTION_KILL_GRACE`` seconds after a page
-was handed over (the worker's own timer still stops Python code at ``EXTRACTION_TIMEOUT`` of
-the page's own run); with ``EXTRACTION_QUEUE = 1`` the limit counts only a page's own run. A
-page that was in another worker of a pool that had to be killed (or that died: out of memory,
-a crash) is tried once more in the new pool, so only the page at fault loses its text. With
-``EXTRACTION_WORKERS = 0`` no limit can be enforced.
+kills the worker when a page has not come back ``EXTRACTION_KILL_GRACE`` seconds after its
+limit, and starts another. A page handed over may wait behind ``EXTRACTION_QUEUE - 1`` pages of
+its worker, so the kill comes ``EXTRACTION_TIMEOUT`` × ``EXTRACTION_QUEUE`` +
+``EXTRACTION_KILL_GRACE`` seconds after a page was handed over (the worker's own timer still
+stops Python code at ``EXTRACTION_TIMEOUT`` of the page's own run); with ``EXTRACTION_QUEUE =
+1`` the limit counts only a page's own run. A worker runs its pages in order, so when one dies
+(killed, out of memory, a crash) the pipeline knows which page it was running: the pages
+waiting behind it go to a worker again, the page it was running gets one more try, and only a
+page that takes its worker down twice loses its text. With ``EXTRACTION_WORKERS = 0`` no limit
+can be enforced.
 
 Stats: ``extraction/articles``, ``extraction/not_articles``, ``extraction/errors``,
-``extraction/timeouts``, ``extraction/pool_restarts``, ``extraction/method/<method>``.
+``extraction/timeouts``, ``extraction/worker_restarts``, ``extraction/method/<method>``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
-import threading
-import time
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import socket
+import struct
+from collections import deque
+from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -74,31 +81,41 @@ def _run(url: str, html: str, site: str | None, parts: list[tuple[str, str]],
             signal.setitimer(signal.ITIMER_REAL, 0)
 
 
-def _warm_up(crawler_pid: int | None = None) -> None:
-    """Import trafilatura in the worker before the first page arrives, and make the worker
-    exit when the crawl process is gone.
+_HEADER = struct.Struct("!Q")  # each frame: its length, then a pickle
 
-    Workers are children of the forkserver, not of the crawl, and they block on the pool's
-    queue, whose pipe they themselves keep open: after a ``kill -9`` of the crawl nothing would
-    ever wake them. A daemon thread checks once a second that the crawl still exists.
+
+def _serve(sock: socket.socket, function: Callable[..., ExtractionResult]) -> None:
+    """An extraction worker: answer each page read from ``sock`` with its result, until EOF.
+
+    Frames both ways are an 8-byte big-endian length and a pickle: ``(task_id, args)`` in,
+    ``(task_id, result)`` out, in order. SIGINT is ignored: Ctrl-C asks the crawl to stop, and
+    the crawl lets the pages in flight finish. The crawl closing its end of the socket (at
+    ``close_spider``, or because it died, even of ``kill -9``) ends the worker after its page.
     """
-    import trafilatura  # noqa: F401
-
-    if crawler_pid is not None:
-        threading.Thread(target=_exit_with, args=(crawler_pid,), daemon=True,
-                         name="crawl-watchdog").start()
-
-
-def _exit_with(pid: int) -> None:
-    while True:
-        time.sleep(1.0)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            os._exit(0)
-        except PermissionError:  # pid reused by another user's process: the crawl is gone
-            os._exit(0)
-
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reader = sock.makefile("rb")
+    try:
+        while True:
+            header = reader.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return
+            (size,) = _HEADER.unpack(header)
+            payload = reader.read(size)
+            if len(payload) < size:
+                return
+            task_id, args = pickle.loads(payload)
+            try:
+                result = function(*args)
+                data = pickle.dumps((task_id, result), pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:  # noqa: BLE001 - e.g. the alarm just outside extract_page
+                result = ExtractionResult(None, "none", f"error: {type(exc).__name__}: {exc}")
+                data = pickle.dumps((task_id, result), pickle.HIGHEST_PROTOCOL)
+            sock.sendall(_HEADER.pack(len(data)) + data)
+    except (BrokenPipeError, ConnectionResetError):
+        return
+    finally:
+        reader.close()
+        sock.close()
 
 def worker_count(value: Any) -> int:
     """``auto`` -> CPU count; otherwise a non-negative int."""
@@ -107,8 +124,35 @@ def worker_count(value: Any) -> int:
     return max(0, int(value))
 
 
+class WorkerDied(Exception):
+    """A worker process ended (killed for a page's time limit, out of memory, a crash) with
+    pages handed to it. ``ran`` tells the page it was running (a worker takes its pages in
+    order: the oldest) from the pages waiting behind it, which it had not started."""
+
+    def __init__(self, why: str, ran: bool) -> None:
+        super().__init__(why)
+        self.ran = ran
+
+
+class _Worker:
+    """One extraction process, the crawl's end of its socket, and the pages handed to it."""
+
+    def __init__(self, process: BaseProcess, sock: socket.socket) -> None:
+        self.process = process
+        self.sock = sock
+        self.fd = sock.fileno()
+        self.pending: dict[int, tuple[asyncio.Future[ExtractionResult],
+                                      asyncio.TimerHandle | None]] = {}
+        self.inbox = bytearray()  # bytes read, not yet a whole frame
+        self.outbox: deque[memoryview] = deque()  # bytes not yet written (socket full)
+        self.dead = False
+
+
 class ExtractionPipeline:
     """Extract articles from page items in worker processes; see the module docstring."""
+
+    #: what the workers run for each page (a module-level function: it is pickled by name)
+    target: Callable[..., ExtractionResult] = staticmethod(_run)
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -117,30 +161,227 @@ class ExtractionPipeline:
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120.0)
         self.kill_grace = crawler.settings.getfloat("EXTRACTION_KILL_GRACE", 5.0)
         self.queue = max(1, crawler.settings.getint("EXTRACTION_QUEUE", 2))
-        self.pool: Executor | None = None
-        self._slots: asyncio.Semaphore | None = None
-        self._generation = 0  # incremented each time the pool is replaced
+        self._pool: list[_Worker] = []
+        self._context: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: deque[asyncio.Future[None]] = deque()  # pages waiting for room
+        self._ids = itertools.count()
+        self._ended: list[BaseProcess] = []  # killed or dead processes, joined at close
+        self._closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         return cls(crawler)
 
-    def _new_pool(self) -> Executor:
-        # forkserver: workers are forked from a clean server process, never from the process
-        # running the reactor (forking a running event loop is unsafe).
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipelines.extractor"])
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm_up,
-                                   initargs=(os.getpid(),))
+    # -- the workers ---------------------------------------------------------------------
 
     def open_spider(self) -> None:
-        if self.workers > 0:
-            self.pool = self._new_pool()
+        if self.workers <= 0:
+            return
+        # forkserver: workers are forked from a clean server process that has imported the
+        # extractor, never from the process running the reactor (forking a running event
+        # loop is unsafe)
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["pipelines.extractor"])
+        self._pool = [self._spawn() for _ in range(self.workers)]
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        process = self._context.Process(target=_serve, args=(theirs, self.target),
+                                        name="extraction-worker", daemon=True)
+        process.start()
+        theirs.close()
+        ours.setblocking(False)
+        worker = _Worker(process, ours)
+        if self._loop is not None:
+            self._loop.add_reader(worker.fd, self._readable, worker)
+        return worker
+
+    def _attach(self) -> None:
+        """Watch the workers' sockets from the running loop (the first page's)."""
+        self._loop = asyncio.get_running_loop()
+        for worker in self._pool:
+            self._loop.add_reader(worker.fd, self._readable, worker)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=False)
-            self.pool = None
+        self._closing = True
+        for worker in self._pool:
+            try:
+                worker.sock.shutdown(socket.SHUT_WR)  # EOF: the worker ends after its page
+            except OSError:
+                pass
+        for worker in self._pool:
+            worker.process.join(self.timeout + self.kill_grace if self.timeout > 0 else None)
+            self._end(worker, "crawl closed")
+        for process in self._ended:
+            process.join(5)
+        self._pool, self._ended = [], []
+
+    def _end(self, worker: _Worker, why: str, running: bool = True) -> None:
+        """Stop watching and kill ``worker``; its pages fail with :class:`WorkerDied`, the
+        oldest as the page it was running if ``running``."""
+        if worker.dead:
+            return
+        worker.dead = True
+        if self._loop is not None:
+            self._loop.remove_reader(worker.fd)
+            self._loop.remove_writer(worker.fd)
+        worker.sock.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        self._ended.append(worker.process)
+        pending, worker.pending = worker.pending, {}
+        for task_id in sorted(pending):  # dicts keep order; sorted says what is meant
+            future, timer = pending[task_id]
+            if timer is not None:
+                timer.cancel()
+            if not future.done():
+                future.set_exception(WorkerDied(why, ran=running and task_id == min(pending)))
+
+    def _replace(self, worker: _Worker, why: str, running: bool = True) -> None:
+        """Kill ``worker`` and start another in its place (once)."""
+        if worker.dead:
+            return
+        self._end(worker, why, running)
+        if self._closing:
+            return
+        self.stats.inc_value("extraction/worker_restarts")
+        logger.warning("restarting an extraction worker: %s", why)
+        self._pool[self._pool.index(worker)] = self._spawn()
+        self._wake()
+
+    # -- the socket, in the reactor thread -----------------------------------------------
+
+    def _send(self, worker: _Worker, data: bytes) -> None:
+        if not worker.outbox:
+            try:
+                sent = worker.sock.send(data)
+            except BlockingIOError:
+                sent = 0
+            except OSError as exc:
+                self._replace(worker, f"worker unreachable: {exc}")
+                return
+            if sent == len(data):
+                return
+            assert self._loop is not None
+            self._loop.add_writer(worker.fd, self._writable, worker)
+            data = data[sent:]
+        worker.outbox.append(memoryview(data))
+
+    def _writable(self, worker: _Worker) -> None:
+        while worker.outbox:
+            chunk = worker.outbox[0]
+            try:
+                sent = worker.sock.send(chunk)
+            except BlockingIOError:
+                return
+            except OSError as exc:
+                self._replace(worker, f"worker unreachable: {exc}")
+                return
+            if sent < len(chunk):
+                worker.outbox[0] = chunk[sent:]
+                return
+            worker.outbox.popleft()
+        assert self._loop is not None
+        self._loop.remove_writer(worker.fd)
+
+    def _readable(self, worker: _Worker) -> None:
+        try:
+            data = worker.sock.recv(1 << 18)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            worker.process.join(0.5)  # it closed its socket: it is exiting (or has)
+            code = worker.process.exitcode
+            self._replace(worker, "worker died" + (f" (exit code {code})" if code else ""))
+            return
+        inbox = worker.inbox
+        inbox += data
+        while len(inbox) >= _HEADER.size:
+            (size,) = _HEADER.unpack_from(inbox)
+            end = _HEADER.size + size
+            if len(inbox) < end:
+                return
+            task_id, result = pickle.loads(inbox[_HEADER.size:end])
+            del inbox[:end]
+            future, timer = worker.pending.pop(task_id, (None, None))
+            if timer is not None:
+                timer.cancel()
+            if future is not None and not future.done():
+                future.set_result(result)
+            self._wake()
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def _roomiest(self) -> _Worker | None:
+        """The live worker with the fewest pages, if it has room for one more."""
+        best = min(self._pool, key=lambda w: len(w.pending), default=None)
+        if best is None or best.dead or len(best.pending) >= self.queue:
+            return None
+        return best
+
+    def _wake(self) -> None:
+        """Let the longest-waiting page try again: a worker has room."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    async def _acquire(self) -> _Worker:
+        """A worker with room for a page; pages wait their turn (first come, first served)."""
+        assert self._loop is not None
+        worker = None if self._waiting else self._roomiest()
+        first = False
+        while worker is None:
+            waiter = self._loop.create_future()
+            if first:
+                self._waiting.appendleft(waiter)  # woken but beaten to it: stay first
+            else:
+                self._waiting.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                if waiter in self._waiting:
+                    self._waiting.remove(waiter)
+                else:
+                    self._wake()  # pass on the turn it was given
+                raise
+            first = True
+            worker = self._roomiest()
+        if self._waiting and len(worker.pending) + 1 < self.queue:
+            self._wake()  # room for more than this page
+        return worker
+
+    def _hand_over(self, worker: _Worker, args: tuple[Any, ...]) -> asyncio.Future[Any]:
+        assert self._loop is not None
+        task_id = next(self._ids)
+        data = pickle.dumps((task_id, args), pickle.HIGHEST_PROTOCOL)
+        future: asyncio.Future[ExtractionResult] = self._loop.create_future()
+        timer = None
+        if self.timeout > 0:
+            timer = self._loop.call_later(self.deadline, self._expire, worker, task_id, args[0])
+        worker.pending[task_id] = (future, timer)
+        self._send(worker, _HEADER.pack(len(data)) + data)
+        return future
+
+    @property
+    def deadline(self) -> float:
+        """Seconds from hand-over to the kill: a page may wait behind ``queue - 1`` pages of
+        at most ``timeout`` each, then run for ``timeout``; then the grace."""
+        return self.timeout * self.queue + self.kill_grace
+
+    def _expire(self, worker: _Worker, task_id: int, url: str) -> None:
+        entry = worker.pending.pop(task_id, None)
+        if entry is None or entry[0].done():
+            return
+        entry[0].set_exception(TimeoutError())
+        # pages run in the order handed over, with the same deadline: this one was running,
+        # and the pages still pending had not started
+        self._replace(worker, f"{url} exceeded EXTRACTION_TIMEOUT ({self.timeout:g} s)",
+                      running=False)
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
@@ -149,7 +390,7 @@ class ExtractionPipeline:
             item.extraction = {"reason": "not extracted: unchanged (revisit)", "method": "none"}
             return item
         parts = [(p.url, p.html) for p in item.parts if p.status == "ok"]
-        if self.pool is None:
+        if not self._pool:
             result = extract_page(item.url, item.html, site=item.site, parts=parts)
         else:
             result = await self._in_pool(item, parts)
@@ -162,52 +403,25 @@ class ExtractionPipeline:
         return item
 
     async def _in_pool(self, item: PageItem, parts: list[tuple[str, str]]) -> ExtractionResult:
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(max(1, self.workers) * self.queue)
-        async with self._slots:  # EXTRACTION_QUEUE pages per worker at most (the deadline)
-            for attempt in (1, 2):
-                generation = self._generation
-                try:
-                    return await self._submit(item, parts)
-                except TimeoutError:
-                    self.stats.inc_value("extraction/timeouts")
-                    self._restart_pool(generation, f"{item.url} exceeded "
-                                       f"EXTRACTION_TIMEOUT ({self.timeout:g} s)")
-                    return ExtractionResult(
-                        None, "none", f"error: timeout after {self.timeout:g} s (worker killed)")
-                except BrokenProcessPool as exc:
-                    # a worker died (killed for another page's timeout, out of memory, a crash)
-                    self._restart_pool(generation, f"worker died: {exc}")
-                    if attempt == 2:
-                        return ExtractionResult(None, "none", f"error: worker died: {exc}")
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _submit(self, item: PageItem, parts: list[tuple[str, str]]) -> ExtractionResult:
-        assert self.pool is not None
-        loop = asyncio.get_running_loop()
-        limit = self.timeout if self.timeout > 0 else 0.0
-        future = loop.run_in_executor(self.pool, _run, item.url, item.html, item.site, parts,
-                                      limit)
-        if limit <= 0:
-            return await future
-        # queued behind at most queue - 1 pages of at most ``limit`` each, then its own run
-        return await asyncio.wait_for(future, limit * self.queue + self.kill_grace)
-
-    def _restart_pool(self, generation: int, why: str) -> None:
-        """Kill the pool's workers and start a new pool, once per generation."""
-        if generation != self._generation:
-            return  # someone already replaced the pool this page ran in
-        self._generation += 1
-        self.stats.inc_value("extraction/pool_restarts")
-        logger.warning("restarting the extraction workers: %s", why)
-        old, self.pool = self.pool, self._new_pool()
-        if old is not None:
-            for process in list(getattr(old, "_processes", {}).values()):
-                try:
-                    process.kill()
-                except (OSError, ValueError):
-                    pass
-            old.shutdown(wait=False, cancel_futures=True)
+        if self._loop is None:
+            self._attach()
+        args = (item.url, item.html, item.site, parts, self.timeout if self.timeout > 0 else 0.0)
+        tries = 0
+        while True:
+            try:
+                return await self._hand_over(await self._acquire(), args)
+            except TimeoutError:
+                self.stats.inc_value("extraction/timeouts")
+                return ExtractionResult(
+                    None, "none", f"error: timeout after {self.timeout:g} s (worker killed)")
+            except WorkerDied as exc:
+                # A page the worker had not started goes to another worker. The page it was
+                # running (out of memory, a crash, or killed for another page's time limit
+                # while it waited for the worker's pages of the same run) gets one more try;
+                # a page that takes its worker down twice gets no text.
+                tries += exc.ran
+                if tries == 2 or self._closing:
+                    return ExtractionResult(None, "none", f"error: {exc}")
 
     def _count(self, item: PageItem, result: ExtractionResult) -> None:
         stats = self.stats

@@ -1,18 +1,20 @@
-"""pipelines.extraction: how many pages the pipeline hands to its pool, and their deadline.
+"""pipelines.extraction: how pages reach the worker processes, their deadline, and what a dead
+or stuck worker costs.
 
-``EXTRACTION_QUEUE`` pages per worker are in the pool at once (2 by default, so a worker has
-its next page as soon as it finishes one), and the parent's kill deadline of a page counts
-the pages it may wait behind: ``EXTRACTION_TIMEOUT × EXTRACTION_QUEUE + EXTRACTION_KILL_GRACE``.
-The pool here is a one-thread stand-in whose task blocks until released, so what was handed
-over can be counted; the real worker processes and their kill are exercised by
-``tests/test_safety.py -k time_limit``.
+``EXTRACTION_QUEUE`` pages per worker are handed over at once (2 by default, so a worker has
+its next page as soon as it finishes one), and a page's kill deadline counts the pages it may
+wait behind: ``EXTRACTION_TIMEOUT × EXTRACTION_QUEUE + EXTRACTION_KILL_GRACE``. The workers
+here are real processes running a stand-in for the extractor (``held`` below: it waits for a
+file, or ends its process, as the page's HTML says), so what was handed over can be counted;
+the real extractor on adversarial pages is exercised by ``tests/test_safety.py -k time_limit``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from concurrent.futures import ThreadPoolExecutor
+import os
+import time
+from pathlib import Path
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -22,45 +24,140 @@ from crawler.items import PageItem
 from pipelines.extractor import ExtractionResult
 
 
+def held(url: str, html: str, site: str | None, parts: list, limit: float = 0.0
+         ) -> ExtractionResult:
+    """Stand-in for the extractor, run in the workers: ``die`` ends the process at once;
+    ``hang`` never returns; otherwise wait until the file named by the HTML exists."""
+    if html == "die":
+        os._exit(3)
+    if html == "hang":
+        time.sleep(3600)
+    while not os.path.exists(html):
+        time.sleep(0.01)
+    return ExtractionResult(None, "none", f"not-article: stand-in {os.getpid()}")
+
+
+def pipeline(settings: dict[str, str]) -> extraction.ExtractionPipeline:
+    pipe = extraction.ExtractionPipeline(get_crawler(settings_dict=settings))
+    pipe.target = held
+    return pipe
+
+
+async def settle(pipe: extraction.ExtractionPipeline, seconds: float = 0.5) -> int:
+    await asyncio.sleep(seconds)
+    return sum(len(worker.pending) for worker in pipe._pool)
+
+
 @pytest.mark.parametrize(("queue", "handed", "deadline"), [("1", 1, 6.0), ("2", 2, 10.0),
                                                            (None, 2, 10.0), ("3", 3, 14.0)])
-def test_pages_in_the_pool_and_their_deadline(monkeypatch, queue, handed, deadline):
-    release = threading.Event()
-    ran: list[str] = []
-
-    def blocked_run(url, html, site, parts, limit=0.0):  # noqa: ANN001, ANN202 - stand-in
-        release.wait(10)
-        ran.append(url)
-        return ExtractionResult(None, "none", "not-article: stand-in")
-
-    deadlines: list[float] = []
-    real_wait_for = asyncio.wait_for
-
-    async def recording_wait_for(future, timeout):  # noqa: ANN001, ANN202 - spy
-        deadlines.append(timeout)
-        return await real_wait_for(future, timeout)
-
-    monkeypatch.setattr(extraction, "_run", blocked_run)
-    monkeypatch.setattr(extraction.asyncio, "wait_for", recording_wait_for)
+def test_pages_handed_to_a_worker_and_their_deadline(tmp_path: Path, queue, handed, deadline):
+    release = tmp_path / "release"
     settings = {"EXTRACTION_WORKERS": "1", "EXTRACTION_TIMEOUT": "4",
                 "EXTRACTION_KILL_GRACE": "2"}
     if queue is not None:
         settings["EXTRACTION_QUEUE"] = queue
 
-    async def main() -> int:
-        pipe = extraction.ExtractionPipeline(get_crawler(settings_dict=settings))
-        pipe.pool = ThreadPoolExecutor(1)  # one worker: what is handed over waits in it
-        items = [PageItem(url=f"https://queue.example/{i}", html="<html></html>")
-                 for i in range(5)]
+    async def main() -> tuple[int, list[float]]:
+        pipe = pipeline(settings)
+        pipe.open_spider()
+        items = [PageItem(url=f"https://queue.example/{i}", html=str(release)) for i in range(5)]
         tasks = [asyncio.ensure_future(pipe.process_item(item)) for item in items]
-        await asyncio.sleep(0.3)
-        in_pool = len(deadlines)
-        release.set()
+        in_worker = await settle(pipe)
+        loop = asyncio.get_running_loop()
+        timers = [timer.when() - loop.time() for _, timer in pipe._pool[0].pending.values()]
+        release.touch()
         done = await asyncio.gather(*tasks)
-        pipe.pool.shutdown()
-        assert [item.extraction["reason"] for item in done] == ["not-article: stand-in"] * 5
-        return in_pool
+        pipe.close_spider()
+        reasons = {item.extraction["reason"] for item in done}
+        assert len(reasons) == 1 and next(iter(reasons)).startswith("not-article: stand-in")
+        assert all(item.url == f"https://queue.example/{i}" for i, item in enumerate(done))
+        return in_worker, timers
 
-    assert asyncio.run(main()) == handed
-    assert deadlines == [deadline] * 5
-    assert sorted(ran) == [f"https://queue.example/{i}" for i in range(5)]
+    in_worker, timers = asyncio.run(main())
+    assert in_worker == handed
+    assert pipeline(settings).deadline == deadline
+    assert all(deadline - 1.0 < left <= deadline for left in timers), timers
+
+
+def test_pages_spread_over_workers(tmp_path: Path) -> None:
+    release = tmp_path / "release"
+
+    async def main() -> list[int]:
+        pipe = pipeline({"EXTRACTION_WORKERS": "2", "EXTRACTION_QUEUE": "2"})
+        pipe.open_spider()
+        tasks = [asyncio.ensure_future(pipe.process_item(
+            PageItem(url=f"https://spread.example/{i}", html=str(release)))) for i in range(7)]
+        await settle(pipe)
+        counts = sorted(len(worker.pending) for worker in pipe._pool)
+        release.touch()
+        done = await asyncio.gather(*tasks)
+        pids = {item.extraction["reason"].rsplit(" ", 1)[1] for item in done}
+        pipe.close_spider()
+        assert len(pids) == 2  # both workers extracted
+        return counts
+
+    assert asyncio.run(main()) == [2, 2]
+
+
+def test_a_worker_that_dies_costs_only_its_page(tmp_path: Path) -> None:
+    """The page that kills its worker (twice: it is tried once more) gets an error; the page
+    waiting behind it in the same worker is retried in the new one; the crawl goes on."""
+    release = tmp_path / "release"
+    release.touch()
+
+    async def main() -> tuple[dict[str, str], dict]:
+        pipe = pipeline({"EXTRACTION_WORKERS": "1", "EXTRACTION_QUEUE": "2"})
+        pipe.open_spider()
+        items = [PageItem(url="https://die.example/dies", html="die"),
+                 PageItem(url="https://die.example/behind", html=str(release)),
+                 PageItem(url="https://die.example/after", html=str(release))]
+        done = await asyncio.gather(*(pipe.process_item(item) for item in items))
+        stats = pipe.stats.get_stats()
+        pipe.close_spider()
+        return {item.url.rsplit("/", 1)[1]: item.extraction["reason"] for item in done}, stats
+
+    reasons, stats = asyncio.run(main())
+    assert reasons["dies"].startswith("error: worker died (exit code 3)"), reasons
+    assert reasons["behind"].startswith("not-article: stand-in"), reasons
+    assert reasons["after"].startswith("not-article: stand-in"), reasons
+    assert stats["extraction/worker_restarts"] == 2
+    assert stats["extraction/errors"] == 1
+
+
+def test_a_stuck_worker_is_killed_at_the_deadline(tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    release.touch()
+
+    async def main() -> tuple[dict[str, str], dict, float]:
+        pipe = pipeline({"EXTRACTION_WORKERS": "1", "EXTRACTION_QUEUE": "1",
+                         "EXTRACTION_TIMEOUT": "0.5", "EXTRACTION_KILL_GRACE": "0.5"})
+        pipe.open_spider()
+        stuck = pipe._pool[0].process
+        started = time.monotonic()
+        items = [PageItem(url="https://stuck.example/hang", html="hang"),
+                 PageItem(url="https://stuck.example/next", html=str(release))]
+        done = await asyncio.gather(*(pipe.process_item(item) for item in items))
+        took = time.monotonic() - started
+        stats = pipe.stats.get_stats()
+        pipe.close_spider()
+        assert not stuck.is_alive()
+        return {item.url.rsplit("/", 1)[1]: item.extraction["reason"] for item in done}, \
+            stats, took
+
+    reasons, stats, took = asyncio.run(main())
+    assert reasons["hang"] == "error: timeout after 0.5 s (worker killed)", reasons
+    assert reasons["next"].startswith("not-article: stand-in"), reasons
+    assert stats["extraction/timeouts"] == 1 and stats["extraction/worker_restarts"] == 1
+    assert took < 10, took
+
+
+def test_close_ends_the_workers() -> None:
+    async def main() -> list:
+        pipe = pipeline({"EXTRACTION_WORKERS": "2"})
+        pipe.open_spider()
+        processes = [worker.process for worker in pipe._pool]
+        pipe.close_spider()
+        return processes
+
+    processes = asyncio.run(main())
+    assert [p.exitcode for p in processes] == [0, 0]

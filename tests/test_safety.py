@@ -544,6 +544,6 @@ if __name__ == "__main__":
     assert results["good"] == "article" and results["good2"] == "article", results
     assert results["hugeattr"] == "article" and results["laughs"] == "article", results
     assert results["attrs"].startswith("error: timeout"), results  # quadratic in libxml2
-    assert report["stats"].get("extraction/pool_restarts", 0) >= 1
+    assert report["stats"].get("extraction/worker_restarts", 0) >= 1
     # 6 pages on 2 workers, one stuck for the 4 s limit + 2 s grace: well under a minute
     assert report["took"] < 60, report
