@@ -82,6 +82,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Refuse requests to private, loopback, link-local, multicast and reserved addresses.
 ALLOW_PRIVATE_ADDRESSES = False
+SPIDER_MIDDLEWARES = {
+    # free each response's parsed tree when its callback is done (see its docstring)
+    "crawler.middlewares.selectorrelease.SelectorReleaseMiddleware": 50,
+}
+SELECTOR_RELEASE_ENABLED = True
 
 # --- the generic spider (crawler.spiders.urls) ----------------------------------------------
 # Links to URLs it already requested (from as few hops or fewer) are not requested again:
