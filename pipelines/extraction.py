@@ -247,7 +247,18 @@ class ExtractionPipeline:
             return
         self.stats.inc_value("extraction/worker_restarts")
         logger.warning("restarting an extraction worker: %s", why)
-        self._pool[self._pool.index(worker)] = self._spawn()
+        index = self._pool.index(worker)
+        try:
+            self._pool[index] = self._spawn()
+        except Exception:  # noqa: BLE001 - e.g. the forkserver is gone
+            logger.exception("could not start an extraction worker; %d left",
+                             len(self._pool) - 1)
+            del self._pool[index]
+            if not self._pool:
+                logger.error("no extraction worker left: extracting in the reactor thread")
+                while self._waiting:  # each waiting page sees the empty pool
+                    self._wake()
+                return
         self._wake()
 
     # -- the socket, in the reactor thread -----------------------------------------------
@@ -265,7 +276,8 @@ class ExtractionPipeline:
                 return
             assert self._loop is not None
             self._loop.add_writer(worker.fd, self._writable, worker)
-            data = data[sent:]
+            worker.outbox.append(memoryview(data)[sent:])
+            return
         worker.outbox.append(memoryview(data))
 
     def _writable(self, worker: _Worker) -> None:
@@ -317,8 +329,9 @@ class ExtractionPipeline:
 
     def _roomiest(self) -> _Worker | None:
         """The live worker with the fewest pages, if it has room for one more."""
-        best = min(self._pool, key=lambda w: len(w.pending), default=None)
-        if best is None or best.dead or len(best.pending) >= self.queue:
+        best = min((w for w in self._pool if not w.dead), key=lambda w: len(w.pending),
+                   default=None)
+        if best is None or len(best.pending) >= self.queue:
             return None
         return best
 
@@ -330,12 +343,15 @@ class ExtractionPipeline:
                 waiter.set_result(None)
                 return
 
-    async def _acquire(self) -> _Worker:
-        """A worker with room for a page; pages wait their turn (first come, first served)."""
+    async def _acquire(self) -> _Worker | None:
+        """A worker with room for a page (pages wait their turn: first come, first served),
+        or None if no worker could be started."""
         assert self._loop is not None
         worker = None if self._waiting else self._roomiest()
         first = False
         while worker is None:
+            if not self._pool:
+                return None
             waiter = self._loop.create_future()
             if first:
                 self._waiting.appendleft(waiter)  # woken but beaten to it: stay first
@@ -351,8 +367,6 @@ class ExtractionPipeline:
                 raise
             first = True
             worker = self._roomiest()
-        if self._waiting and len(worker.pending) + 1 < self.queue:
-            self._wake()  # room for more than this page
         return worker
 
     def _hand_over(self, worker: _Worker, args: tuple[Any, ...]) -> asyncio.Future[Any]:
@@ -365,6 +379,8 @@ class ExtractionPipeline:
             timer = self._loop.call_later(self.deadline, self._expire, worker, task_id, args[0])
         worker.pending[task_id] = (future, timer)
         self._send(worker, _HEADER.pack(len(data)) + data)
+        if self._waiting and self._roomiest() is not None:
+            self._wake()  # room for more than this page
         return future
 
     @property
@@ -408,8 +424,11 @@ class ExtractionPipeline:
         args = (item.url, item.html, item.site, parts, self.timeout if self.timeout > 0 else 0.0)
         tries = 0
         while True:
+            worker = await self._acquire()
+            if worker is None:  # no worker could be started
+                return extract_page(item.url, item.html, site=item.site, parts=parts)
             try:
-                return await self._hand_over(await self._acquire(), args)
+                return await self._hand_over(worker, args)
             except TimeoutError:
                 self.stats.inc_value("extraction/timeouts")
                 return ExtractionResult(

@@ -161,3 +161,33 @@ def test_close_ends_the_workers() -> None:
 
     processes = asyncio.run(main())
     assert [p.exitcode for p in processes] == [0, 0]
+
+
+def test_no_worker_can_be_started_pages_are_extracted_in_the_reactor_thread(tmp_path: Path,
+                                                                          caplog) -> None:
+    """The only worker dies and no other can be started (the forkserver gone, say): the page
+    it was running and the pages waiting for a worker are extracted in the crawl process."""
+    release = tmp_path / "release"
+    release.touch()
+
+    async def main() -> tuple[list[str], dict]:
+        pipe = pipeline({"EXTRACTION_WORKERS": "1", "EXTRACTION_QUEUE": "1"})
+        pipe.open_spider()
+
+        def cannot_spawn() -> None:
+            raise OSError("no forkserver")
+
+        pipe._spawn = cannot_spawn  # after the first worker started
+        items = [PageItem(url="https://nospawn.example/dies", html="die")] + [
+            PageItem(url=f"https://nospawn.example/{i}", html="<html><body><p>x</p></body></html>")
+            for i in range(3)]
+        done = await asyncio.gather(*(pipe.process_item(item) for item in items))
+        stats = pipe.stats.get_stats()
+        pipe.close_spider()
+        return [item.extraction["reason"] for item in done], stats
+
+    reasons, stats = asyncio.run(main())
+    # extract_page itself ran (not the stand-in): none of these pages is an article
+    assert all(r.startswith("not-article") and "stand-in" not in r for r in reasons), reasons
+    assert "no extraction worker left" in caplog.text
+    assert stats["extraction/worker_restarts"] == 1
