@@ -124,6 +124,11 @@ REDIS_SOCKET_TIMEOUT = 5
 ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 
 # --- extraction and text -------------------------------------------------------------------
+# Scrapy processes a response's items and requests CONCURRENT_ITEMS at a time, and starts
+# that many asyncio tasks per response whatever it yields (Scrapy's default, 100, cost ~1.5 ms
+# of reactor CPU per page on the bench site, docs/benchmarks.md). Our spiders yield one item
+# and a few requests per page, and four pages at a time are extracted (two per worker).
+CONCURRENT_ITEMS = 16
 EXTRACTION_WORKERS = "auto"
 EXTRACTION_TIMEOUT = 120
 # pages per worker handed to the pool at once (2: a worker never waits for its next page)
