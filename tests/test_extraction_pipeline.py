@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -191,3 +194,46 @@ def test_no_worker_can_be_started_pages_are_extracted_in_the_reactor_thread(tmp_
     assert all(r.startswith("not-article") and "stand-in" not in r for r in reasons), reasons
     assert "no extraction worker left" in caplog.text
     assert stats["extraction/worker_restarts"] == 1
+
+
+def test_workers_end_when_the_crawl_is_killed() -> None:
+    """``kill -9`` of the crawl closes its ends of the sockets: idle workers read EOF and exit
+    (they are children of the forkserver, not of the crawl, so nothing else would stop them)."""
+    code = r'''
+import asyncio, sys, time
+from scrapy.utils.test import get_crawler
+from pipelines.extraction import ExtractionPipeline
+
+async def main():
+    pipe = ExtractionPipeline(get_crawler(settings_dict={"EXTRACTION_WORKERS": "2"}))
+    pipe.open_spider()
+    print(" ".join(str(w.process.pid) for w in pipe._pool), flush=True)
+    time.sleep(600)
+
+asyncio.run(main())
+'''
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        pids = [int(p) for p in proc.stdout.readline().split()]
+        assert len(pids) == 2 and all(_alive(pid) for pid in pids)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in pids if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie (exited, not yet reaped by its parent) counts as gone
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
