@@ -47,6 +47,7 @@ import pickle
 import signal
 import socket
 import struct
+import threading
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
@@ -117,6 +118,7 @@ def _serve(sock: socket.socket, function: Callable[..., ExtractionResult]) -> No
         reader.close()
         sock.close()
 
+
 def worker_count(value: Any) -> int:
     """``auto`` -> CPU count; otherwise a non-negative int."""
     if value in (None, "", "auto"):
@@ -168,6 +170,10 @@ class ExtractionPipeline:
         self._ids = itertools.count()
         self._ended: list[BaseProcess] = []  # killed or dead processes, joined at close
         self._closing = False
+        self._starter: threading.Thread | None = None  # starts the workers (open_spider)
+        self._fresh: list[tuple[BaseProcess, socket.socket]] = []  # started, not adopted
+        self._start_error: Exception | None = None
+        self._ready: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -182,20 +188,69 @@ class ExtractionPipeline:
         # extractor, never from the process running the reactor (forking a running event
         # loop is unsafe)
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["pipelines.extractor"])
-        self._pool = [self._spawn() for _ in range(self.workers)]
+        self._context.set_forkserver_preload(["pipelines.extraction"])  # and the extractor
+        # Starting the forkserver (a new interpreter that imports the extractor) and the
+        # workers takes a few tenths of a second: a thread does it while the crawl starts
+        # fetching; the first pages wait for it in _in_pool.
+        self._starter = threading.Thread(target=self._start_all, name="extraction-start",
+                                         daemon=True)
+        self._starter.start()
 
-    def _spawn(self) -> _Worker:
+    def _start_all(self) -> None:
+        """In the starting thread: start the workers (taken over by :meth:`_adopt`)."""
+        try:
+            for _ in range(self.workers):
+                self._fresh.append(self._start_process())
+        except Exception as exc:  # noqa: BLE001 - reported by _adopt, in the reactor thread
+            self._start_error = exc
+
+    def _start_process(self) -> tuple[BaseProcess, socket.socket]:
         ours, theirs = socket.socketpair()
         process = self._context.Process(target=_serve, args=(theirs, self.target),
                                         name="extraction-worker", daemon=True)
-        process.start()
-        theirs.close()
+        try:
+            process.start()
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
         ours.setblocking(False)
-        worker = _Worker(process, ours)
+        return process, ours
+
+    def _spawn(self) -> _Worker:
+        """Start a worker from the reactor thread (a replacement)."""
+        worker = _Worker(*self._start_process())
         if self._loop is not None:
             self._loop.add_reader(worker.fd, self._readable, worker)
         return worker
+
+    def _adopt(self) -> None:
+        """Take over the workers the starting thread started (waits for it)."""
+        if self._starter is None:
+            return
+        self._starter.join()
+        self._starter = None
+        for process, sock in self._fresh:
+            worker = _Worker(process, sock)
+            if self._loop is not None:
+                self._loop.add_reader(worker.fd, self._readable, worker)
+            self._pool.append(worker)
+        self._fresh = []
+        if self._start_error is not None:
+            logger.error("could not start %d of %d extraction workers: %s%s",
+                         self.workers - len(self._pool), self.workers, self._start_error,
+                         "" if self._pool else "; extracting in the reactor thread")
+
+    async def _started(self) -> None:
+        """Wait (without blocking the reactor) for the starting thread, then adopt."""
+        if self._starter is None:
+            return
+        if self._ready is None:
+            assert self._loop is not None
+            self._ready = self._loop.run_in_executor(None, self._starter.join)
+        await self._ready
+        self._adopt()
 
     def _attach(self) -> None:
         """Watch the workers' sockets from the running loop (the first page's)."""
@@ -205,6 +260,7 @@ class ExtractionPipeline:
 
     def close_spider(self) -> None:
         self._closing = True
+        self._adopt()
         for worker in self._pool:
             try:
                 worker.sock.shutdown(socket.SHUT_WR)  # EOF: the worker ends after its page
@@ -406,7 +462,7 @@ class ExtractionPipeline:
             item.extraction = {"reason": "not extracted: unchanged (revisit)", "method": "none"}
             return item
         parts = [(p.url, p.html) for p in item.parts if p.status == "ok"]
-        if not self._pool:
+        if self._context is None:  # EXTRACTION_WORKERS = 0
             result = extract_page(item.url, item.html, site=item.site, parts=parts)
         else:
             result = await self._in_pool(item, parts)
@@ -421,6 +477,7 @@ class ExtractionPipeline:
     async def _in_pool(self, item: PageItem, parts: list[tuple[str, str]]) -> ExtractionResult:
         if self._loop is None:
             self._attach()
+        await self._started()
         args = (item.url, item.html, item.site, parts, self.timeout if self.timeout > 0 else 0.0)
         tries = 0
         while True:

@@ -135,6 +135,7 @@ def test_a_stuck_worker_is_killed_at_the_deadline(tmp_path: Path) -> None:
         pipe = pipeline({"EXTRACTION_WORKERS": "1", "EXTRACTION_QUEUE": "1",
                          "EXTRACTION_TIMEOUT": "0.5", "EXTRACTION_KILL_GRACE": "0.5"})
         pipe.open_spider()
+        pipe._adopt()  # wait for the starting thread
         stuck = pipe._pool[0].process
         started = time.monotonic()
         items = [PageItem(url="https://stuck.example/hang", html="hang"),
@@ -158,7 +159,9 @@ def test_close_ends_the_workers() -> None:
     async def main() -> list:
         pipe = pipeline({"EXTRACTION_WORKERS": "2"})
         pipe.open_spider()
+        pipe._adopt()  # wait for the starting thread
         processes = [worker.process for worker in pipe._pool]
+        assert len(processes) == 2
         pipe.close_spider()
         return processes
 
@@ -207,6 +210,7 @@ from pipelines.extraction import ExtractionPipeline
 async def main():
     pipe = ExtractionPipeline(get_crawler(settings_dict={"EXTRACTION_WORKERS": "2"}))
     pipe.open_spider()
+    pipe._adopt()
     print(" ".join(str(w.process.pid) for w in pipe._pool), flush=True)
     time.sleep(600)
 
@@ -237,3 +241,24 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_workers_that_cannot_start_leave_extraction_in_the_reactor_thread(caplog) -> None:
+    async def main() -> list[str]:
+        pipe = pipeline({"EXTRACTION_WORKERS": "2"})
+
+        def cannot_start() -> None:
+            raise OSError("no forkserver")
+
+        pipe._start_process = cannot_start
+        pipe.open_spider()
+        items = [PageItem(url=f"https://nostart.example/{i}", html="<html><p>x</p></html>")
+                 for i in range(3)]
+        done = await asyncio.gather(*(pipe.process_item(item) for item in items))
+        pipe.close_spider()
+        return [item.extraction["reason"] for item in done]
+
+    reasons = asyncio.run(main())
+    assert all(r.startswith("not-article") and "stand-in" not in r for r in reasons), reasons
+    assert "could not start 2 of 2 extraction workers: no forkserver; extracting in the " \
+        "reactor thread" in caplog.text
