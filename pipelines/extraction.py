@@ -221,9 +221,13 @@ class ExtractionPipeline:
     def _spawn(self) -> _Worker:
         """Start a worker from the reactor thread (a replacement)."""
         worker = _Worker(*self._start_process())
+        self._watch(worker)
+        return worker
+
+    def _watch(self, worker: _Worker) -> None:
+        """Read ``worker``'s results as they come (once the first page has found the loop)."""
         if self._loop is not None:
             self._loop.add_reader(worker.fd, self._readable, worker)
-        return worker
 
     def _adopt(self) -> None:
         """Take over the workers the starting thread started (waits for it)."""
@@ -233,8 +237,7 @@ class ExtractionPipeline:
         self._starter = None
         for process, sock in self._fresh:
             worker = _Worker(process, sock)
-            if self._loop is not None:
-                self._loop.add_reader(worker.fd, self._readable, worker)
+            self._watch(worker)
             self._pool.append(worker)
         self._fresh = []
         if self._start_error is not None:
@@ -256,7 +259,7 @@ class ExtractionPipeline:
         """Watch the workers' sockets from the running loop (the first page's)."""
         self._loop = asyncio.get_running_loop()
         for worker in self._pool:
-            self._loop.add_reader(worker.fd, self._readable, worker)
+            self._watch(worker)
 
     def close_spider(self) -> None:
         self._closing = True
@@ -287,12 +290,12 @@ class ExtractionPipeline:
             worker.process.kill()
         self._ended.append(worker.process)
         pending, worker.pending = worker.pending, {}
-        for task_id in sorted(pending):  # dicts keep order; sorted says what is meant
-            future, timer = pending[task_id]
+        oldest = min(pending, default=None)  # task ids grow: the first handed over
+        for task_id, (future, timer) in pending.items():
             if timer is not None:
                 timer.cancel()
             if not future.done():
-                future.set_exception(WorkerDied(why, ran=running and task_id == min(pending)))
+                future.set_exception(WorkerDied(why, ran=running and task_id == oldest))
 
     def _replace(self, worker: _Worker, why: str, running: bool = True) -> None:
         """Kill ``worker`` and start another in its place (once)."""
