@@ -125,13 +125,13 @@ ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 
 # --- extraction and text -------------------------------------------------------------------
 # Scrapy processes a response's items and requests CONCURRENT_ITEMS at a time, and starts
-# that many asyncio tasks per response whatever it yields (Scrapy's default, 100, cost ~1.5 ms
+# that many asyncio tasks per response whatever it yields (Scrapy's default, 100, cost ~1.8 ms
 # of reactor CPU per page on the bench site, docs/benchmarks.md). Our spiders yield one item
-# and a few requests per page, and four pages at a time are extracted (two per worker).
+# and a few requests per page, and EXTRACTION_QUEUE pages per worker are extracted at a time.
 CONCURRENT_ITEMS = 16
 EXTRACTION_WORKERS = "auto"
 EXTRACTION_TIMEOUT = 120
-# pages per worker handed to the pool at once (2: a worker never waits for its next page)
+# pages handed to each worker at once (2: a worker never waits for its next page)
 EXTRACTION_QUEUE = 2
 TEXT_FSYNC = False
 ITEM_PIPELINES = {
