@@ -33,7 +33,6 @@ import json
 import logging
 import os
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -44,93 +43,15 @@ from crawler.items import PageItem
 from crawler.outputerrors import output_failed
 from crawler.outputs import CrawlOutputs
 from pipelines.paths import text_relpath
+from pipelines.textfiles import (
+    append_line,
+    article_row,
+    matches_topic,
+    repair_jsonl_tail,
+    write_text_file,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def article_row(item: PageItem, text_path: str) -> dict[str, Any]:
-    """The ``articles.jsonl`` row of an extracted page item."""
-    assert item.article is not None
-    row = dict(item.article)
-    row["fetched_at"] = (item.warc or {}).get("warc_date")
-    row["text_path"] = text_path
-    row["warc"] = item.warc
-    if item.meta:
-        row["meta"] = item.meta
-    if item.parts:
-        row["parts"] = [
-            {"url": p.url, "status": p.status, "warc": p.warc} for p in item.parts
-        ]
-    return row
-
-
-def matches_topic(article: dict[str, Any], words: list[str]) -> bool:
-    """Does the title or text contain one of ``words`` (case-insensitive, NFKC)?"""
-    import unicodedata
-
-    haystack = unicodedata.normalize(
-        "NFKC", f"{article.get('title') or ''}\n{article.get('text') or ''}"
-    ).casefold()
-    return any(unicodedata.normalize("NFKC", w).casefold() in haystack for w in words if w)
-
-
-def write_text_file(root: Path, relpath: str, text: str) -> None:
-    """Write ``text`` to ``root/relpath`` atomically (temporary name, then rename)."""
-    path = root / relpath
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    try:
-        tmp.write_text(text + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
-        raise
-
-
-def repair_jsonl_tail(path: Path) -> int:
-    """Cut a trailing partial line off ``path`` (a row whose write was interrupted: the process
-    was killed, or the disk filled up); return how many bytes were cut."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return 0
-    if size == 0:
-        return 0
-    with open(path, "rb+") as fh:
-        fh.seek(size - 1)
-        if fh.read(1) == b"\n":
-            return 0
-        keep, pos = 0, size
-        while pos > 0:
-            start = max(0, pos - 65536)
-            fh.seek(start)
-            newline = fh.read(pos - start).rfind(b"\n")
-            if newline != -1:
-                keep = start + newline + 1
-                break
-            pos = start
-        fh.truncate(keep)
-        fh.flush()
-        os.fsync(fh.fileno())
-    return size - keep
-
-
-def append_line(fd: int, data: bytes) -> int:
-    """Append ``data`` (one line) to the ``O_APPEND`` file ``fd`` whole, or not at all: a write
-    that fails half way (full disk) is cut off again before the error is raised. Returns the
-    offset the line starts at."""
-    start = os.lseek(fd, 0, os.SEEK_END)
-    view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(fd, view):]
-    except BaseException:
-        try:
-            os.ftruncate(fd, start)
-        except OSError:
-            pass  # the next crawl cuts the partial line (repair_jsonl_tail)
-        raise
-    return start
 
 
 class TextOutputPipeline:
