@@ -39,8 +39,8 @@ How a record becomes a row:
 4. **Outputs**, written by this process in (file, offset) order, files in the order of their
    first record's WARC-Date (then name), so two replays of the same files write the same
    bytes whatever the order of the arguments and the number of workers: the text file and the
-   row, by the text pipeline's own :func:`~pipelines.textoutput.article_row`,
-   :func:`~pipelines.textoutput.write_text_file` and :func:`~pipelines.paths.text_relpath`.
+   row, by the text pipeline's own :func:`~pipelines.textfiles.article_row`,
+   :func:`~pipelines.textfiles.write_text_file` and :func:`~pipelines.paths.text_relpath`.
    The topic filter applies as in the crawl: ``--match`` if given, else the words the crawl
    was given (the restored ``meta["match"]``, or the ``topic-filter`` field of the file's
    ``warcinfo``), so off-topic articles, which the crawl left without outputs, stay so.
@@ -605,6 +605,11 @@ class Replay:
         self.out.mkdir(parents=True, exist_ok=True)
         tmp = articles_path.with_name(f".{articles_path.name}.tmp{os.getpid()}")
         try:
+            if self.jobs > 1:
+                # start the workers now: each imports the extractor (~0.3 s) while this
+                # process scans the files, instead of after the scan
+                self._pool = self._new_pool()
+                self._pool.submit(_warm_up)
             self.scan()
             self.progress.close()
             todo = self.plan()
@@ -752,7 +757,7 @@ class Replay:
         """Write the text file and the row of one extracted page (parent process, in order)."""
         from archive.writer import sha1_digest
         from pipelines.paths import text_relpath
-        from pipelines.textoutput import article_row, matches_topic, write_text_file
+        from pipelines.textfiles import article_row, matches_topic, write_text_file
 
         if result.article is None:
             if result.reason.startswith("error"):
