@@ -46,9 +46,21 @@ def pipeline(settings: dict[str, str]) -> extraction.ExtractionPipeline:
     return pipe
 
 
-async def settle(pipe: extraction.ExtractionPipeline, seconds: float = 0.5) -> int:
-    await asyncio.sleep(seconds)
-    return sum(len(worker.pending) for worker in pipe._pool)
+async def settle(pipe: extraction.ExtractionPipeline, quiet: float = 0.3,
+                 limit: float = 30.0) -> int:
+    """Pages handed to the workers, once some have been and the count has not moved for
+    ``quiet`` seconds (the workers start in a thread: slower on a loaded machine)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit
+    count, since = 0, loop.time()
+    while loop.time() < deadline:
+        now = sum(len(worker.pending) for worker in pipe._pool)
+        if now != count:
+            count, since = now, loop.time()
+        elif count and loop.time() - since >= quiet:
+            break
+        await asyncio.sleep(0.02)
+    return count
 
 
 @pytest.mark.parametrize(("queue", "handed", "deadline"), [("1", 1, 6.0), ("2", 2, 10.0),
