@@ -606,10 +606,11 @@ class Replay:
         tmp = articles_path.with_name(f".{articles_path.name}.tmp{os.getpid()}")
         try:
             if self.jobs > 1:
-                # start the workers now: each imports the extractor (~0.3 s) while this
-                # process scans the files, instead of after the scan
+                # start the workers now, so that each imports the extractor (~0.3 s, in the
+                # pool's initializer) while this process scans the files; a fork pool
+                # launches its processes at the first submit, hence this no-op task
                 self._pool = self._new_pool()
-                self._pool.submit(_warm_up)
+                self._pool.submit(int)
             self.scan()
             self.progress.close()
             todo = self.plan()
