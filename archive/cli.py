@@ -1,7 +1,10 @@
 """`python -m archive <command>`: a thin command line over one-job modules.
 
 Each command lives in its own module that exposes ``configure(parser)`` (add its arguments)
-and ``run(args) -> int`` (do the work, return the exit status). This file only wires them up.
+and ``run(args) -> int`` (do the work, return the exit status). This file only wires them up,
+and turns what the world can do to a command (a file that cannot be read or written, a full
+disk, Ctrl-C, a closed pipe) into one line on stderr and an exit status, never a traceback;
+``--debug`` shows the traceback of an error.
 Command modules keep their heavy imports (Scrapy, trafilatura) inside ``run`` so that
 ``--help`` and light commands start fast.
 """
@@ -35,6 +38,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="python -m archive", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an error (default: one line)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in sorted(COMMANDS.items()):
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -53,6 +58,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m archive` and the `newsarchive` console script."""
     argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv  # anywhere: before or after the command's name
+    argv = [a for a in argv if a != "--debug"]
     only = argv[0] if argv and argv[0] in COMMANDS else None
     parser = build_parser(only)
     args = parser.parse_args(argv)
@@ -62,10 +69,25 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "_module", None):
         parser.print_help(sys.stderr)
         return 2
+    name = f"archive {args.command}"
     try:
         return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(f"{name}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # the reader went away (`| head`): quiet, as other command-line tools
+        sys.stderr.close()
         return 0
+    except OSError as exc:
+        if debug:
+            raise
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"{name}: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - one line; the traceback with --debug
+        if debug:
+            raise
+        print(f"{name}: error: {type(exc).__name__}: {exc} (--debug shows where)",
+              file=sys.stderr)
+        return 1

@@ -1,10 +1,12 @@
 """Scrapy settings of the newsarchive project.
 
-Every project-specific setting is listed here with its default and documented in the module
-that reads it (``crawler.outputs``, ``crawler.middlewares.warccapture``,
-``pipelines.extraction``, ``pipelines.textoutput``, ``crawler.extensions.logfile``) and in
-``docs/settings.md``.
+The project's own settings (``OUTPUT_DIR``, ``WARC_*``, ``EXTRACTION_*``...) are declared once,
+with type, range, default and meaning, in :mod:`crawler.settingspec`; their defaults are set
+from there at the end of this file. Here: Scrapy's settings as the project sets them, and the
+components (middlewares, pipelines, extensions) that make up the crawl.
 """
+
+from crawler.settingspec import project_defaults
 
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -30,23 +32,6 @@ REDIRECT_MAX_TIMES = 10
 RETRY_TIMES = 2
 TELNETCONSOLE_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
-
-# --- archiving -----------------------------------------------------------------------------
-OUTPUT_DIR = "data"
-WARC_ENABLED = True
-WARC_PREFIX = None  # None: the spider's name
-WARC_MAX_SIZE = 1_000_000_000
-WARC_VERSION = "1.1"
-WARC_GZIP = True
-WARC_GZIP_LEVEL = 3
-WARC_GZIP_ENGINE = "isal"
-WARC_FSYNC = False
-WARC_INDEX_ON_CLOSE = True
-WARC_WRITE_THREAD = True
-# Replay (crawler.middlewares.warcreplay, docs/replay.md): WARC files, directories or globs
-# (comma-separated) to serve every response from instead of the network; None = live crawl.
-WARC_REPLAY = None
-WARC_REPLAY_PICK = "last"  # a URL archived several times: "last" (latest) or "first" capture
 
 DOWNLOAD_HANDLERS = {
     "http": "crawler.handler.CapturingHTTP11DownloadHandler",
@@ -80,47 +65,18 @@ DOWNLOADER_MIDDLEWARES = {
     # downloads that finally failed: counted, one log line, no traceback
     "crawler.middlewares.faults.FetchFailureMiddleware": 540,
 }
-# Refuse requests to private, loopback, link-local, multicast and reserved addresses.
-ALLOW_PRIVATE_ADDRESSES = False
 SPIDER_MIDDLEWARES = {
     # free each response's parsed tree when its callback is done (see its docstring)
     "crawler.middlewares.selectorrelease.SelectorReleaseMiddleware": 50,
+    # marks start requests, so a start URL that fails is reported (crawler.extensions.runreport)
+    "crawler.middlewares.startmark.StartMarkMiddleware": 40,
+    # first redo the pages whose text an earlier crawl could not write (from the archive)
+    "crawler.middlewares.redo.RedoMiddleware": 45,
 }
-SELECTOR_RELEASE_ENABLED = True
 
-# --- the generic spider (crawler.spiders.urls) ----------------------------------------------
-# Links to URLs it already requested (from as few hops or fewer) are not requested again:
-# Scrapy's duplicate filter would drop them; the spider saves building those requests.
-URLS_SKIP_REQUESTED = True
-
-# --- crawl state and incremental runs -----------------------------------------------------
-STATE_ENABLED = True
-LOCK_WAIT = 0
-INCREMENTAL_ENABLED = True
-INCREMENTAL_RECHECK_DAYS = 7
-
-# --- Wayback Machine (crawler.wayback; read by spiders that call wayback.configure_settings) --
-# Its published limits at 80 %: CDX 0.8 requests/s, captures 8/s, each in its own download
-# slot; a 429 pauses the slot for Retry-After (default 60 s). Tests set the delays to 0.
-WAYBACK_CDX_DELAY = 1.25
-WAYBACK_CDX_CONCURRENCY = 1
-WAYBACK_CAPTURE_DELAY = 0.125
-WAYBACK_CAPTURE_CONCURRENCY = 4
-WAYBACK_RETRY_AFTER_DEFAULT = 60
-WAYBACK_RETRY_AFTER_MAX = 600
-WAYBACK_429_RETRIES = 3
-
-# --- shared frontier (crawler.frontier, docs/distributed.md) ------------------------------
-# REDIS_URL switches any spider to a frontier and crawl state shared through Redis by several
-# processes on several hosts (the add-on below does nothing while it is None).
-REDIS_URL = None
-REDIS_PREFIX = "newsarchive"
-REDIS_JOB = None  # None: the spider's name
-REDIS_LEASE = 60  # seconds of silence before a worker's in-flight requests are re-queued
-REDIS_HEARTBEAT = 5
-REDIS_POLL = 0.5
-REDIS_RETRY_MAX = 10
-REDIS_SOCKET_TIMEOUT = 5
+# --- archiving and components ---------------------------------------------------------------
+# shared frontier (crawler.frontier, docs/distributed.md): the add-on does nothing unless
+# REDIS_URL is set
 ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 
 # --- extraction and text -------------------------------------------------------------------
@@ -129,11 +85,6 @@ ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 # of reactor CPU per page on the bench site, docs/benchmarks.md). Our spiders yield one item
 # and a few requests per page, and EXTRACTION_QUEUE pages per worker are extracted at a time.
 CONCURRENT_ITEMS = 16
-EXTRACTION_WORKERS = "auto"
-EXTRACTION_TIMEOUT = 120
-# pages handed to each worker at once (2: a worker never waits for its next page)
-EXTRACTION_QUEUE = 2
-TEXT_FSYNC = False
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     "pipelines.textoutput.TextOutputPipeline": 800,
@@ -141,8 +92,17 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.crawlstate.CrawlStateExtension": 0,
     "crawler.extensions.logfile.LogFileExtension": 0,
+    # new/changed/unchanged/incomplete/failed articles and the failed URLs, into runs/*.json
+    "crawler.extensions.runreport.RunReport": 0,
     # off unless REACTORLAG_ENABLED: reactor timer lateness into the stats (benchmarks)
     "crawler.extensions.reactorlag.ReactorLagExtension": 0,
 }
-LOGFILE_ENABLED = True
-REACTORLAG_ENABLED = False
+
+# Quiet by default: per-page lines are DEBUG; items are never printed whole (see
+# crawler.logformatter). `-L DEBUG` or `-s LOG_LEVEL=DEBUG` shows every request.
+LOG_LEVEL = "INFO"
+LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
+# `scrapy crawl` with checks before anything is fetched (crawler/commands/crawl.py)
+COMMANDS_MODULE = "crawler.commands"
+
+globals().update(project_defaults())

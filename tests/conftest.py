@@ -133,13 +133,15 @@ def run_crawl(
     timeout: float = 180,
     extra_env: dict[str, str] | None = None,
 ) -> CrawlRun:
-    """Run ``python -m scrapy crawl spider`` against the fixture web; outputs under ``out``."""
+    """Run ``python -m scrapy crawl spider`` against the fixture web; outputs under ``out``
+    (a setting given as None is left out: the project's default applies)."""
     cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
     for key, value in (args or {}).items():
         cmd += ["-a", f"{key}={value}"]
     merged = {**TEST_SETTINGS, "OUTPUT_DIR": str(out), **(settings or {})}
     for key, value in merged.items():
-        cmd += ["-s", f"{key}={value}"]
+        if value is not None:
+            cmd += ["-s", f"{key}={value}"]
     env = {**os.environ, **web.env(), **(extra_env or {})}
     env.pop("SCRAPY_SETTINGS_MODULE", None)
     start = len(web.requests)

@@ -21,7 +21,12 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 import sites
-from crawler.spiders.asyura import AsyuraSpider, board_index_url
+from crawler.spiders.asyura import (
+    AsyuraSpider,
+    board_index_url,
+    current_generations,
+    newest_known,
+)
 from crawler.wayback import raw_capture_url
 from pipelines.extractor import extract_page
 from sites.asyura import (
@@ -203,8 +208,32 @@ def test_board_arguments():
         assert board_index_url(spec) == want, spec
     with pytest.raises(ValueError, match="YY/<board><gen>"):
         board_index_url("senkyo999")
-    with pytest.raises(ValueError):
-        AsyuraSpider()
+    # no board and no urls: the default boards, by code (their current generations)
+    spider = AsyuraSpider()
+    assert spider.board_codes == ["senkyo", "warb"] and spider.boards == []
+    assert AsyuraSpider(board="senkyo,13/warb12").boards == [want]
+    assert AsyuraSpider(urls=POST_111).board_codes == []
+
+
+def test_current_generation_of_a_board_from_the_site_top():
+    hrefs = ["20/senkyo275/", "http://www.asyura2.com/16/senkyo216/index.html",
+             "/11/senkyo119/", "07/senkyo31/", "13/warb12/", "13/warb11/", "msg/1.html",
+             "http://example.org/25/senkyo999/"]
+    assert current_generations(f"{SITE}/", hrefs, ["senkyo", "warb", "kokusai"]) == {
+        "senkyo": f"{SITE}/20/senkyo275/index.html", "warb": f"{SITE}/13/warb12/index.html"}
+    assert newest_known("senkyo") == f"{SITE}/25/senkyo298/index.html"
+    assert newest_known("kokusai") is None
+
+
+def test_crawl_without_arguments_reads_the_current_boards(crawl):
+    run = crawl("asyura", settings={"DEPTH_LIMIT": "0"}, follow_citations="0")
+    assert run.returncode == 0, run.log[-3000:]
+    got = [r.url for r in run.requests if r.method == "GET"]
+    assert f"{SITE}/" in got
+    assert f"{SITE}/20/senkyo275/index.html" in got and f"{SITE}/13/warb12/index.html" in got
+    assert not [u for u in got if "senkyo216" in u or "warb11" in u]
+    assert {a["url"] for a in run.articles} >= {
+        f"{SITE}/20/senkyo275/msg/260.html", POST_111}
 
 
 def test_url_rules():

@@ -2,11 +2,16 @@
 
 Arguments (besides ``urls``, ``max_pages`` and ``match`` of every spider):
 
-* ``board``: board(s) to crawl, comma-separated. A board lives in the directory
-  ``/<YY>/<board><gen>/`` where ``YY`` is the two-digit year its generation opened, which the
-  board code does not tell, so give it as ``13/warb12``, as a URL
-  (``http://www.asyura2.com/13/warb12/``, ``…/index.html``), or as a bare ``warb12`` only for
-  the generations listed in :data:`KNOWN_BOARDS` (those seen in public captures).
+* ``board`` [``senkyo,warb`` when no ``urls``: see :data:`DEFAULT_BOARDS`]: board(s) to
+  crawl, comma-separated. A board generation lives in the directory ``/<YY>/<board><gen>/``
+  where ``YY`` is the two-digit year the generation opened. Give it as ``13/warb12``, as a URL
+  (``http://www.asyura2.com/13/warb12/``, ``…/index.html``), as a bare ``warb12`` for the
+  generations listed in :data:`KNOWN_BOARDS` (those seen in public captures), or as a bare
+  board code (``senkyo``) for *its current generation*: read from the links of the site's top
+  page (``http://www.asyura2.com/``), the highest generation listed; when the top page lists
+  none, the newest generation in :data:`KNOWN_BOARDS` (logged, stat
+  ``asyura/board_fallback``). Boards move to a new generation every few months, so a
+  scheduled run names codes, not generations.
 * ``since`` / ``until`` (``YYYY-MM-DD``, inclusive, JST): index rows dated after ``until`` are
   skipped; paging stops at the first index page holding a row older than ``since`` (rows are
   newest first); posts reached otherwise (follow-ups, ``urls``) whose own date is outside the
@@ -36,6 +41,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -49,8 +55,8 @@ from twisted.internet.error import (
 )
 from twisted.python.failure import Failure
 
+from crawler.spiders.args import SpiderArgumentError, day_arg, flag_arg, int_arg, word_list
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.urlutils import split_arg
 from crawler.wayback import configure_settings, raw_capture_url, request_meta
 from sites.asyura import (
     FOLLOW_URL,
@@ -67,6 +73,17 @@ from sites.base import parse_html
 
 logger = logging.getLogger(__name__)
 
+#: The boards a run without arguments follows (their current generations; see ``board``):
+#: ``senkyo`` (政治・選挙・NHK) carries Japanese politics and diplomacy, where posts on
+#: Japan–Russia relations (territorial talks, summits, sanctions, energy) land; every public
+#: capture of the site we know (2007–2025) is from it. ``warb`` (戦争b) carries war and
+#: military affairs: the project's seed post (the 2013 2+2 talks, reposting RT and Voice of
+#: Russia) is in warb12, and reposts of foreign war coverage go there. Other boards are given
+#: with ``-a board=``.
+DEFAULT_BOARDS = ("senkyo", "warb")
+SITE_TOP = "http://www.asyura2.com/"
+#: a board generation's directory as the site top links it
+_TOP_LINK = re.compile(r"^https?://(?:www\.)?asyura2\.com/(\d\d)/([a-z]+)(\d+)/(?:index\.html)?$")
 #: board generations whose directory year is known (seen in public captures of their pages)
 KNOWN_BOARDS: dict[str, str] = {
     "senkyo31": "07",
@@ -86,6 +103,31 @@ GONE_STATUSES = frozenset({404, 410})
 _NETWORK_ERRORS = (DNSLookupError, ConnectError, TCPTimedOutError, TimeoutError, ConnectionLost)
 
 
+def newest_known(code: str) -> str | None:
+    """Index URL of the newest generation of board ``code`` in :data:`KNOWN_BOARDS`."""
+    known = [(int(b[len(code):]), b) for b in KNOWN_BOARDS
+             if b.startswith(code) and b[len(code):].isdigit()]
+    if not known:
+        return None
+    board = max(known)[1]
+    return f"http://www.asyura2.com/{KNOWN_BOARDS[board]}/{board}/index.html"
+
+
+def current_generations(base: str, hrefs: list[str], codes: list[str]) -> dict[str, str]:
+    """``{code: index URL}`` of the highest generation of each board code that the site top's
+    links (``hrefs``, relative to ``base``) show."""
+    best: dict[str, tuple[int, str]] = {}
+    for href in hrefs:
+        m = _TOP_LINK.match(urljoin(base, href.strip()))
+        if not m or m.group(2) not in codes:
+            continue
+        gen = int(m.group(3))
+        if gen > best.get(m.group(2), (-1, ""))[0]:
+            best[m.group(2)] = (gen, f"http://www.asyura2.com/{m.group(1)}/"
+                                     f"{m.group(2)}{m.group(3)}/index.html")
+    return {code: url for code, (_, url) in best.items()}
+
+
 def board_index_url(spec: str) -> str:
     """First index page of a board given as ``13/warb12``, a board URL, or a bare code listed
     in :data:`KNOWN_BOARDS`. Raises ValueError otherwise."""
@@ -96,25 +138,12 @@ def board_index_url(spec: str) -> str:
     elif re.fullmatch(r"[a-z]+\d+", spec) and spec in KNOWN_BOARDS:
         yy, board = KNOWN_BOARDS[spec], spec
     else:
-        raise ValueError(
-            f"board {spec!r}: give it as YY/<board><gen> (e.g. 13/warb12) or as its URL; "
-            f"the year directory is known only for {', '.join(sorted(KNOWN_BOARDS))}"
+        raise SpiderArgumentError(
+            f"board {spec!r}: give it as YY/<board><gen> (e.g. 13/warb12), as its URL, as a "
+            f"board code (senkyo: its current generation) or as one of "
+            f"{', '.join(sorted(KNOWN_BOARDS))}"
         )
     return f"http://www.asyura2.com/{yy}/{board}/index.html"
-
-
-def parse_day(value: str | None, name: str) -> date | None:
-    """``YYYY-MM-DD`` -> date (None for empty)."""
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise ValueError(f"{name} must be YYYY-MM-DD, not {value!r}") from exc
-
-
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() not in ("0", "false", "no", "off", "")
 
 
 class AsyuraSpider(ArchiveSpider):
@@ -142,18 +171,24 @@ class AsyuraSpider(ArchiveSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.boards = [board_index_url(b) for b in split_arg(board)]
-        self.since = parse_day(since, "since")
-        self.until = parse_day(until, "until")
-        self.pages = int(pages) if pages not in (None, "") else None
-        self.follow_citations = _flag(follow_citations)
-        self.follow_followups = _flag(follow_followups)
-        if not (self.boards or self.start_urls_arg):
-            raise ValueError("give -a board=13/warb12 (or a board URL) or -a urls=...")
+        specs = word_list(board, "board") if board else (
+            [] if self.start_urls_arg else list(DEFAULT_BOARDS))
+        #: board codes whose current generation is read from the site top
+        self.board_codes = [s for s in specs if re.fullmatch(r"[a-z]+", s)]
+        self.boards = [board_index_url(s) for s in specs if s not in self.board_codes]
+        self.since = day_arg(since, "since")
+        self.until = day_arg(until, "until")
+        if self.since and self.until and self.since > self.until:
+            raise SpiderArgumentError(f"since ({since}) is after until ({until})")
+        self.pages = int_arg(pages, "pages", minimum=1)
+        self.follow_citations = flag_arg(follow_citations, "follow_citations", True)
+        self.follow_followups = flag_arg(follow_followups, "follow_followups", True)
 
     # -- start -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        if self.board_codes:
+            yield scrapy.Request(SITE_TOP, callback=self.parse_top, errback=self.top_failed)
         for url in self.boards:
             yield scrapy.Request(url, callback=self.parse_index)
         for url in self.start_urls_arg:
@@ -188,6 +223,31 @@ class AsyuraSpider(ArchiveSpider):
         return not (self.until and day > self.until)
 
     # -- callbacks -------------------------------------------------------------------------
+
+    def parse_top(self, response: Response, **kwargs: Any) -> Iterator[Any]:
+        """The site's top page: the current generation of each board code asked for."""
+        hrefs = response.css("a::attr(href)").getall() if isinstance(response, TextResponse) \
+            else []
+        yield from self._board_requests(
+            current_generations(response.url, hrefs, self.board_codes),
+            f"the site top ({response.url}) links no such board")
+
+    def top_failed(self, failure: Failure) -> Iterator[Any]:
+        """The site top could not be fetched: the newest known generations."""
+        yield from self._board_requests({}, f"the site top could not be fetched "
+                                            f"({failure.getErrorMessage()})")
+
+    def _board_requests(self, found: dict[str, str], why: str) -> Iterator[scrapy.Request]:
+        for code in self.board_codes:
+            url = found.get(code)
+            if url is None:
+                url = newest_known(code)
+                self.crawler.stats.inc_value("asyura/board_fallback")
+                logger.warning("%s: board %s read at its newest known generation: %s", why,
+                               code, url or "none known")
+            if url is not None:
+                yield scrapy.Request(url, callback=self.parse_index,
+                                     meta={"start_request": True})
 
     def parse_index(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """A board index page: its message rows (within the date range), then the next page."""

@@ -27,6 +27,7 @@ from scrapy.http import Response, TextResponse
 from crawler.decoding import page_text
 from crawler.items import PageItem
 from crawler.middlewares.warccapture import META_POINTER
+from crawler.spiders.args import int_arg, url_list
 from crawler.urlutils import split_arg, strip_tracking
 
 logger = logging.getLogger(__name__)
@@ -166,6 +167,9 @@ class ArchiveSpider(scrapy.Spider):
 
     #: site rules to use for this spider's pages (None: choose by URL host)
     site: str | None = None
+    #: arguments read from ``kwargs`` that are no Python names (ruvr's ``from``), beside the
+    #: keyword parameters of ``__init__`` (crawler.preflight refuses any other name)
+    extra_arguments: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -176,10 +180,15 @@ class ArchiveSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.start_urls_arg = split_arg(urls)
-        self.max_pages = int(max_pages) if max_pages not in (None, "") else None
+        self.start_urls_arg = self.parse_urls(urls)
+        self.max_pages = int_arg(max_pages, "max_pages", minimum=1)
         self.match_words = [w for w in split_arg(match)] if match else []
         self.pages_seen = 0
+
+    @staticmethod
+    def parse_urls(value: str | None) -> list[str]:
+        """The ``urls`` argument: http(s) URLs, ``a,b`` or a file (spiders may override)."""
+        return url_list(value, "urls")
 
     def page_item(self, response: Response, **meta: Any) -> PageItem | None:
         """A page item for an HTML response (None for anything else: it stays archived only)."""

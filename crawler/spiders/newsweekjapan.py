@@ -50,8 +50,9 @@ from twisted.python.failure import Failure
 
 from crawler.items import PageItem, PagePart
 from crawler.middlewares.warccapture import META_POINTER
+from crawler.spiders.args import int_arg, url_list, word_list
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.urlutils import split_arg, strip_tracking
+from crawler.urlutils import strip_tracking
 from sites.base import parse_html
 from sites.newsweekjapan import (
     HOST,
@@ -148,12 +149,14 @@ class NewsweekJapanSpider(ArchiveSpider):
     ) -> None:
         super().__init__(*args, **kwargs)
         defaults = not self.start_urls_arg
-        self.tags = split_arg(tags) if tags else (list(DEFAULT_TAGS) if defaults else [])
-        self.feeds = split_arg(feed) if feed else ([FEED_URL] if defaults else [])
+        self.tags = word_list(tags, "tags") if tags else (
+            list(DEFAULT_TAGS) if defaults else [])
+        self.feeds = url_list(feed, "feed") if feed else ([FEED_URL] if defaults else [])
         self.listings = (
-            split_arg(listings) if listings else (list(DEFAULT_LISTINGS) if defaults else [])
+            url_list(listings, "listings") if listings
+            else (list(DEFAULT_LISTINGS) if defaults else [])
         )
-        self.listing_pages = int(listing_pages)
+        self.listing_pages = int_arg(listing_pages, "listing_pages", 3, minimum=0)
         #: articles whose further pages are being fetched
         self._open_chains = 0
         #: max_pages was reached while articles were open: close when the last one finishes

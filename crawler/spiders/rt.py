@@ -47,8 +47,9 @@ import scrapy
 from lxml import etree
 from scrapy.http import Response, TextResponse
 
+from crawler.spiders.args import flag_arg, int_arg, word_list
 from crawler.spiders.base import ArchiveSpider, is_html, xml_root
-from crawler.urlutils import split_arg, strip_tracking
+from crawler.urlutils import strip_tracking
 from sites.dates import normalise_datetime
 from sites.rt import (
     dedup_key,
@@ -76,18 +77,6 @@ MORE_LINKS = (
     "a[href*='/listing/']::attr(href)",
 )
 META_RT = "rt"
-
-
-def _flag(value: str | int | None, default: bool) -> bool:
-    """``1/0``, ``true/false``, ``yes/no``, ``on/off`` (None: the default)."""
-    if value is None or value == "":
-        return default
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"expected 0 or 1, not {value!r}")
 
 
 def _local(tag: Any) -> str:
@@ -159,12 +148,12 @@ class RTSpider(ArchiveSpider):
         super().__init__(*args, **kwargs)
         defaults = not self.start_urls_arg
         if sections is not None:
-            self.sections = split_arg(sections)
+            self.sections = word_list(sections, "sections", r"[a-z0-9][a-z0-9-]*")
         else:
             self.sections = list(DEFAULT_SECTIONS) if defaults else []
-        self.read_feeds = _flag(feeds, default=defaults)
-        self.read_sitemaps = _flag(sitemaps, default=False)
-        self.listing_pages = int(listing_pages)
+        self.read_feeds = flag_arg(feeds, "feeds", default=defaults)
+        self.read_sitemaps = flag_arg(sitemaps, "sitemaps", default=False)
+        self.listing_pages = int_arg(listing_pages, "listing_pages", 3, minimum=0)
         self.seen: set[str] = set()
 
     # -- requests --------------------------------------------------------------------------

@@ -62,6 +62,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler import wayback
+from crawler.spiders.args import SpiderArgumentError, int_arg, url_list
 from crawler.spiders.base import ArchiveSpider
 from crawler.urlutils import split_arg
 
@@ -150,6 +151,7 @@ class RuvrSpider(ArchiveSpider):
 
     name = "ruvr"
     site = "ruvr"
+    extra_arguments = ("from", "to")
 
     def __init__(
         self,
@@ -162,14 +164,15 @@ class RuvrSpider(ArchiveSpider):
         date_from = kwargs.pop("from", None)
         date_to = kwargs.pop("to", None)
         super().__init__(*args, **kwargs)
-        self.start_urls_arg = split_urls(urls)
+        self.start_urls_arg = url_list(urls, "urls", split=split_urls)
         for label, value in (("from", date_from), ("to", date_to)):
             if value not in (None, "") and not _TIMESTAMP.match(str(value)):
-                raise ValueError(f"{label} must be a 1-14 digit timestamp, not {value!r}")
+                raise SpiderArgumentError(
+                    f"{label} must be a 1-14 digit timestamp, not {value!r}")
         self.date_from = str(date_from) if date_from else None
         self.date_to = str(date_to) if date_to else None
         self.prefix = _SCHEME.sub("", prefix) if prefix else DEFAULT_PREFIX
-        self.cdx_limit = int(cdx_limit) if cdx_limit not in (None, "") else CDX_PAGE_SIZE
+        self.cdx_limit = int_arg(cdx_limit, "cdx_limit", CDX_PAGE_SIZE, minimum=1)
         self.seen_keys: set[str] = set()
 
     @classmethod

@@ -28,7 +28,6 @@ and executables are not followed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -36,8 +35,16 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.links import page_links
+from crawler.middlewares.redo import META_REDO
+from crawler.spiders.args import (
+    SpiderArgumentError,
+    choice_arg,
+    int_arg,
+    regex_arg,
+    url_list,
+)
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.urlutils import host_of, split_arg, strip_tracking
+from crawler.urlutils import host_of, strip_tracking
 
 #: how many (source host, link) follow decisions, and how many requested URLs, the spider
 #: remembers
@@ -102,18 +109,16 @@ class UrlsSpider(ArchiveSpider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.sitemaps = split_arg(sitemap)
-        self.feeds = split_arg(feed)
-        self.depth = int(depth)
-        if follow not in ("host", "domain", "none"):
-            raise ValueError(f"follow must be host, domain or none, not {follow!r}")
-        self.follow = follow
-        self.allow = re.compile(allow) if allow else None
-        self.deny = re.compile(deny) if deny else None
+        self.sitemaps = url_list(sitemap, "sitemap")
+        self.feeds = url_list(feed, "feed")
+        self.depth = int_arg(depth, "depth", 1, minimum=0)
+        self.follow = choice_arg(follow, "follow", ("host", "domain", "none"), "host")
+        self.allow = regex_arg(allow, "allow")
+        self.deny = regex_arg(deny, "deny")
         self._follow_cache: dict[tuple[str, str], str | None] = {}
         self._requested: RequestedBefore | None = None  # made on first use (settings)
         if not (self.start_urls_arg or self.sitemaps or self.feeds):
-            raise ValueError("give -a urls=..., -a sitemap=... or -a feed=...")
+            raise SpiderArgumentError("give -a urls=..., -a sitemap=... or -a feed=...")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls_arg:
@@ -152,8 +157,8 @@ class UrlsSpider(ArchiveSpider):
         if item is not None:
             yield item
         hops = response.meta.get("hops", 0)
-        if hops >= self.depth:
-            return
+        if hops >= self.depth or response.meta.get(META_REDO):
+            return  # a page redone from the archive had its links followed when fetched
         source = response.url
         next_hops = hops + 1
         if self._requested is None:
