@@ -37,11 +37,16 @@ def is_space_error(exc: BaseException) -> bool:
     return False
 
 
-def output_failed(crawler: Any, exc: BaseException, what: str) -> None:
-    """Count a failed output write; stop the crawl (once) when the disk is full."""
+def output_failed(crawler: Any, exc: BaseException, what: str, url: str | None = None) -> None:
+    """Count a failed output write (of ``url``'s outputs, when given: the run report lists
+    it); stop the crawl (once) when the disk is full."""
     stats = getattr(crawler, "stats", None)
     if stats is not None:
         stats.inc_value("output/write_errors")
+    if url is not None:
+        from crawler.extensions.runreport import note_failure
+
+        note_failure(crawler, url, "write", f"{type(exc).__name__}: {exc}")
     if not is_space_error(exc):
         logger.error("%s: write failed: %s", what, exc)
         return

@@ -55,6 +55,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.extensions.runreport import note_failure
 from crawler.items import PageItem
 from pipelines.extractor import ExtractionResult, extract_page
 
@@ -511,6 +512,7 @@ class ExtractionPipeline:
         elif result.reason.startswith("error"):
             stats.inc_value("extraction/errors")
             logger.warning("extraction failed for %s: %s", item.url, result.reason)
+            note_failure(self.crawler, item.url, "extract", result.reason)
         else:
             stats.inc_value("extraction/not_articles")
             logger.debug("no article at %s: %s", item.url, result.reason)

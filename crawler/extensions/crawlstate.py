@@ -38,6 +38,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.lock import OutputLock
+from crawler.extensions.runreport import report_of
 from crawler.outputs import CrawlOutputs
 
 logger = logging.getLogger(__name__)
@@ -195,6 +196,7 @@ class CrawlStateExtension:
             "started": self.started.isoformat(),
             "finished": datetime.now(UTC).isoformat(),
             "finish_reason": reason,
+            "report": report_of(self.crawler),
             "stats": stats,
         }
         name = f"{spider.name}-{self.started.strftime('%Y%m%dT%H%M%SZ')}.json"

@@ -45,6 +45,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.misc import load_object
 from w3lib.url import safe_url_string
 
+from crawler.extensions.runreport import note_failure
+
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -202,6 +204,7 @@ class FetchFailureMiddleware:
                    and isinstance(exception, self.retry_exceptions))
         attempts = f" after {retried + 1} attempts" if gave_up else ""
         logger.warning("fetch failed%s: %s: %s", attempts, request.url, detail)
+        note_failure(self.crawler, request.url, "fetch", detail, request)
         if request.errback is None:
             raise IgnoreRequest(f"fetch failed: {detail}") from exception
         return None
