@@ -535,6 +535,34 @@ class RedisCrawlState:
             keys=[self._k("url", h), self._k("articles"), self._k("unprocessed")],
             args=[h, int(bool(is_article)), _s(text_path), _s(text_digest), _s(version)]))
 
+    def mark_output_failed(self, url: str, parts: list[str] | None = None) -> None:
+        """As :meth:`archive.state.CrawlState.mark_output_failed`."""
+        h = url_hash(url)
+
+        def do() -> None:
+            pipe = self.client.pipeline(transaction=True)
+            pipe.hset(self._k("url", h), "processed", "2")
+            pipe.hset(self._k("output_failed"), h, url)
+            for part in parts or ():
+                pipe.hset(self._k("url", url_hash(part)), "processed", "3")
+            pipe.execute()
+        self.guard.call(do)
+
+    def pending_outputs(self, spider: str | None = None) -> list[str]:
+        """As :meth:`archive.state.CrawlState.pending_outputs` (``spider`` is not checked:
+        a shared job has one spider); entries written since are dropped from the list."""
+        key = self._k("output_failed")
+        entries = self.guard.call(lambda: self.client.hgetall(key))
+        pending: list[str] = []
+        for h, url in entries.items():
+            state = self.guard.call(lambda h=h: self.client.hget(self._k("url", h.decode()),
+                                                                  "processed"))
+            if state == b"2":
+                pending.append(url.decode("utf-8", "surrogateescape"))
+            else:
+                self.guard.call(lambda h=h: self.client.hdel(key, h))
+        return pending
+
     def counts(self) -> dict[str, int]:
         """Summary numbers: urls, articles, unprocessed HTML pages."""
         def do() -> dict[str, int]:

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS urls (
     record_id TEXT,
     warc_date TEXT,
     html INTEGER NOT NULL DEFAULT 0,
+    -- 0: not yet processed, 1: done (text and row written), 2: outputs failed, to redo,
+    -- 3: a further page of an article to redo
     processed INTEGER NOT NULL DEFAULT 0,
     is_article INTEGER,
     text_path TEXT,
@@ -247,6 +249,29 @@ class CrawlState:
                    WHERE url = ?""",
                 (int(is_article), text_path, text_digest, version, url),
             )
+
+    def mark_output_failed(self, url: str, parts: list[str] | None = None) -> None:
+        """The outputs of ``url``'s latest capture could not be written (permission, I/O):
+        ``processed = 2``, so the next crawl redoes the page from its archived record
+        (:meth:`pending_outputs`, :mod:`crawler.middlewares.incremental`); the further pages
+        of its multi-page article (``parts``) get ``processed = 3``: served from the archive
+        when the redone page asks for them, never redone on their own."""
+        with self._lock:
+            self._db.execute("UPDATE urls SET processed = 2 WHERE url = ?", (url,))
+            self._db.executemany("UPDATE urls SET processed = 3 WHERE url = ?",
+                                 [(part,) for part in parts or ()])
+
+    def pending_outputs(self, spider: str | None = None) -> list[str]:
+        """URLs whose outputs failed (``processed = 2``), oldest first; with ``spider``, only
+        those fetched by that spider's runs."""
+        query = "SELECT url FROM urls WHERE processed = 2"
+        args: tuple[Any, ...] = ()
+        if spider is not None:
+            query += " AND run_id IN (SELECT run_id FROM runs WHERE spider = ?)"
+            args = (spider,)
+        with self._lock:
+            rows = self._db.execute(query + " ORDER BY last_fetch", args).fetchall()
+        return [r[0] for r in rows]
 
     def counts(self) -> dict[str, int]:
         """Summary numbers: urls, articles, unprocessed HTML pages."""

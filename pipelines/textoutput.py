@@ -22,9 +22,15 @@ Versions: when an article fetched again has a new text, it is written as a new v
 ``<hash>-<slug>.v2.txt`` and so on, and its row carries ``version`` and ``previous_version``
 (text path and digest). Each processed page is recorded in the crawl state (committed at once)
 after its row is written, so a crash between the two re-processes the page rather than losing
-it.
+it. A page whose text, record or row cannot be written (a read-only folder, an I/O error) is
+marked to be redone instead (:meth:`archive.state.CrawlState.mark_output_failed`): the next
+crawl redoes it from its archived record first (:mod:`crawler.middlewares.redo`), fetching
+nothing again; the run reports it as failed.
 
 Settings: ``OUTPUT_DIR`` (see :mod:`crawler.outputs`), ``TEXT_FSYNC`` [False].
+Stats: ``text/articles_written`` (= ``_new`` + ``_changed`` + ``_incomplete``),
+``text/articles_unchanged``, ``text/skipped_unchanged`` (pages of any kind),
+``text/skipped_no_match``, ``output/write_errors``.
 """
 
 from __future__ import annotations
@@ -91,9 +97,34 @@ class TextOutputPipeline:
             return self._process(item)
         except (OSError, sqlite3.Error) as exc:
             # a full disk stops the crawl (crawler.outputerrors); rows are whole or absent
-            output_failed(self.crawler, exc, f"writing the text of {getattr(item, 'url', '?')}")
+            url = getattr(item, "url", "?")
+            output_failed(self.crawler, exc, f"writing the text of {url}", url=url)
+            self._to_redo(url, [p.url for p in getattr(item, "parts", None) or ()])
             raise DropItem(f"text not written ({exc}): {getattr(item, 'url', '?')}",
                            log_level="DEBUG") from exc  # logged above, without the item
+
+    def _to_redo(self, url: str, parts: list[str]) -> None:
+        """Leave ``url`` (and the further pages of its article) to the next crawl, which
+        redoes it from its archived record."""
+        state = self.outputs.state
+        if state is None:
+            return
+        try:
+            state.mark_output_failed(url, parts)
+        except (OSError, sqlite3.Error) as exc:  # the state cannot be written either: the
+            # page stays unprocessed, and the run that stops on it is resumed (incremental)
+            logger.debug("could not mark %s for redoing: %s", url, exc)
+
+    def _done(self, item: PageItem, *, is_article: bool, **text: Any) -> None:
+        """Record in the crawl state that the pipelines are done with ``item``: its page,
+        and the further pages of a multi-page article (never articles on their own: they
+        are always fetched again when their article is)."""
+        state = self.outputs.state
+        if state is None:
+            return
+        state.mark_processed(item.url, is_article=is_article, **text)
+        for part in item.parts:
+            state.mark_processed(part.url, is_article=False)
 
     def _process(self, item: Any) -> Any:
         if not isinstance(item, PageItem):
@@ -101,10 +132,12 @@ class TextOutputPipeline:
         state = self.outputs.state
         if (item.warc or {}).get("warc_type") == "revisit":
             self.stats.inc_value("text/skipped_unchanged")
+            known = state.get(item.url) if state is not None else None
+            if known is not None and known.is_article:
+                self.stats.inc_value("text/articles_unchanged")
             raise DropItem(f"unchanged since the last capture: {item.url}", log_level="DEBUG")
         if item.article is None:
-            if state is not None:
-                state.mark_processed(item.url, is_article=False)
+            self._done(item, is_article=False)
             raise DropItem(
                 f"not an article ({item.extraction.get('reason', '?')}): {item.url}",
                 log_level="DEBUG",
@@ -113,16 +146,16 @@ class TextOutputPipeline:
         words = item.meta.get("match")
         if words and not matches_topic(article, words):
             self.stats.inc_value("text/skipped_no_match")
-            if state is not None:
-                state.mark_processed(item.url, is_article=False)
+            self._done(item, is_article=False)
             raise DropItem(f"no topic match ({', '.join(words)}): {item.url}", log_level="DEBUG")
         text_digest = sha1_digest(article["text"].encode("utf-8"))
         previous = state.get(item.url) if state is not None else None
         version = 1
         if previous is not None and previous.text_digest:
             if previous.text_digest == text_digest:
-                state.mark_processed(item.url, is_article=True)
+                self._done(item, is_article=True)
                 self.stats.inc_value("text/skipped_unchanged")
+                self.stats.inc_value("text/articles_unchanged")
                 raise DropItem(f"text unchanged: {item.url}", log_level="DEBUG")
             version = previous.version + 1
         relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"),
@@ -165,14 +198,19 @@ class TextOutputPipeline:
                             (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
         if self.fsync:
             os.fsync(self._jsonl)
-        if state is not None:
-            try:
-                state.mark_processed(item.url, is_article=True, text_path=str(relpath),
-                                     text_digest=text_digest, version=version)
-            except sqlite3.Error:
-                # not recorded as processed: take the row back, the page is processed again
-                # (and its row written) by the next run, never twice
-                os.ftruncate(self._jsonl, start)
-                raise
+        try:
+            self._done(item, is_article=True, text_path=str(relpath),
+                       text_digest=text_digest, version=version)
+        except sqlite3.Error:
+            # not recorded as processed: take the row back, the page is processed again
+            # (and its row written) by the next run, never twice
+            os.ftruncate(self._jsonl, start)
+            raise
         self.stats.inc_value("text/articles_written")
+        if (item.meta or {}).get("complete") is False:
+            self.stats.inc_value("text/articles_incomplete")
+        elif version > 1:
+            self.stats.inc_value("text/articles_changed")
+        else:
+            self.stats.inc_value("text/articles_new")
         return row

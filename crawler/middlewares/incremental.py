@@ -10,9 +10,11 @@ state of its URL:
   middleware turns a ``304`` into a ``server-not-modified`` revisit record and an unchanged
   payload into an ``identical-payload-digest`` revisit; neither writes text. A changed article
   is archived in full and gets a new text version;
-* archived by a crawl that **died** before the pipelines processed the page: served from the
-  WARC record (flag ``warc-replay``, not archived again), so the spider and the pipelines
-  finish it without fetching it twice;
+* archived by a crawl that **died** before the pipelines processed the page, or whose text
+  could not be written (a read-only folder, an I/O error: see :mod:`crawler.middlewares.redo`,
+  which asks for those pages at the start of the next crawl): served from the WARC record
+  (flag ``resumed``, not archived again), so the spider and the pipelines finish it without
+  fetching it twice;
 * anything else (listing pages, feeds, sitemaps, robots.txt, errors): always fetched.
 
 Position 920: before the capture middleware (950), so the request record shows the
@@ -43,6 +45,9 @@ logger = logging.getLogger(__name__)
 
 #: request.meta key: the stored state of the URL (dict) when the request is a re-check
 META_PREVIOUS = "incremental_previous"
+#: ``processed`` of a page whose outputs could not be written, and of the further pages of
+#: its article (archive.state.CrawlState.mark_output_failed)
+TO_REDO = (2, 3)
 #: request.meta key: set to False to always fetch a request unconditionally
 META_ENABLED = "incremental"
 
@@ -83,11 +88,13 @@ class IncrementalMiddleware:
         if row is None or row.status != 200:
             return None
         stats = self.crawler.stats
-        if row.html and not row.processed and row.run_id in self.dead_runs():
+        if row.html and (row.processed in TO_REDO
+                         or (not row.processed and row.run_id in self.dead_runs())):
             response = self._from_archive(request, row)
             if response is not None:
                 stats.inc_value("incremental/resumed")
-                logger.info("resumed from the archive (left unprocessed by a dead crawl): %s",
+                logger.info("resumed from the archive (%s): %s", "its text could not be "
+                            "written" if row.processed else "left unprocessed by a dead crawl",
                             request.url)
                 return response
         if not row.is_article:
