@@ -905,6 +905,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         delay = self.server.delay_ms + resp.delay_ms
         if delay > 0:
             time.sleep(delay / 1000.0)
+        if self.server.holds:
+            url = f"{scheme}://{host}{path}" + (f"?{query}" if query else "")
+            for hold in list(self.server.holds):
+                if hold.matches(url) and not hold._released.is_set():
+                    hold.wait()
         head = method == "HEAD"
         fn: FaultFn | None = None
         note = resp.note
@@ -1009,6 +1014,45 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send(payload)
 
 
+class Hold:
+    """Requests whose URL contains ``url_part`` wait, before their answer is sent, until
+    :meth:`release` (tests that need a crawl still running use this instead of a clock).
+    ``arrived`` is set when the first such request comes in; ``count`` counts them."""
+
+    #: a held request is answered after this long even without a release (a test that
+    #: forgot to release must not hang the suite)
+    LIMIT = 300.0
+
+    def __init__(self, url_part: str) -> None:
+        self.url_part = url_part
+        self.arrived = threading.Event()
+        self.count = 0
+        self._released = threading.Event()
+
+    def matches(self, url: str) -> bool:
+        return self.url_part in url
+
+    def wait(self) -> None:
+        """Called by the request's handler thread."""
+        self.count += 1
+        self.arrived.set()
+        self._released.wait(self.LIMIT)
+
+    def wait_arrived(self, timeout: float = 60.0) -> bool:
+        """Wait until a matching request has come in."""
+        return self.arrived.wait(timeout)
+
+    def release(self) -> None:
+        """Answer the held requests, and any later ones at once."""
+        self._released.set()
+
+    def __enter__(self) -> Hold:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -1027,6 +1071,7 @@ class _Server(socketserver.ThreadingTCPServer):
         self.ssl_context = ssl_context
         self.delay_ms = delay_ms
         self.record = record
+        self.holds: list[Hold] = []
         self._conns: set[socket.socket] = set()
         self._conns_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -1084,6 +1129,7 @@ class FixtureWeb:
         self._log_file: TextIO | None = None
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._holds: list[Hold] = []
         self.cert_pem: bytes = b""
 
     @staticmethod
@@ -1104,6 +1150,7 @@ class FixtureWeb:
         self._server = _Server(
             (self.bind_host, self.bind_port), self.store, ctx, self.delay_ms, self._record
         )
+        self._server.holds = self._holds
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -1113,7 +1160,23 @@ class FixtureWeb:
         self._thread.start()
         return self
 
+    def hold(self, url_part: str) -> Hold:
+        """Hold every request whose URL contains ``url_part`` until the returned
+        :class:`Hold` is released (``with web.hold(...)``: at the end of the block; at the
+        latest at :meth:`stop`); see :class:`Hold`."""
+        self._holds[:] = [h for h in self._holds if not h._released.is_set()]
+        hold = Hold(url_part)
+        self._holds.append(hold)
+        return hold
+
+    def release_all(self) -> None:
+        """Release and forget every hold."""
+        holds, self._holds[:] = list(self._holds), []
+        for hold in holds:
+            hold.release()
+
     def stop(self) -> None:
+        self.release_all()
         server, self._server = self._server, None
         if server is None:
             return

@@ -403,7 +403,9 @@ _SMALL = [mb.pack(mb.clean_records()[:4]), mb.pack(mb.clean_records("1.0")[:4], 
           mb.wget_style()]
 
 
-@settings(max_examples=300, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
+# no deadline per example (a loaded machine is slow); the bound below only catches a hang or
+# a blow-up (a few ms per example on an idle machine)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base=st.sampled_from(range(len(_SMALL))),
        flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(1, 255)),
                       max_size=6),
@@ -425,7 +427,7 @@ def test_mutated_input_never_raises(base, flips, cut, insert, at):
             assert p.offset is None or 0 <= p.offset <= len(data)
             p.format()
             p.to_json()
-    assert time.monotonic() - start < 1.0
+    assert time.monotonic() - start < 30.0
 
 
 # --------------------------------------------------------------------------------------------

@@ -152,13 +152,13 @@ def test_sigkill_then_normal_run_completes_without_duplicates(tmp_path, kill_aft
 
 def test_a_second_crawl_on_the_same_root_refuses_to_start(web, tmp_path):
     out = tmp_path / "root"
-    with FixtureWeb(roots=[BUNDLED_WEB], delay_ms=200) as slow:
-        first = _popen_crawl(slow, out)
-        deadline = time.monotonic() + 30
-        while not (out / "crawl.lock").exists() or not slow.requests:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        second = run_crawl(web, "urls", out, args=ARGS)
+    with FixtureWeb(roots=[BUNDLED_WEB]) as held:
+        # the first crawl's start page is held until the second crawl has been refused, so
+        # the first is still running however fast or slow the machine is
+        with held.hold(f"{SITE}/") as gate:
+            first = _popen_crawl(held, out)
+            assert gate.wait_arrived(120), "the first crawl never asked for its start page"
+            second = run_crawl(web, "urls", out, args=ARGS)
         first.wait(timeout=120)
     assert second.returncode != 0
     assert "is in use by another run" in second.stderr
