@@ -224,10 +224,12 @@ def judge(root: Path, spider: str, returncode: int, summary: dict[str, Any],
     notes: list[str] = []
     if interrupted:
         status = "interrupted"
-    elif not summary or returncode not in (0, 1, 3):
+    elif not summary or returncode not in (0, 1, 3, 130):
         status = "failed"
     else:
         status = crawl_status(summary.get("finish_reason"), report)
+        if status == "interrupted":  # stopped by someone else's signal: the run goes on
+            status = "failed"
         if report.get("start_failed"):
             notes.append(f"{len(report['start_failed'])} start URL(s) failed")
         if status == "ok" and not report["articles"].get("seen"):

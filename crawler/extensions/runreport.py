@@ -14,8 +14,9 @@ by (:func:`crawl_status`):
 * ``failed_urls``: every failed page as ``{url, stage, reason}`` (stage ``fetch``, ``write``
   or ``extract``), ``start_failed``: the start URLs that could not be fetched.
 
-A crawl is ``failed`` (its finish reason is not a normal one, or a page's outputs failed),
-else ``degraded`` (a start URL could not be fetched), else ``ok``; :data:`EXIT_CODES` gives the
+A crawl is ``interrupted`` (stopped by a signal), ``failed`` (its finish reason is not a normal
+one, or a page's outputs failed), else ``degraded`` (a start URL could not be fetched), else
+``ok``; :data:`EXIT_CODES` gives the
 exit status of each (``python -m archive run`` adds its own reason for ``degraded``: a source
 that yielded articles before and yields none now).
 """
@@ -111,7 +112,10 @@ def article_counts(stats: dict[str, Any], failed: list[dict[str, str]]) -> dict[
 
 
 def crawl_status(finish_reason: str | None, report: dict[str, Any]) -> str:
-    """``ok``, ``degraded`` or ``failed`` (see the module docstring)."""
+    """``ok``, ``degraded``, ``failed`` or ``interrupted`` (Ctrl-C or SIGTERM: Scrapy's finish
+    reason ``shutdown``); see the module docstring."""
+    if finish_reason == "shutdown":
+        return "interrupted"
     if finish_reason not in OK_REASONS:
         return "failed"
     if report.get("articles", {}).get("failed"):
