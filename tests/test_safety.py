@@ -249,8 +249,7 @@ def scope_crawl(tmp_path_factory):
         run = run_crawl(web, "urls", base / "out", args={
             "urls": "https://scope.example/,http://10.0.0.1/,"
                     f"http://127.0.0.1:{web.port}/,http://[::1]:{web.port}/,"
-                    f"http://2130706433:{web.port}/,http://localhost:{web.port}/,"
-                    f"file://{secret}",
+                    f"http://2130706433:{web.port}/,http://localhost:{web.port}/",
             "sitemap": "https://scope.example/sitemap.xml", "depth": "1"})
         run.requests = web.requests
     assert run.returncode == 0, run.stderr[-3000:]
@@ -266,10 +265,11 @@ def test_crawl_stays_in_scope_and_off_private_addresses(scope_crawl):
     assert all(r.mode != "direct" for r in run.requests)  # nothing reached the proxy port
     stats = run_summary(base / "out")["stats"]
     # 10.0.0.1, 127.0.0.1, ::1, 2130706433, localhost (start URLs), the sitemap's loopback
-    # loc, the redirect to the loopback; file: from the start URL and from the sitemap (a
-    # redirect to file: is not even followed by Scrapy; links are not followed off-scope)
+    # loc, the redirect to the loopback; file: from the sitemap (a file: start URL is refused
+    # before the crawl: test_a_file_start_url_is_refused_before_anything; a redirect to file:
+    # is not even followed by Scrapy; links are not followed off-scope)
     assert stats["addressguard/refused/address"] >= 7, stats
-    assert stats["addressguard/refused/scheme"] >= 2, stats
+    assert stats["addressguard/refused/scheme"] >= 1, stats
     for url in ("http://10.0.0.1/", "http://2130706433:", "http://localhost:", "file://",
                 "http://127.0.0.1:PORT/r", "http://127.0.0.1:PORT/s"):
         assert re.search(rf"refused {re.escape(url).replace('PORT', '[0-9]+')}", run.stderr), url
@@ -277,6 +277,16 @@ def test_crawl_stays_in_scope_and_off_private_addresses(scope_crawl):
     uris = {r["uri"] for r in records(warc_files(base / "out")) if r["uri"]}
     assert not [u for u in uris if not u.startswith("https://scope.example/")], uris
     assert "https://scope.example/to-loopback" in uris  # the redirect itself is archived
+
+
+def test_a_file_start_url_is_refused_before_anything(web, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("LOCALFILE")
+    run = run_crawl(web, "urls", tmp_path / "out", args={"urls": f"file://{secret}"})
+    assert run.returncode == 2 and not run.requests
+    assert run.stderr.strip() == (f"scrapy crawl: spider urls: urls: 'file://{secret}' is not "
+                                  "an http(s) URL")
+    assert not (tmp_path / "out" / "warc").exists()
 
 
 def test_local_files_are_never_read(scope_crawl):
@@ -308,7 +318,8 @@ def _direct_crawl(tmp_path: Path, url: str, settings: dict[str, str]) -> tuple[s
         env.pop("SCRAPY_SETTINGS_MODULE", None)
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
                               timeout=120)
-        assert proc.returncode == 0, proc.stderr[-3000:]
+        # 3: the start URL reached the fixture web directly and got an error (degraded)
+        assert proc.returncode in (0, 3), proc.stderr[-3000:]
         return proc.stderr, web.requests
 
 
@@ -519,8 +530,10 @@ PAGES = {
 }
 
 async def main():
-    crawler = get_crawler(settings_dict={"EXTRACTION_WORKERS": "2", "EXTRACTION_TIMEOUT": "4",
-                                         "EXTRACTION_KILL_GRACE": "2"})
+    # a limit far above what the good pages need even on a saturated machine (hugeattr takes
+    # ~1 s idle), far below what attrs needs (minutes in libxml2)
+    crawler = get_crawler(settings_dict={"EXTRACTION_WORKERS": "2", "EXTRACTION_TIMEOUT": "20",
+                                         "EXTRACTION_KILL_GRACE": "5"})
     pipe = ExtractionPipeline(crawler)
     pipe.open_spider()
     started = time.monotonic()
@@ -536,7 +549,7 @@ if __name__ == "__main__":
     asyncio.run(main())
 '''
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          timeout=180)
+                          timeout=400)
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     results = report["results"]
@@ -545,5 +558,6 @@ if __name__ == "__main__":
     assert results["hugeattr"] == "article" and results["laughs"] == "article", results
     assert results["attrs"].startswith("error: timeout"), results  # quadratic in libxml2
     assert report["stats"].get("extraction/worker_restarts", 0) >= 1
-    # 6 pages on 2 workers, one stuck for the 4 s limit + 2 s grace: well under a minute
-    assert report["took"] < 60, report
+    # 6 pages on 2 workers, one stuck until its deadline (the 20 s limit times the 2 pages a
+    # worker holds, + 5 s grace): the stuck page is cut off, the crawl is not held for minutes
+    assert report["took"] < 300, report

@@ -4,7 +4,8 @@ Before the crawl starts, :func:`crawler.preflight.check_crawl` looks at the spid
 arguments, the settings and the output root; each problem is one line on stderr and the exit
 status is 2 (usage), with nothing fetched. After the crawl, the exit status is 1 when it did
 not end normally (its finish reason) or a page's outputs could not be written or extracted,
-3 when a start URL could not be fetched, else 0 (``crawler.extensions.runreport``).
+3 when a start URL could not be fetched, 130 / 143 when SIGINT / SIGTERM stopped it cleanly,
+else 0 (``crawler.extensions.runreport``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Command(ScrapyCrawl):
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
+        signals = self._note_signals()
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
@@ -48,4 +50,22 @@ class Command(ScrapyCrawl):
         from crawler.extensions.runreport import EXIT_CODES, crawl_status, report_of
 
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        self.exitcode = EXIT_CODES[crawl_status(stats.get("finish_reason"), report_of(crawler))]
+        status = crawl_status(stats.get("finish_reason"), report_of(crawler))
+        # stopped by a signal: 128 + its number, as a shell reports it (130 SIGINT, 143 SIGTERM)
+        self.exitcode = 128 + signals[0] if status == "interrupted" and signals \
+            else EXIT_CODES[status]
+
+    def _note_signals(self) -> list[int]:
+        """The signals Scrapy's shutdown handler receives (Scrapy installs it at start-up)."""
+        received: list[int] = []
+        process = self.crawler_process
+        handler = getattr(process, "_signal_shutdown", None)
+        if handler is None:
+            return received
+
+        def noted(signum: int, frame: object) -> None:
+            received.append(signum)
+            handler(signum, frame)
+
+        process._signal_shutdown = noted  # type: ignore[union-attr]
+        return received
