@@ -17,13 +17,20 @@ import sys
 
 # name -> (module, one-line help). Keep sorted by name.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "changes": ("archive.commands.changes", "articles whose text changed after their first "
+                "capture"),
     "check": ("archive.check", "validate WARC files strictly (framing, fields, digests, pairs)"),
     "demo": ("archive.demo", "crawl the bundled sample pages offline and summarise the output"),
     "export-wacz": ("archive.wacz", "package WARCs as a WACZ 1.1.1 file (index, pages, manifest)"),
     "extract": ("archive.extract", "clean text of one saved HTML page, as a crawl extracts it"),
     "run": ("archive.runner", "run spiders in sequence into one output root (cron/systemd)"),
     "index": ("archive.indexer", "write a sorted CDXJ index (pywb / cdxj-indexer format) of WARCs"),
+    "list": ("archive.commands.listing", "the articles of an output root, by publication date"),
+    "reindex": ("archive.commands.reindex", "rebuild the corpus index from articles.jsonl"),
     "replay": ("archive.replay", "re-extract the articles of WARCs: text files and articles.jsonl"),
+    "search": ("archive.commands.search", "full-text search of the articles (Japanese, English)"),
+    "serve": ("archive.commands.serve", "the reading room: a local web app over the archive"),
+    "show": ("archive.commands.show", "one article: text, metadata, archived page, edits"),
     "stats": ("archive.stats", "records, bytes, articles and dates per host and per status"),
 }
 

@@ -71,6 +71,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sqlite3
 import sys
 import time
 from collections import deque
@@ -758,7 +759,12 @@ class Replay:
         """Write the text file and the row of one extracted page (parent process, in order)."""
         from archive.writer import sha1_digest
         from pipelines.paths import text_relpath
-        from pipelines.textfiles import article_row, matches_topic, write_text_file
+        from pipelines.textfiles import (
+            article_row,
+            matches_topic,
+            write_sidecar,
+            write_text_file,
+        )
 
         if result.article is None:
             if result.reason.startswith("error"):
@@ -790,6 +796,7 @@ class Replay:
         if previous is not None:
             row["version"] = version
             row["previous_version"] = {"text_path": previous[1], "text_digest": previous[2]}
+        write_sidecar(self.out, str(relpath), row)
         self.versions[item.url] = (version, str(relpath), text_digest)
         if job.metadata_record_id:
             row["metadata_record_id"] = job.metadata_record_id
@@ -845,6 +852,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
+def index_corpus(out: Path) -> None:
+    """Bring the output's corpus index up to date (archive.corpus); a warning if it cannot."""
+    from archive.corpus import Corpus, CorpusError
+
+    try:
+        with Corpus(out) as corpus:
+            corpus.sync()
+    except (CorpusError, OSError, sqlite3.Error) as exc:
+        print(f"replay: the corpus index was not updated: {exc}", file=sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     """Replay; exit 0, or 1 when some record could not be parsed or extracted or a file was
     damaged (its complete records are replayed all the same), 2 when no WARC file can be
@@ -867,6 +885,7 @@ def run(args: argparse.Namespace) -> int:
     except FileExistsError as exc:
         print(f"replay: {exc}", file=sys.stderr)
         return 2
+    index_corpus(Path(args.out))
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2))
     else:

@@ -94,6 +94,8 @@ EXTENSIONS = {
     "crawler.extensions.logfile.LogFileExtension": 0,
     # new/changed/unchanged/incomplete/failed articles and the failed URLs, into runs/*.json
     "crawler.extensions.runreport.RunReport": 0,
+    # articles.jsonl -> corpus.sqlite3 (archive list/search/show/serve), at the crawl's close
+    "crawler.extensions.corpusindex.CorpusIndexExtension": 0,
     # off unless REACTORLAG_ENABLED: reactor timer lateness into the stats (benchmarks)
     "crawler.extensions.reactorlag.ReactorLagExtension": 0,
 }

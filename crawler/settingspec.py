@@ -156,6 +156,8 @@ PROJECT: tuple[Setting, ...] = (
     _s("EXTRACTION_QUEUE", 2, "int", "pages handed to each extraction worker at once",
        minimum=1, maximum=1000),
     _s("TEXT_FSYNC", False, "bool", "fsync articles.jsonl after every row"),
+    _s("CORPUS_INDEX_ENABLED", True, "bool",
+       "bring OUTPUT_DIR/corpus.sqlite3 (archive search/serve) up to date at each crawl's end"),
     # logs
     _s("LOGFILE_ENABLED", True, "bool", "copy each crawl's log to OUTPUT_DIR/logs/"),
     _s("LOGFILE_KEEP", 50, "int", "crawl logs kept in OUTPUT_DIR/logs/ (oldest pruned; 0: all)",

@@ -1,6 +1,6 @@
 """The text outputs' files, shared by the text pipeline (:mod:`pipelines.textoutput`) and
-``archive replay``: an article's ``articles.jsonl`` row, the topic filter, atomic text files,
-whole-line appends and the repair of a cut last line.
+``archive replay``: an article's ``articles.jsonl`` row, the topic filter, atomic text files
+and their ``.json`` sidecars, whole-line appends and the repair of a cut last line.
 
 No Scrapy here: ``archive replay`` imports this module, and importing Scrapy costs its parent
 process ~0.2 s before the first page (docs/benchmarks.md).
@@ -8,6 +8,7 @@ process ~0.2 s before the first page (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,15 +45,43 @@ def matches_topic(article: dict[str, Any], words: list[str]) -> bool:
 
 def write_text_file(root: Path, relpath: str, text: str) -> None:
     """Write ``text`` to ``root/relpath`` atomically (temporary name, then rename)."""
-    path = root / relpath
+    _write_atomically(root / relpath, text + "\n")
+
+
+def _write_atomically(path: Path, data: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
     try:
-        tmp.write_text(text + "\n", encoding="utf-8")
+        tmp.write_text(data, encoding="utf-8")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a full disk leaves no half-written temporary file
         raise
+
+
+#: what a text file's ``.json`` sidecar says of it (all reproduced by a replay of the WARCs)
+SIDECAR_FIELDS = ("title", "url", "canonical_url", "published", "author", "site", "language",
+                  "word_count", "version", "fetched_at", "text_path")
+SIDECAR_POINTER = ("filename", "offset", "length", "record_id", "payload_digest", "warc_date")
+
+
+def sidecar(row: dict[str, Any]) -> dict[str, Any]:
+    """The sidecar of an article row: who, what, when, and the record the text came from."""
+    data = {name: row.get(name) for name in SIDECAR_FIELDS}
+    data["version"] = data["version"] or 1
+    warc = row.get("warc") or {}
+    data["archived"] = {name: warc.get(name) for name in SIDECAR_POINTER}
+    data["format"] = "newsarchive text sidecar 1"
+    return data
+
+
+def write_sidecar(root: Path, relpath: str, row: dict[str, Any]) -> str:
+    """Write ``<text file>.json`` beside ``root/relpath`` (see :func:`sidecar`); returns its
+    path relative to ``root``."""
+    path = (root / relpath).with_suffix(".json")
+    _write_atomically(path, json.dumps(sidecar(row), ensure_ascii=False, indent=1,
+                                       sort_keys=True) + "\n")
+    return str(Path(relpath).with_suffix(".json"))
 
 
 def repair_jsonl_tail(path: Path) -> int:

@@ -4,7 +4,9 @@
 For an article, in this order:
 
 1. ``text/<host>/<hash16>-<slug>.txt`` (UTF-8, one paragraph per line), written to a temporary
-   name and renamed, so a crash never leaves half a text file under the real name;
+   name and renamed, so a crash never leaves half a text file under the real name, and beside
+   it ``<hash16>-<slug>.json``: title, URL, publication date, source and the record the text
+   came from (:func:`pipelines.textfiles.sidecar`);
 2. a ``metadata`` record in the crawl's WARC (``application/json``: extraction summary, text
    digest, outlinks; ``WARC-Refers-To`` the response record);
 3. one line in ``articles.jsonl``, flushed (fsynced with ``TEXT_FSYNC``), holding the article
@@ -54,6 +56,7 @@ from pipelines.textfiles import (
     article_row,
     matches_topic,
     repair_jsonl_tail,
+    write_sidecar,
     write_text_file,
 )
 
@@ -166,6 +169,7 @@ class TextOutputPipeline:
             row["version"] = version
             row["previous_version"] = {"text_path": previous.text_path,
                                        "text_digest": previous.text_digest}
+        write_sidecar(self.outputs.root, str(relpath), row)
         if self.outputs.warc_enabled and item.warc and item.warc.get("warc_type") == "response" \
                 and "record_id" in item.warc:
             summary = {
