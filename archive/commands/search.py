@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         rows = corpus.search(args.query, site=args.site, since=args.since, until=args.until,
                              limit=args.limit)
     if args.json:
-        dump_json(rows, extra=("snippet", "rank"))
+        dump_json(rows, extra=("snippet", "title_marked", "rank"))
         return 0
     for row in rows:
         print(article_line(row))

@@ -188,6 +188,8 @@ def rewrite_html(text: str, base: str, prefix: str, timestamp: str) -> str:
                 absolute = _absolute(base, value)
                 if absolute:
                     el.set(name, replay_url(prefix, timestamp, absolute))
+                elif value.strip().lower().startswith("javascript:"):
+                    el.set(name, "#")  # no code of the page runs here
             elif lname in ("srcset", "imagesrcset"):
                 el.set(name, _srcset(value, base, prefix, timestamp))
             elif lname == "style":
