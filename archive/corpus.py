@@ -14,10 +14,12 @@ text digest). An article is identified by its canonical URL (else its URL).
 
 Full-text search is SQLite's FTS5 with the ``trigram`` tokenizer (SQLite 3.34 or newer), so
 Japanese needs no word segmentation: a term of three characters or more is looked up in the
-index; a shorter one (two-character Japanese words such as 日露 or 領土 are common) through the
-same index's support for ``LIKE`` when the query has a longer term, else by a scan of the
-texts. Queries: words and "quoted phrases" (all must match), ``OR`` between two terms, a
-leading ``-`` excludes a term; ranked by BM25 where the index can rank, else newest first.
+trigram index. Trigrams cannot find a shorter term, and two-character Japanese words (日露,
+領土, 外相) are common, so a second, text-less FTS5 index holds every pair of adjacent
+characters of Japanese and Chinese runs, and the words of other text: one- and two-character
+terms are looked up there. Queries: words and "quoted phrases" (all must match), ``OR``
+between two terms, a leading ``-`` excludes a term; ranked by BM25 where a term of three
+characters or more lets the trigram index rank, else newest first.
 """
 
 from __future__ import annotations
@@ -65,16 +67,21 @@ CREATE TABLE IF NOT EXISTS articles (
     payload_digest TEXT,
     warc_date TEXT,
     complete INTEGER,
+    latest INTEGER NOT NULL DEFAULT 1,  -- the newest version of its article
     row TEXT NOT NULL,             -- the articles.jsonl row, whole
     source TEXT NOT NULL,          -- which jsonl file it came from
     UNIQUE (key, text_digest)
 );
 CREATE INDEX IF NOT EXISTS articles_key ON articles (key, version);
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
-CREATE INDEX IF NOT EXISTS articles_day ON articles (published_day);
-CREATE INDEX IF NOT EXISTS articles_site ON articles (site, published_day);
+CREATE INDEX IF NOT EXISTS articles_latest ON articles (latest, published_day, published);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site, latest, published_day, published);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, text, content='articles', content_rowid='id', tokenize='trigram');
+-- terms of one or two characters (日露, 領土, EU), which trigrams cannot look up: Japanese and
+-- Chinese runs as overlapping character pairs, other text as words; no copy of the text
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_short USING fts5(
+    body, content='', tokenize='unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS sources (
     path TEXT PRIMARY KEY,         -- relative to the output root
     inode INTEGER, size INTEGER, offset INTEGER, head TEXT
@@ -179,6 +186,36 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]+")
+
+
+def _pairs(m: re.Match[str]) -> str:
+    run = m.group(0)
+    if len(run) == 1:
+        return f" {run} "
+    # every pair of adjacent characters, and the last one alone (so that a one-character
+    # term, looked up as a prefix, finds it wherever it stands)
+    return " " + " ".join(run[i:i + 2] for i in range(len(run) - 1)) + f" {run[-1]} "
+
+
+def short_terms(text: str) -> str:
+    """What the index of short terms holds of ``text``: Japanese and Chinese runs as the
+    pairs of adjacent characters, other text as it is (its words)."""
+    return _CJK_RUN.sub(_pairs, text)
+
+
+def _lookup(term: str) -> tuple[str, str]:
+    """(FTS5 table, MATCH expression) that finds ``term`` (see the module docstring)."""
+    if len(term) >= 3:
+        return "articles_fts", _fts_phrase(term)
+    if _CJK_RUN.fullmatch(term) and len(term) == 1:
+        return "articles_short", _fts_phrase(term) + " *"
+    # the term's own pairs in a row (without the lone last character the text side adds)
+    words = _CJK_RUN.sub(lambda m: " " + " ".join(
+        m.group(0)[i:i + 2] for i in range(max(1, len(m.group(0)) - 1))) + " ", term)
+    return "articles_short", _fts_phrase(" ".join(words.split()))
+
+
 def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -235,7 +272,8 @@ class Corpus:
         with self._lock:
             self.db.executescript(
                 "DELETE FROM articles; DELETE FROM sources; "
-                "INSERT INTO articles_fts(articles_fts) VALUES ('delete-all');")
+                "INSERT INTO articles_fts(articles_fts) VALUES ('delete-all'); "
+                "INSERT INTO articles_short(articles_short) VALUES ('delete-all');")
             self.db.commit()
         return self.sync()
 
@@ -306,8 +344,16 @@ class Corpus:
             tuple(values.values()))
         if not cur.rowcount:
             return False
+        rowid = cur.lastrowid
         self.db.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)",
-                        (cur.lastrowid, values["title"] or "", values["text"]))
+                        (rowid, values["title"] or "", values["text"]))
+        self.db.execute("INSERT INTO articles_short (rowid, body) VALUES (?, ?)",
+                        (rowid, short_terms(f"{values['title'] or ''}\n{values['text']}")))
+        # the newest version of the article is the one with the highest version number
+        self.db.execute(
+            "UPDATE articles SET latest = (id = (SELECT b.id FROM articles b WHERE b.key = ? "
+            "ORDER BY b.version DESC, b.id DESC LIMIT 1)) WHERE key = ?",
+            (values["key"], values["key"]))
         return True
 
     def _link_versions(self) -> None:
@@ -343,13 +389,13 @@ class Corpus:
              offset: int = 0) -> list[dict[str, Any]]:
         """The latest version of each article, newest publication first."""
         where, args = self._filters(site, since, until)
-        where.append("a.version = (SELECT MAX(b.version) FROM articles b WHERE b.key = a.key)")
+        where.append("a.latest = 1")
         if match:
             where.append("(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
             args += [_like(match), _like(match)]
         sql = (f"SELECT a.*, (SELECT COUNT(*) FROM articles b WHERE b.key = a.key) AS versions "
                f"FROM articles a WHERE {' AND '.join(where)} "
-               f"ORDER BY a.published_day IS NULL, a.published DESC, a.id DESC LIMIT ? OFFSET ?")
+               f"ORDER BY a.published_day DESC, a.published DESC, a.id DESC LIMIT ? OFFSET ?")
         with self._lock:
             return [dict(r) for r in self.db.execute(sql, (*args, limit, offset))]
 
@@ -362,39 +408,53 @@ class Corpus:
         if not query.groups:
             return []
         where, args = self._filters(site, since, until)
-        ranked = [t for g in query.groups if len(g) == 1 for t in g if len(t) >= 3]
+        # terms that must all occur and that trigrams can find rank the results (BM25)
+        ranked = [g[0] for g in query.groups if len(g) == 1 and len(g[0]) >= 3]
         for group in query.groups:
+            if len(group) == 1 and group[0] in ranked:
+                continue  # in the ranking MATCH below
             alternatives = []
             for term in group:
-                if len(term) >= 3:
-                    alternatives.append(
-                        "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-                    args.append(_fts_phrase(term))
-                else:
-                    alternatives.append(
-                        "(a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
-                    args += [_like(term), _like(term)]
+                table, expr = _lookup(term)
+                alternatives.append(f"a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
+                args.append(expr)
             where.append("(" + " OR ".join(alternatives) + ")")
+        where = where or ["1"]
         for term in query.excluded:
             where.append("NOT (a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
             args += [_like(term), _like(term)]
+        # first the ids of the page of results (the sorter holds ids and ranks, not texts),
+        # then those rows
         if ranked:
             match = " ".join(_fts_phrase(t) for t in ranked)
-            sql = (f"SELECT a.*, bm25(articles_fts) AS rank FROM articles_fts "
+            sql = (f"SELECT a.id, bm25(articles_fts) AS rank FROM articles_fts "
                    f"JOIN articles a ON a.id = articles_fts.rowid "
                    f"WHERE articles_fts MATCH ? AND {' AND '.join(where)} "
                    f"ORDER BY rank, a.id DESC LIMIT ? OFFSET ?")
             args = [match, *args]
         else:
-            sql = (f"SELECT a.*, 0 AS rank FROM articles a WHERE {' AND '.join(where)} "
-                   f"ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?")
+            sql = (f"SELECT a.id, 0 AS rank FROM articles a WHERE {' AND '.join(where)} "
+                   f"ORDER BY a.published_day DESC, a.published DESC, a.id DESC "
+                   f"LIMIT ? OFFSET ?")
         with self._lock:
-            rows = [dict(r) for r in self.db.execute(sql, (*args, limit, offset))]
+            page = self.db.execute(sql, (*args, limit, offset)).fetchall()
+            rows = self._rows([r[0] for r in page])
+        for row, (_, rank) in zip(rows, page, strict=True):
+            row["rank"] = rank
         terms = [t for g in query.groups for t in g]
         for row in rows:
             row["snippet"] = snippet(row["text"], terms)
             row["title_marked"] = mark(row["title"] or "", terms)
         return rows
+
+    def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
+        """The rows of ``ids``, in that order."""
+        if not ids:
+            return []
+        marks = ",".join("?" for _ in ids)
+        found = {r["id"]: dict(r) for r in self.db.execute(
+            f"SELECT * FROM articles WHERE id IN ({marks})", ids)}
+        return [found[i] for i in ids]
 
     def versions(self, url: str) -> list[dict[str, Any]]:
         """Every version of the article at ``url`` (its URL or canonical URL), oldest first."""

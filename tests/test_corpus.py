@@ -138,3 +138,15 @@ def test_query_parser():
 def test_published_day():
     assert published_day("2024-02-07T18:00:00+09:00") == "2024-02-07"
     assert published_day("2024-13-01") is None and published_day(None) is None
+
+
+def test_short_terms_of_any_script(tmp_path):
+    write_rows(tmp_path, [
+        row("https://a.example/1", "EU sanctions", "The EU and Japan agreed.", "2024-01-01"),
+        row("https://a.example/2", "外相会談", "外相が会談。露側は反発した。", "2024-01-02"),
+        row("https://a.example/3", "Europe", "Nothing short here: Europeans.", "2024-01-03")])
+    with open_synced(tmp_path) as corpus:
+        assert [r["url"] for r in corpus.search("EU")] == ["https://a.example/1"]
+        assert [r["url"] for r in corpus.search("露")] == ["https://a.example/2"]
+        assert [r["url"] for r in corpus.search("会談")] == ["https://a.example/2"]
+        assert corpus.search("談露") == []  # not adjacent in the text
