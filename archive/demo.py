@@ -116,3 +116,9 @@ def summarise(out: Path) -> None:
     logs = sorted((out / "logs").glob("*.log"))
     if logs:
         print(f"logs: {out / 'logs'} ({len(logs)} files)")
+    if rows:
+        here = os.path.relpath(out)
+        venv = ".venv/bin/" if Path(".venv/bin/python").exists() else ""
+        print(f"\nRead it: {venv}python -m archive serve --root {here}   "
+              f"(then open http://127.0.0.1:8765/)")
+        print(f"     or: {venv}python -m archive search 北方領土 --root {here}")
