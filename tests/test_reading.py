@@ -190,3 +190,38 @@ def test_as_archived_view_stays_in_the_archive(client, root):
     refs = re.findall(r'(?:src|href)="([^"#]+)"', body)
     assert refs and all(r.startswith("/replay/") for r in refs), refs
     assert client.get("/replay/20200101000000/https://never.example/x").status_code == 404
+
+
+def test_text_files_have_sidecars_that_replay_reproduces(root, tmp_path):
+    rows = [json.loads(line) for line in (root / "articles.jsonl").read_text().splitlines()]
+    for row in rows:
+        sidecar = json.loads((root / row["text_path"]).with_suffix(".json").read_text())
+        assert sidecar["url"] == row["url"] and sidecar["title"] == row["title"]
+        assert sidecar["published"] == row["published"] and sidecar["site"] == row["site"]
+        assert sidecar["archived"]["record_id"] == row["warc"]["record_id"]
+        assert sidecar["archived"]["offset"] == row["warc"]["offset"]
+        assert sidecar["format"] == "newsarchive text sidecar 1"
+    out = tmp_path / "replayed"
+    run = subprocess.run([sys.executable, "-m", "archive", "replay", str(root / "warc"),
+                          "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                         timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    for row in rows:
+        sidecar = (root / row["text_path"]).with_suffix(".json")
+        assert (out / row["text_path"]).with_suffix(".json").read_bytes() == \
+            sidecar.read_bytes(), row["text_path"]
+    # the replay's own output root is indexed too
+    from archive.corpus import Corpus
+
+    with Corpus(out) as corpus:
+        assert corpus.count() == len(rows)
+
+
+def test_an_sqlite_without_trigrams_is_refused_with_what_to_do(monkeypatch, tmp_path):
+    import sqlite3
+
+    from archive import corpus
+
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(corpus.CorpusError, match=r"SQLite 3.31.1 is older than 3.34.*pip install"):
+        corpus.Corpus(tmp_path)

@@ -25,6 +25,12 @@ def run(args: argparse.Namespace) -> int:
     except CorpusError as exc:
         print(f"archive reindex: {exc}", file=sys.stderr)
         return 1
+    if args.json:
+        import json
+
+        print(json.dumps({"versions": total, "files": result.files,
+                          "unreadable_lines": result.bad_lines}))
+        return 0
     print(f"indexed {total} article versions from {result.files} file(s) into "
           f"{root / 'corpus.sqlite3'}" + (f"; {result.bad_lines} unreadable line(s) skipped"
                                           if result.bad_lines else ""))
