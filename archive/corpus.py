@@ -260,10 +260,12 @@ class Corpus:
         """Index the rows appended to the root's article files since the last sync."""
         result = SyncResult()
         with self._lock:
+            before = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM articles").fetchone()[0]
             for path in self.jsonl_files():
                 result.files += 1
                 self._sync_file(path, result)
-            self._link_versions()
+            if result.added:
+                self._link_versions(before)
             self.db.commit()
         return result
 
@@ -356,12 +358,17 @@ class Corpus:
             (values["key"], values["key"]))
         return True
 
-    def _link_versions(self) -> None:
+    def _link_versions(self, after_id: int) -> None:
+        """Link the rows added after ``after_id`` to the version they say they follow, and the
+        rows that follow an added one (worker files may hold a later version first)."""
         self.db.execute(
             """UPDATE articles SET previous_id = (
                    SELECT p.id FROM articles p WHERE p.key = articles.key
                    AND p.text_digest = articles.previous_digest AND p.id != articles.id)
-               WHERE previous_id IS NULL AND previous_digest IS NOT NULL""")
+               WHERE previous_id IS NULL AND previous_digest IS NOT NULL AND (id > ? OR
+                   (key, previous_digest) IN (SELECT key, text_digest FROM articles
+                                              WHERE id > ?))""",
+            (after_id, after_id))
 
     # -- reading -----------------------------------------------------------------------------
 
