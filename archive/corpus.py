@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS articles (
     warc_date TEXT,
     complete INTEGER,
     latest INTEGER NOT NULL DEFAULT 1,  -- the newest version of its article
-    row TEXT NOT NULL,             -- the articles.jsonl row, whole
+    row TEXT NOT NULL,             -- the articles.jsonl row but its text (full_row)
     source TEXT NOT NULL,          -- which jsonl file it came from
     UNIQUE (key, text_digest)
 );
@@ -337,7 +337,9 @@ class Corpus:
             "warc_length": warc.get("length"), "record_id": warc.get("record_id"),
             "payload_digest": warc.get("payload_digest"), "warc_date": warc.get("warc_date"),
             "complete": None if meta.get("complete") is None else int(bool(meta["complete"])),
-            "row": json.dumps(row, ensure_ascii=False), "source": source,
+            # the row without its text (kept once, in ``text``): see :func:`full_row`
+            "row": json.dumps({k: v for k, v in row.items() if k != "text"},
+                              ensure_ascii=False), "source": source,
         }
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -512,6 +514,13 @@ class Corpus:
         with self._lock:
             return [(r[0] or "", r[1]) for r in self.db.execute(
                 "SELECT site, COUNT(DISTINCT key) FROM articles GROUP BY site ORDER BY site")]
+
+
+def full_row(stored: dict[str, Any]) -> dict[str, Any]:
+    """The articles.jsonl row of an index row, text included."""
+    data = json.loads(stored["row"])
+    data["text"] = stored["text"]
+    return data
 
 
 def open_synced(root: str | os.PathLike[str]) -> Corpus:

@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from archive.commands.common import add_root, color_ok, open_corpus, root_of
-from archive.corpus import Corpus, parse_when
+from archive.corpus import Corpus, full_row, parse_when
 from archive.textdiff import change_size, describe, diff, render_terminal
 
 
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         earlier = [v for v in versions if v["version"] < row["version"]]
         previous = earlier[-1] if earlier else None
     if what == "meta" or args.json:
-        data = json.loads(row["row"])
+        data = full_row(row)
         data["versions"] = [{"version": v["version"], "fetched_at": v["fetched_at"],
                              "text_digest": v["text_digest"]} for v in versions]
         if what == "diff" and previous is not None:

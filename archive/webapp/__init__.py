@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, render_template, request, url_for
 
-from archive.corpus import Corpus, CorpusError
+from archive.corpus import Corpus, CorpusError, full_row
 from archive.textdiff import change_size, describe, diff, render_html
 from archive.webapp.archived import (
     SANDBOX_CSP,
@@ -95,7 +95,7 @@ def create_app(root: str | Path) -> Flask:
         sizes = {}
         for before, after in zip(versions, versions[1:], strict=False):
             sizes[after["id"]] = describe(change_size(diff(before["text"], after["text"])))
-        meta = json.loads(row["row"])
+        meta = full_row(row)
         return render_template("article.html", row=row, versions=versions, sizes=sizes,
                                meta=meta, paragraphs=[p for p in row["text"].split("\n") if p])
 
