@@ -19,7 +19,9 @@ trigram index. Trigrams cannot find a shorter term, and two-character Japanese w
 characters of Japanese and Chinese runs, and the words of other text: one- and two-character
 terms are looked up there. Queries: words and "quoted phrases" (all must match), ``OR``
 between two terms, a leading ``-`` excludes a term; ranked by BM25 where a term of three
-characters or more lets the trigram index rank, else newest first.
+characters or more lets the trigram index rank (among the newest 5,000 matching versions when
+more match, so that a query costs the same whatever the corpus size), else newest capture
+first.
 """
 
 from __future__ import annotations
@@ -139,6 +141,20 @@ class SyncResult:
     added: int = 0
     skipped: int = 0  #: rows already in the index (same article, same text)
     bad_lines: int = 0  #: lines that are no JSON object (a torn last line is left for later)
+
+
+@dataclass
+class SearchPage:
+    """One page of search results: the rows, how many versions matched in all, and whether
+    only the newest :data:`RANK_WINDOW` of them were ranked."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    windowed: bool
+
+
+#: at most this many matching versions (the newest) are ranked by relevance
+RANK_WINDOW = 5000
 
 
 @dataclass
@@ -412,49 +428,79 @@ class Corpus:
                until: str | None = None, limit: int = 20,
                offset: int = 0) -> list[dict[str, Any]]:
         """Article versions matching the query, best first, each with a ``snippet`` whose
-        matches are marked ``[`` ``]``."""
+        matches are marked ``[`` ``]`` (:meth:`search_page` also says how many matched)."""
+        return self.search_page(text, site=site, since=since, until=until, limit=limit,
+                                offset=offset).rows
+
+    def search_page(self, text: str, *, site: str | None = None, since: str | None = None,
+                    until: str | None = None, limit: int = 20, offset: int = 0) -> SearchPage:
+        """One page of results of a query (see the module docstring).
+
+        One FTS5 table drives (the trigram index with every required term it can find,
+        which ranks by BM25; else the short-term index, newest capture first); every other
+        condition (short terms, OR groups across both indexes, exclusions, source and dates)
+        is a set of row ids the driver's matches are checked against. When more than
+        :data:`RANK_WINDOW` versions match, the newest :data:`RANK_WINDOW` are ranked: the
+        cost of a query stays bounded whatever the corpus size."""
         query = parse_query(text)
         if not query.groups:
-            return []
-        where, args = self._filters(site, since, until)
-        # terms that must all occur and that trigrams can find rank the results (BM25)
+            return SearchPage([], 0, False)
         ranked = [g[0] for g in query.groups if len(g) == 1 and len(g[0]) >= 3]
-        for group in query.groups:
-            if len(group) == 1 and group[0] in ranked:
-                continue  # in the ranking MATCH below
-            alternatives = []
-            for term in group:
-                table, expr = _lookup(term)
-                alternatives.append(f"a.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)")
-                args.append(expr)
-            where.append("(" + " OR ".join(alternatives) + ")")
-        where = where or ["1"]
-        for term in query.excluded:
-            where.append("NOT (a.title LIKE ? ESCAPE '\\' OR a.text LIKE ? ESCAPE '\\')")
-            args += [_like(term), _like(term)]
-        # first the ids of the page of results (the sorter holds ids and ranks, not texts),
-        # then those rows
+        others = [g for g in query.groups if not (len(g) == 1 and g[0] in ranked)]
         if ranked:
-            match = " ".join(_fts_phrase(t) for t in ranked)
-            sql = (f"SELECT a.id, bm25(articles_fts) AS rank FROM articles_fts "
-                   f"JOIN articles a ON a.id = articles_fts.rowid "
-                   f"WHERE articles_fts MATCH ? AND {' AND '.join(where)} "
-                   f"ORDER BY rank, a.id DESC LIMIT ? OFFSET ?")
-            args = [match, *args]
+            table, match = "articles_fts", " ".join(_fts_phrase(t) for t in ranked)
         else:
-            sql = (f"SELECT a.id, 0 AS rank FROM articles a WHERE {' AND '.join(where)} "
-                   f"ORDER BY a.published_day DESC, a.published DESC, a.id DESC "
-                   f"LIMIT ? OFFSET ?")
+            # the first group whose terms all go to one index drives, as an FTS5 OR
+            first = others.pop(0)
+            lookups = [_lookup(t) for t in first]
+            if len({t for t, _ in lookups}) == 1:
+                table, match = lookups[0][0], " OR ".join(f"({e})" for _, e in lookups)
+            else:
+                others.insert(0, first)
+                table, match = "articles_short", None
+        conds: list[str] = []
+        args: list[Any] = []
+        for group in others:
+            union = " UNION ".join(
+                f"SELECT rowid FROM {t} WHERE {t} MATCH ?" for t, _ in map(_lookup, group))
+            conds.append(f"+rowid IN ({union})")
+            args += [e for _, e in map(_lookup, group)]
+        for term in query.excluded:
+            t, e = _lookup(term)
+            conds.append(f"+rowid NOT IN (SELECT rowid FROM {t} WHERE {t} MATCH ?)")
+            args.append(e)
+        where, fargs = self._filters(site, since, until, alias="f")
+        if where:
+            conds.append(f"+rowid IN (SELECT f.id FROM articles f WHERE {' AND '.join(where)})")
+            args += fargs
+        if match is None:  # nothing to drive with an index: the conditions alone
+            table, match = "articles_short", None
+            conds.insert(0, "1")
+        head = f"FROM {table} WHERE " + (f"{table} MATCH ?" if match else "1")
+        head_args = [match] if match else []
+        cond_sql = "".join(f" AND {c}" for c in conds)
         with self._lock:
-            page = self.db.execute(sql, (*args, limit, offset)).fetchall()
+            total = self.db.execute(f"SELECT COUNT(*) {head}{cond_sql}",
+                                    (*head_args, *args)).fetchone()[0]
+            window = total > RANK_WINDOW and bool(ranked)
+            if window:
+                low = self.db.execute(
+                    f"SELECT MIN(rowid) FROM (SELECT rowid {head}{cond_sql} "
+                    f"ORDER BY rowid DESC LIMIT {RANK_WINDOW})", (*head_args, *args)).fetchone()[0]
+                cond_sql += f" AND rowid >= {int(low)}"
+            if ranked:
+                sql = (f"SELECT rowid, bm25({table}) AS score {head}{cond_sql} "
+                       f"ORDER BY score, rowid DESC LIMIT ? OFFSET ?")
+            else:
+                sql = f"SELECT rowid, 0 {head}{cond_sql} ORDER BY rowid DESC LIMIT ? OFFSET ?"
+            page = self.db.execute(sql, (*head_args, *args, limit, offset)).fetchall()
             rows = self._rows([r[0] for r in page])
-        for row, (_, rank) in zip(rows, page, strict=True):
-            row["rank"] = rank
         terms = [t for g in query.groups for t in g]
-        for row in rows:
+        for row, (_, score) in zip(rows, page, strict=True):
+            row["rank"] = score
             row["snippet"] = snippet(row["text"], terms)
             row["title_marked"] = mark(row["title"] or "", terms)
-        return rows
+        return SearchPage(rows, total, window)
 
     def _rows(self, ids: list[int]) -> list[dict[str, Any]]:
         """The rows of ``ids``, in that order."""

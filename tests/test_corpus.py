@@ -150,3 +150,17 @@ def test_short_terms_of_any_script(tmp_path):
         assert [r["url"] for r in corpus.search("露")] == ["https://a.example/2"]
         assert [r["url"] for r in corpus.search("会談")] == ["https://a.example/2"]
         assert corpus.search("談露") == []  # not adjacent in the text
+
+
+def test_ranking_is_bounded_to_the_newest_matches(tmp_path, monkeypatch):
+    from archive import corpus as corpus_module
+
+    write_rows(tmp_path, [row(f"https://a.example/{i}", f"Story {i}",
+                              "islands " * (10 - i) + "filler", "2024-01-01") for i in range(6)])
+    monkeypatch.setattr(corpus_module, "RANK_WINDOW", 3)
+    with open_synced(tmp_path) as corpus:
+        page = corpus.search_page("islands", limit=10)
+        assert page.total == 6 and page.windowed
+        # only the three newest captures were ranked (by BM25: the densest first)
+        assert [r["url"] for r in page.rows] == [f"https://a.example/{i}" for i in (3, 4, 5)]
+        assert not corpus.search_page("islands -filler").rows

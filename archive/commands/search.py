@@ -18,6 +18,7 @@ from archive.commands.common import (
     dump_json,
     open_corpus,
 )
+from archive.corpus import RANK_WINDOW
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -37,14 +38,17 @@ def run(args: argparse.Namespace) -> int:
     if corpus is None:
         return 1
     with corpus:
-        rows = corpus.search(args.query, site=args.site, since=args.since, until=args.until,
-                             limit=args.limit)
+        page = corpus.search_page(args.query, site=args.site, since=args.since,
+                                  until=args.until, limit=args.limit)
+    rows = page.rows
     if args.json:
         dump_json(rows, extra=("snippet", "title_marked", "rank"))
         return 0
     for row in rows:
         print(article_line(row))
         print("       " + highlight(row["snippet"]))
-    print(f"{len(rows)} result{'s' if len(rows) != 1 else ''}"
-          + (f" (the first {args.limit})" if len(rows) == args.limit else ""))
+    print(f"{page.total} article version{'s' if page.total != 1 else ''} match"
+          + ("" if page.total != 1 else "es")
+          + (f"; the first {len(rows)} shown" if len(rows) < page.total else "")
+          + (f" (ranked among the newest {RANK_WINDOW})" if page.windowed else ""))
     return 0

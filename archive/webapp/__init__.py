@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, render_template, request, url_for
 
-from archive.corpus import Corpus, CorpusError, full_row
+from archive.corpus import RANK_WINDOW, Corpus, CorpusError, full_row
 from archive.textdiff import change_size, describe, diff, render_html
 from archive.webapp.archived import (
     SANDBOX_CSP,
@@ -76,16 +76,20 @@ def create_app(root: str | Path) -> Flask:
         until = request.args.get("until") or None
         page = max(1, request.args.get("page", 1, type=int))
         offset = (page - 1) * PAGE_SIZE
+        total = None
+        windowed = False
         if q:
-            rows = c.search(q, site=site, since=since, until=until, limit=PAGE_SIZE + 1,
-                            offset=offset)
+            found = c.search_page(q, site=site, since=since, until=until,
+                                  limit=PAGE_SIZE + 1, offset=offset)
+            rows, total, windowed = found.rows, found.total, found.windowed
         else:
             rows = c.list(site=site, since=since, until=until, limit=PAGE_SIZE + 1,
                           offset=offset)
         more = len(rows) > PAGE_SIZE
         return render_template("index.html", rows=rows[:PAGE_SIZE], q=q, site=site or "",
                                since=since or "", until=until or "", page=page, more=more,
-                               total=c.count())
+                               total=c.count() if total is None else total,
+                               windowed=windowed, window=RANK_WINDOW)
 
     @app.route("/article/<int:article_id>")
     def article(article_id: int) -> str:
