@@ -32,7 +32,7 @@ SANDBOX_CSP = ("default-src 'self' data: blob:; script-src 'none'; object-src 'n
 
 
 @dataclass(frozen=True)
-class Capture:
+class ArchivedCapture:
     """One archived response (or revisit) of a URL."""
 
     timestamp: str
@@ -50,8 +50,8 @@ class Captures:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._by_url: dict[str, list[Capture]] = {}
-        self._by_digest: dict[str, Capture] = {}
+        self._by_url: dict[str, list[ArchivedCapture]] = {}
+        self._by_digest: dict[str, ArchivedCapture] = {}
         self._loaded: set[str] = set()
         self._lock = threading.Lock()
 
@@ -82,7 +82,7 @@ class Captures:
             fields = json.loads(data)
         except ValueError:
             return
-        capture = Capture(timestamp, fields.get("url", ""), fields.get("filename", ""),
+        capture = ArchivedCapture(timestamp, fields.get("url", ""), fields.get("filename", ""),
                           int(fields.get("offset", 0)), int(fields.get("length", 0)),
                           str(fields.get("status", "")), fields.get("mime", ""),
                           fields.get("digest", ""))
@@ -90,7 +90,7 @@ class Captures:
         if capture.mime != "warc/revisit" and capture.digest:
             self._by_digest.setdefault(capture.digest, capture)
 
-    def find(self, url: str, timestamp: str) -> Capture | None:
+    def find(self, url: str, timestamp: str) -> ArchivedCapture | None:
         """The capture of ``url`` closest to ``timestamp`` (14 digits); a revisit resolved to
         the response it repeats."""
         with self._lock:
@@ -204,7 +204,7 @@ def rewrite_html(text: str, base: str, prefix: str, timestamp: str) -> str:
     return lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
 
 
-def read_capture(root: Path, capture: Capture) -> tuple[int, dict[str, str], bytes]:
+def read_capture(root: Path, capture: ArchivedCapture) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, content-decoded payload) of a capture's record."""
     from archive.pointer import find_warc, record_at
 
