@@ -57,6 +57,7 @@ from scrapy.crawler import Crawler
 
 from crawler.extensions.runreport import note_failure
 from crawler.items import PageItem
+from crawler.requisites import is_enabled as requisites_enabled
 from pipelines.extractor import ExtractionResult, extract_page
 
 logger = logging.getLogger(__name__)
@@ -71,13 +72,13 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def _run(url: str, html: str, site: str | None, parts: list[tuple[str, str]],
-         limit: float = 0.0) -> ExtractionResult:
+         limit: float = 0.0, requisites: bool = False) -> ExtractionResult:
     """Extract in a worker process, interrupted after ``limit`` seconds of Python code."""
     if limit > 0:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, limit)
     try:
-        return extract_page(url, html, site=site, parts=parts)
+        return extract_page(url, html, site=site, parts=parts, requisites=requisites)
     finally:
         if limit > 0:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -164,6 +165,8 @@ class ExtractionPipeline:
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120.0)
         self.kill_grace = crawler.settings.getfloat("EXTRACTION_KILL_GRACE", 5.0)
         self.queue = max(1, crawler.settings.getint("EXTRACTION_QUEUE", 2))
+        #: an article's page requisites are read too (for pipelines.requisites)
+        self.requisites = requisites_enabled(crawler.settings)
         self._pool: list[_Worker] = []
         self._context: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -467,7 +470,8 @@ class ExtractionPipeline:
             return item
         parts = [(p.url, p.html) for p in item.parts if p.status == "ok"]
         if self._context is None:  # EXTRACTION_WORKERS = 0
-            result = extract_page(item.url, item.html, site=item.site, parts=parts)
+            result = extract_page(item.url, item.html, site=item.site, parts=parts,
+                                  requisites=self.requisites)
         else:
             result = await self._in_pool(item, parts)
         if result.reason.startswith("error: ExtractionTimeout"):
@@ -482,12 +486,14 @@ class ExtractionPipeline:
         if self._loop is None:
             self._attach()
         await self._started()
-        args = (item.url, item.html, item.site, parts, self.timeout if self.timeout > 0 else 0.0)
+        args = (item.url, item.html, item.site, parts, self.timeout if self.timeout > 0 else 0.0,
+                self.requisites)
         tries = 0
         while True:
             worker = await self._acquire()
             if worker is None:  # no worker could be started
-                return extract_page(item.url, item.html, site=item.site, parts=parts)
+                return extract_page(item.url, item.html, site=item.site, parts=parts,
+                                    requisites=self.requisites)
             try:
                 return await self._hand_over(worker, args)
             except TimeoutError:

@@ -30,6 +30,9 @@ Order of work:
    its text (listings are mostly links).
 5. Metadata: title, author, date (ISO 8601 with offset where the page gives one), canonical
    URL, language (``<html lang>``, else guessed from the script), outlinks.
+6. On request (``requisites=True``, the crawl with ``REQUISITES_ENABLED``), an article's page
+   requisites (:func:`crawler.requisites.page_requisites`: stylesheets, scripts, images,
+   icons), read from the tree as parsed, for page 1 and every further page.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 import sites
+from crawler.requisites import page_requisites
 from crawler.urlutils import absolute_link, fast_link, url_origin
 from sites.base import (
     canonical_url,
@@ -93,6 +97,8 @@ class ExtractionResult:
     reason: str  #: ``article`` or why not (``not-article: ...``, ``error: ...``)
     seconds: float = 0.0
     outlinks: list[str] = field(default_factory=list)
+    #: (page URL, requisite URL, kind) of an article's pages, when asked for
+    requisites: list[tuple[str, str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         # shallow: the article and outlinks are handed over, not deep-copied (asdict would)
@@ -289,14 +295,16 @@ def extract_page(
     *,
     site: str | None = None,
     parts: list[tuple[str, str]] | None = None,
+    requisites: bool = False,
 ) -> ExtractionResult:
-    """Extract the article from ``html`` (page 1) and ``parts`` (pages 2..n as (url, html)).
+    """Extract the article from ``html`` (page 1) and ``parts`` (pages 2..n as (url, html));
+    with ``requisites``, an article's page requisites too.
 
     Never raises: an error becomes ``reason="error: ..."`` with no article.
     """
     started = time.perf_counter()
     try:
-        result = _extract(url, html, site, parts or [])
+        result = _extract(url, html, site, parts or [], requisites)
     except Exception as exc:  # noqa: BLE001 - extraction must never stop a crawl
         result = ExtractionResult(None, "none", f"error: {type(exc).__name__}: {exc}")
     result.seconds = round(time.perf_counter() - started, 6)
@@ -362,9 +370,23 @@ def _facts(url: str, tree: _Element) -> dict[str, Any]:
 
 
 def _extract(
-    url: str, html: str, site: str | None, parts: list[tuple[str, str]]
+    url: str, html: str, site: str | None, parts: list[tuple[str, str]], requisites: bool
 ) -> ExtractionResult:
     tree, usable = _parse(html)
+    # read before anything else looks at the tree (the rules and trafilatura work on copies)
+    found = page_requisites(url, tree) if requisites else []
+    result = _extract_tree(url, tree, usable, site, parts)
+    if requisites and result.article is not None:
+        result.requisites = [(url, r.url, r.kind) for r in found]
+        for part_url, part_html in parts:
+            result.requisites.extend(
+                (part_url, r.url, r.kind) for r in page_requisites(part_url, parse_html(part_html)))
+    return result
+
+
+def _extract_tree(
+    url: str, tree: _Element, usable: bool, site: str | None, parts: list[tuple[str, str]]
+) -> ExtractionResult:
     links = outlinks(url, tree)
     rules = sites.rules_for(url, tree, site)
     found = None

@@ -27,8 +27,8 @@ from crawler.items import PageItem
 from pipelines.extractor import ExtractionResult
 
 
-def held(url: str, html: str, site: str | None, parts: list, limit: float = 0.0
-         ) -> ExtractionResult:
+def held(url: str, html: str, site: str | None, parts: list, limit: float = 0.0,
+         requisites: bool = False) -> ExtractionResult:
     """Stand-in for the extractor, run in the workers: ``die`` ends the process at once;
     ``hang`` never returns; otherwise wait until the file named by the HTML exists."""
     if html == "die":
