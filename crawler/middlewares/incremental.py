@@ -10,6 +10,9 @@ state of its URL:
   middleware turns a ``304`` into a ``server-not-modified`` revisit record and an unchanged
   payload into an ``identical-payload-digest`` revisit; neither writes text. A changed article
   is archived in full and gets a new text version;
+* a **page requisite** (``request.meta["requisite"]``, see :mod:`pipelines.requisites`)
+  already archived: the same as an article (skipped within ``INCREMENTAL_RECHECK_DAYS``, then
+  re-checked conditionally), so a stylesheet shared by many pages is fetched once per window;
 * archived by a crawl that **died** before the pipelines processed the page, or whose text
   could not be written (a read-only folder, an I/O error: see :mod:`crawler.middlewares.redo`,
   which asks for those pages at the start of the next crawl): served from the WARC record
@@ -23,6 +26,7 @@ conditional headers actually sent.
 Settings: ``INCREMENTAL_ENABLED`` [True], ``INCREMENTAL_RECHECK_DAYS`` [7; 0 = always re-check
 conditionally; a negative value = never re-fetch archived articles].
 Stats: ``incremental/skipped``, ``incremental/conditional``, ``incremental/resumed``.
+A skipped request fails with :class:`AlreadyArchived` (an ``IgnoreRequest``).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from archive.pointer import find_warc, record_at
 from archive.responses import response_from_record
 from archive.state import UrlState
 from crawler.outputs import CrawlOutputs
+from crawler.requisites import META_REQUISITE
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,10 @@ META_PREVIOUS = "incremental_previous"
 TO_REDO = (2, 3)
 #: request.meta key: set to False to always fetch a request unconditionally
 META_ENABLED = "incremental"
+
+
+class AlreadyArchived(IgnoreRequest):
+    """A request not sent: its URL was archived within ``INCREMENTAL_RECHECK_DAYS``."""
 
 
 class IncrementalMiddleware:
@@ -97,11 +106,11 @@ class IncrementalMiddleware:
                             "written" if row.processed else "left unprocessed by a dead crawl",
                             request.url)
                 return response
-        if not row.is_article:
+        if not (row.is_article or request.meta.get(META_REQUISITE)):
             return None
         if self.recheck < 0 or time.time() - row.last_fetch < self.recheck:
             stats.inc_value("incremental/skipped")
-            raise IgnoreRequest(f"already archived: {request.url}")
+            raise AlreadyArchived(f"already archived: {request.url}")
         if row.etag:
             request.headers[b"If-None-Match"] = row.etag
         if row.last_modified:

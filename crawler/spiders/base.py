@@ -23,12 +23,14 @@ import scrapy
 from lxml import etree
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from crawler.decoding import page_text
 from crawler.items import PageItem
 from crawler.middlewares.warccapture import META_POINTER
 from crawler.spiders.args import int_arg, url_list
 from crawler.urlutils import split_arg, strip_tracking
+from pipelines.requisites import requisite_failed, requisite_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -241,3 +243,15 @@ class ArchiveSpider(scrapy.Spider):
     def request_for(self, url: str, **kwargs: Any) -> scrapy.Request:
         """A request for a page found in a listing, feed or sitemap (spiders override)."""
         return scrapy.Request(url, callback=self.parse, **kwargs)
+
+    # -- page requisites (pipelines.requisites): spider methods, so that their requests can
+    # -- be serialised by a shared frontier like any other
+
+    def parse_requisite(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """Callback of a page requisite: nothing on it is followed; a stylesheet's own
+        requisites (``@import``, ``url()``) are requested."""
+        return requisite_fetched(self, response)
+
+    def requisite_failed(self, failure: Failure) -> None:
+        """Errback of a page requisite: counted in the stats."""
+        requisite_failed(self, failure)
