@@ -16,6 +16,7 @@
 <meta property="article:published_time" content="2024-01-31T15:00:00+09:00">
 <meta property="cXenseParse:author" content="冷泉彰彦">
 <meta name="cXenseParse:pageclass" content="article">
+<link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="/css/common.css?20231201" type="text/css">
 <link rel="stylesheet" href="/css/print.css" type="text/css" media="print"/>
 <script src="https://ajax.googleapis.com/ajax/libs/jquery/3.6.0/jquery.min.js"></script>
@@ -639,7 +640,8 @@ ul_comment_widget('init', _ul_comment_config);
 	</div>
 </div>
 <div class="magazineWrap clearfix">
-<div class="magazineCover"><a href="/magazine/"><img src="https://img-newsweekjapan.jp/magazine/images/cover_20251202.jpg" width="120" alt="特集:ガザの叫びを聞け"></a></div>
+<!-- [fixture: the cover as a <picture> with a WebP <source> and a 2x srcset, to test those requisites] -->
+<div class="magazineCover"><a href="/magazine/"><picture><source type="image/webp" srcset="https://img-newsweekjapan.jp/magazine/images/cover_20251202.webp"><img src="https://img-newsweekjapan.jp/magazine/images/cover_20251202.jpg" srcset="https://img-newsweekjapan.jp/magazine/images/cover_20251202.jpg 1x, https://img-newsweekjapan.jp/magazine/images/cover_20251202@2x.jpg 2x" width="120" alt="特集:ガザの叫びを聞け"></picture></a></div>
 <div class="magazineTxt">
 <p class="magazineTitle"><a href="/magazine/">特集:ガザの叫びを聞け</a></p>
 <p class="magazineDate">2025年12月 2日号(11/26発売)</p>
