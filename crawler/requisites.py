@@ -82,11 +82,9 @@ class Requisite(NamedTuple):
 
 def is_enabled(settings: Any) -> bool:
     """Are requisites requested in a crawl with these Scrapy settings? ``REQUISITES_ENABLED``
-    [True], and only when the crawl archives (``WARC_ENABLED``) from the network (no
-    ``WARC_REPLAY``: an offline replay fetches nothing)."""
-    return (settings.getbool("REQUISITES_ENABLED", True)
-            and settings.getbool("WARC_ENABLED", True)
-            and not settings.get("WARC_REPLAY"))
+    [True], and only when the crawl archives (``WARC_ENABLED``). Under ``WARC_REPLAY`` they
+    are requested as live and served from the archive, like every request of a replay."""
+    return settings.getbool("REQUISITES_ENABLED", True) and settings.getbool("WARC_ENABLED", True)
 
 
 def resolve(base: str, raw: str | None) -> str | None:

@@ -80,7 +80,7 @@ SPIDER_MIDDLEWARES = {
 ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 
 # --- page requisites (pipelines.requisites) -----------------------------------------------
-REQUISITES_ENABLED = True  # for article pages; off without WARC_ENABLED and under WARC_REPLAY
+REQUISITES_ENABLED = True  # for article pages; off without WARC_ENABLED
 REQUISITES_MAX_PER_PAGE = 150
 REQUISITES_MAX_SIZE = 10 * 1024 * 1024  # bytes per requisite (0: DOWNLOAD_MAXSIZE)
 

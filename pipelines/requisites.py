@@ -45,8 +45,10 @@ site: ``requisites/skipped_wayback``); those past ``REQUISITES_MAX_PER_PAGE`` on
 Settings (defaults in brackets):
 
 * ``REQUISITES_ENABLED`` [True] - request the page requisites of articles. Off by itself
-  without ``WARC_ENABLED`` (nothing would keep them) and under ``WARC_REPLAY`` (nothing is
-  fetched).
+  without ``WARC_ENABLED`` (nothing would keep them). Under ``WARC_REPLAY`` they are
+  requested as in the live crawl and answered from the archive
+  (:mod:`crawler.middlewares.warcreplay`: nothing reaches the network, a requisite the archive
+  lacks is a counted miss), so a replay re-runs the crawl as it was.
 * ``REQUISITES_MAX_PER_PAGE`` [150] - requisites requested per page (and per stylesheet).
 * ``REQUISITES_MAX_SIZE`` [10 MiB] - ``download_maxsize`` of a requisite (0: the crawl's
   ``DOWNLOAD_MAXSIZE``); a longer one is archived cut (``WARC-Truncated: length``) and counted
@@ -56,10 +58,11 @@ Stats: ``requisites/pages`` (articles whose requisites were requested), ``requis
 (handed to the scheduler, stylesheets' own included), ``requisites/duplicate`` (dropped by the
 duplicate filter: already requested in this crawl), ``requisites/over_limit``,
 ``requisites/skipped_wayback``, ``requisites/archived`` and ``requisites/archived/<kind>``
-(response records), ``requisites/revisits``, ``requisites/skipped_archived`` (not requested:
-archived within the re-check window), ``requisites/ignored`` (refused before being sent:
-robots.txt, the address guard), ``requisites/failed`` (no answer, or not a 2xx one; what
-arrived is archived all the same).
+(response records), ``requisites/revisits``, ``requisites/from_archive`` (answered from the
+archive: ``WARC_REPLAY``, or a page resumed after a dead crawl), ``requisites/skipped_archived``
+(not requested: archived within the re-check window), ``requisites/ignored`` (refused before
+being sent: robots.txt, the address guard), ``requisites/failed`` (no answer, or not a 2xx
+one; what arrived is archived all the same).
 """
 
 from __future__ import annotations
@@ -77,7 +80,7 @@ from twisted.python.failure import Failure
 
 from crawler.items import PageItem
 from crawler.middlewares.incremental import AlreadyArchived
-from crawler.middlewares.warccapture import META_POINTER, is_html_response
+from crawler.middlewares.warccapture import META_POINTER, SKIP_FLAGS, is_html_response
 from crawler.outputs import CrawlOutputs
 from crawler.requisites import (
     FONT,
@@ -135,7 +138,9 @@ def requisite_fetched(spider: Spider, response: Response) -> Iterator[Request]:
     stats = spider.crawler.stats
     kind = info.get("kind", IMAGE)
     warc_type = (response.meta.get(META_POINTER) or {}).get("warc_type")
-    if warc_type == "revisit":
+    if SKIP_FLAGS.intersection(response.flags):  # not archived again: served from the archive
+        stats.inc_value("requisites/from_archive")
+    elif warc_type == "revisit":
         stats.inc_value("requisites/revisits")
     elif warc_type == "response":
         stats.inc_value("requisites/archived")
@@ -191,7 +196,7 @@ class RequisitesPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         if not is_enabled(crawler.settings):
-            raise NotConfigured("REQUISITES_ENABLED, WARC_ENABLED off or WARC_REPLAY on")
+            raise NotConfigured("REQUISITES_ENABLED or WARC_ENABLED is off")
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_per_page = max(0, crawler.settings.getint("REQUISITES_MAX_PER_PAGE",

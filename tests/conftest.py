@@ -124,6 +124,13 @@ class CrawlRun:
         return m.group(1) if m else None
 
 
+def is_requisite(request: Any) -> bool:
+    """Was this fixture-web request made for a page requisite (:mod:`pipelines.requisites`)?
+    Those send a browser's ``Accept`` for their kind (``text/css,...``, ``image/...``,
+    ``*/*``), never Scrapy's default ``text/html,...``, which pages, feeds and robots.txt get."""
+    return not request.headers.get("Accept", "text/html").startswith("text/html")
+
+
 def run_crawl(
     web: FixtureWeb,
     spider: str,

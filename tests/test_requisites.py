@@ -3,7 +3,7 @@
 fixture web (:mod:`pipelines.requisites`): stylesheets with their ``@import`` and fonts,
 images with ``srcset`` and ``<picture>``, icons, scripts; fetched once per crawl and per
 re-check window; never followed; robots.txt obeyed; only for articles; off with
-``REQUISITES_ENABLED = False`` and under ``WARC_REPLAY``."""
+``REQUISITES_ENABLED = False``; served from the archive under ``WARC_REPLAY``."""
 
 from __future__ import annotations
 
@@ -416,10 +416,14 @@ def test_replay_of_a_crawl_with_requisites(nwj_run, req_web, crawls, tmp_path):
     summary = replay([nwj_run.out / "warc"], tmp_path / "replayed", jobs=1)
     assert summary.errors == 0 and summary.articles == len(nwj_run.articles)
     assert summary.skipped_not_html >= stat(nwj_run, "requisites/archived")
-    # WARC_REPLAY: the spider runs against the archive; nothing is fetched, no requisite asked
+    # WARC_REPLAY: the crawl again, against the archive: the requisites are asked for as
+    # live and every one is answered from it; nothing is fetched, nothing archived again
     run = run_crawl(req_web, "newsweekjapan", crawls(),
                     args={"urls": ",".join([NWJ_ARTICLE, *NWJ_OTHERS])},
                     settings={"WARC_REPLAY": str(nwj_run.out / "warc")})
     assert run.returncode == 0, run.stderr[-3000:]
-    assert len(run.articles) == 3
-    assert fetched(run) == [] and run.stats_value("requisites/requested") is None
+    assert len(run.articles) == 3 and fetched(run) == []
+    assert stat(run, "requisites/requested") == stat(nwj_run, "requisites/requested")
+    assert stat(run, "requisites/from_archive") == stat(nwj_run, "requisites/archived")
+    assert stat(run, "requisites/archived") == 0 and stat(run, "warc/responses") == 0
+    assert stat(run, "warc_replay/miss") == 0

@@ -45,6 +45,8 @@ CASES = {c["_name"]: c for c in load_expected("asyura")}
 RT_URL = "http://rt.com/news/russia-japan-first-talks-134/"
 RUVR_URL = "http://japanese.ruvr.ru/2013_11_02/123810289/"
 POST_111 = f"{SITE}/13/warb12/msg/111.html"
+#: the photo post 111 shows (on rt.com): a page requisite, fetched as one (pipelines.requisites)
+PHOTO_111 = "http://rt.com/files/news/26/6e/30/00/russia-japan-first-talks.si.jpg"
 
 #: page chrome, widgets and ads of the fixture pages: none may reach a post's text
 BOILERPLATE = [
@@ -345,7 +347,10 @@ def test_crawl_seed_post_with_followup_and_citations(crawls):
     assert RUVR_URL in urls
     wayback = raw_capture_url(RUVR_URL)
     assert wayback in urls and urls.index(wayback) > urls.index(RUVR_URL)
-    assert not any("mofa.go.jp" in u or u.endswith(".jpg") for u in urls)
+    # the post's photo is no citation: asked for only as a page requisite, as an image
+    assert not any("mofa.go.jp" in u or u.endswith(".jpg") for u in urls if u != PHOTO_111)
+    photos = [r for r in run.requests if r.url == PHOTO_111]
+    assert photos and all(r.headers.get("Accept", "").startswith("image/") for r in photos)
     check_rows(run, ["warb12_111_seed", "warb12_112_followup"])
     check_warc_pointers(run)
 
@@ -395,7 +400,8 @@ def test_crawl_board_with_date_range(crawls):
     assert f"{SITE}/13/warb12/index3.html" not in urls  # page 2 reaches before `since`
     posts = sorted(u.rsplit("/", 1)[1] for u in urls if "/msg/" in u)
     assert posts == ["108.html", "110.html", "111.html", "112.html"]  # 102-105, 114-118 skipped
-    assert not any("rt.com" in u or "ruvr" in u or "archive.org" in u for u in urls)
+    assert not any("rt.com" in u or "ruvr" in u or "archive.org" in u for u in urls
+                   if u != PHOTO_111)  # a page requisite of 111, no citation
     # 108 (Syria) was fetched and archived but does not match the topic words
     check_rows(run, ["warb12_110", "warb12_111_seed", "warb12_112_followup"])
     assert any(r["uri"] == f"{SITE}/13/warb12/msg/108.html" for r in run.records())
