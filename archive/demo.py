@@ -82,6 +82,21 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def requisites_archived(out: Path) -> Counter[str]:
+    """Page requisites archived by the crawls under ``out`` (their ``runs/`` summaries):
+    ``""`` -> the total, ``"<kind>"`` -> per kind (stylesheet, image, font, icon, script)."""
+    found: Counter[str] = Counter()
+    for path in sorted((out / "runs").glob("*.json")):
+        try:
+            stats = json.loads(path.read_text("utf-8")).get("stats") or {}
+        except (OSError, ValueError, AttributeError):
+            continue
+        for key, value in stats.items():
+            if key.startswith("requisites/archived") and isinstance(value, int):
+                found[key.removeprefix("requisites/archived").lstrip("/")] += value
+    return found
+
+
 def summarise(out: Path) -> None:
     """Print what a crawl wrote under ``out``."""
     from warcio.archiveiterator import ArchiveIterator
@@ -96,6 +111,10 @@ def summarise(out: Path) -> None:
                 types[record.rec_type] += 1
     print(f"WARC: {len(warcs)} files, {size / 1024:.0f} KiB in {out / 'warc'}")
     print("  records: " + ", ".join(f"{n} {t}" for t, n in sorted(types.items())))
+    requisites = requisites_archived(out)
+    if requisites:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(requisites.items()) if kind)
+        print(f"  page requisites archived: {requisites.get('', 0)} ({kinds})")
     leftovers = list((out / "warc").glob("*.open"))
     if leftovers:
         print(f"  WARNING: {len(leftovers)} unclosed .open files")
