@@ -21,6 +21,7 @@ from scrapy.utils.test import get_crawler
 
 from archive.demo import requisites_archived
 from archive.replay import replay
+from archive.state import CrawlState
 from crawler.items import PageItem
 from crawler.requisites import (
     FONT,
@@ -462,6 +463,14 @@ def test_requisites_are_never_crawled_onwards(test_site_run):
         assert f"{TEST_SITE}{path}" not in got, path
     assert [a["url"] for a in test_site_run.articles] == [f"{TEST_SITE}/article.html"]
     assert not [u for u in got if "base64" in u]
+    # the HTML page fetched as an image is done with: no page left unprocessed in the state
+    state = CrawlState(test_site_run.out)
+    try:
+        row = state.get(f"{TEST_SITE}/page-as-image.html")
+        assert row is not None and row.html and row.processed and not row.is_article
+        assert state.counts()["unprocessed"] == 0
+    finally:
+        state.close()
 
 
 def test_a_robots_disallowed_requisite_is_not_fetched(test_site_run):
