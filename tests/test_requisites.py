@@ -17,6 +17,7 @@ import pytest
 from lxml import html as lxml_html
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
 from archive.demo import requisites_archived
@@ -183,8 +184,11 @@ def test_the_pipeline_asks_for_an_articles_requisites_within_the_limits():
     assert css.headers[b"Accept"].startswith(b"text/css") and not css.dont_filter
     assert image.headers[b"Referer"] == page.encode() and image2.headers[b"Referer"] == \
         page2.encode()
-    assert css.callback.__name__ == "parse_requisite"  # a spider method: serialisable
-    assert css.errback.__name__ == "requisite_failed"
+    # spider methods, so a shared frontier (or a JOBDIR) can serialise the requests
+    spider = pipe.crawler.spider
+    again = request_from_dict(css.to_dict(spider=spider), spider=spider)
+    assert again.callback == spider.parse_requisite and again.errback == spider.requisite_failed
+    assert again.meta["requisite"] == css.meta["requisite"] and again.priority == css.priority
     # again on another article: already handed over, not built again
     pipe.process_item(_article("https://a.test/other.html", [
         ("https://a.test/other.html", "https://a.test/main.css", STYLESHEET)]))
@@ -256,7 +260,8 @@ def _write_test_site(root: Path) -> None:
 <link rel="stylesheet" href="/style.css"><link rel="prefetch" href="/next.html">
 </head><body><article><h1>Harbour traffic at a record</h1><p>{text}</p>
 <img src="/private/secret.png" alt=""><img src="/page-as-image.html" alt="">
-<img src="data:image/png;base64,iVBORw0KGgo=" alt="">
+<img src="data:image/png;base64,iVBORw0KGgo=" alt=""><img src="file:///etc/passwd" alt="">
+<img src="http://127.0.0.1:9/internal.png" alt="">
 <iframe src="/frame.html"></iframe><video src="/clip.mp4" poster="/poster.png"></video>
 <a href="/linked.html">More</a></article></body></html>""")
     (site / "style.css").write_text('@import "deeper.css";\nbody { background: url(/bg.png) }\n')
@@ -476,8 +481,13 @@ def test_requisites_are_never_crawled_onwards(test_site_run):
 def test_a_robots_disallowed_requisite_is_not_fetched(test_site_run):
     assert f"{TEST_SITE}/private/secret.png" not in fetched(test_site_run)
     assert f"{TEST_SITE}/robots.txt" in fetched(test_site_run)
-    assert stat(test_site_run, "requisites/ignored") == 1
     assert stat(test_site_run, "robotstxt/forbidden") == 1
+
+
+def test_requisites_pass_the_address_guard_like_any_request(test_site_run):
+    assert not [u for u in fetched(test_site_run) if "127.0.0.1" in u or u.startswith("file:")]
+    assert stat(test_site_run, "addressguard/refused/address") == 2  # its robots.txt, itself
+    assert stat(test_site_run, "requisites/ignored") == 2  # it and the robots-disallowed one
 
 
 def test_the_requisites_of_a_page_that_is_no_article_are_not_fetched(test_site_run):
