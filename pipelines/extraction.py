@@ -18,6 +18,10 @@ Settings (defaults in brackets):
   back and the next page comes over.
 * ``EXTRACTION_KILL_GRACE`` [5] - see below.
 
+With ``REQUISITES_ENABLED`` (see :mod:`pipelines.requisites`) the workers also read each
+article's page requisites from the tree they parse anyway (``item.extraction["requisites"]``),
+so that finding them costs the crawl's reactor thread nothing.
+
 The time limit is enforced twice. In the worker, an interval timer interrupts extraction
 after ``EXTRACTION_TIMEOUT`` seconds of Python code. Markup that keeps libxml2 busy in C
 (quadratic attribute lists, for instance) cannot be interrupted there, so the pipeline also
