@@ -79,11 +79,6 @@ SPIDER_MIDDLEWARES = {
 # REDIS_URL is set
 ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 
-# --- page requisites (pipelines.requisites) -----------------------------------------------
-REQUISITES_ENABLED = True  # for article pages; off without WARC_ENABLED
-REQUISITES_MAX_PER_PAGE = 150
-REQUISITES_MAX_SIZE = 10 * 1024 * 1024  # bytes per requisite (0: DOWNLOAD_MAXSIZE)
-
 # --- extraction and text -------------------------------------------------------------------
 # Scrapy processes a response's items and requests CONCURRENT_ITEMS at a time, and starts
 # that many asyncio tasks per response whatever it yields (Scrapy's default, 100, cost ~1.8 ms

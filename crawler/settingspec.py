@@ -146,6 +146,13 @@ PROJECT: tuple[Setting, ...] = (
        optional=True),
     _s("WARC_REPLAY_PICK", "last", "choice", "which capture of a URL WARC_REPLAY serves",
        choices=("last", "first")),
+    # page requisites of articles (pipelines.requisites)
+    _s("REQUISITES_ENABLED", True, "bool",
+       "archive the page requisites of article pages (stylesheets, scripts, images, fonts)"),
+    _s("REQUISITES_MAX_PER_PAGE", 150, "int",
+       "page requisites requested per page (and per stylesheet)", minimum=0),
+    _s("REQUISITES_MAX_SIZE", 10 * 1024 * 1024, "int",
+       "bytes a page requisite may have (0: DOWNLOAD_MAXSIZE)", minimum=0),
     # extraction and text
     _s("EXTRACTION_WORKERS", "auto", "workers", "extraction processes (auto: CPUs; 0: inline)",
        minimum=0, maximum=256),
