@@ -398,14 +398,18 @@ def test_default_crawl_fetches_what_it_should(default_crawl):
     assert len(default_crawl.articles) == 3
     assert not [u for u in got if "utm_" in u]
     assert not [u for u in got if re.search(r"/in-(vision|motion)/|/amp/|/trends/", u)]
-    # pages on RT's own hosts only (page requisites, on CDNs and trackers, are not pages)
-    pages = [r.url for r in default_crawl.requests if r.method == "GET" and not is_requisite(r)]
+    # pages on RT's own hosts only (page requisites, on CDNs and trackers, and the robots.txt
+    # asked for before them are not pages)
+    pages = [r.url for r in default_crawl.requests if r.method == "GET" and not is_requisite(r)
+             and not r.url.endswith("/robots.txt")]
     assert {urlsplit(u).hostname for u in pages} == {"www.rt.com", "rt.com"}
     # sidebar "Top stories" cards of the listings are not listing cards
     assert not [u for u in got if "564385" in u or "564388" in u]
     # no sitemap unless asked
     assert not [u for u in got if "sitemap" in u]
-    assert all(r.status == 200 for r in default_crawl.requests if r.method == "GET")
+    # every page answered (page requisites: the fixture web has few of them, see SOURCES.md)
+    assert all(r.status == 200 for r in default_crawl.requests
+               if r.method == "GET" and not is_requisite(r) and r.host in ("www.rt.com", "rt.com"))
     for row in default_crawl.articles:
         assert row["meta"]["source"] in ("listing", "feed")
         assert row["meta"]["found_in"].startswith("https://www.rt.com/")
