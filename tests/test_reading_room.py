@@ -156,8 +156,16 @@ def test_as_archived_view_loads_nothing_from_the_live_web(room, browser, root): 
     frame = wait_for(browser, "iframe.archived")
     browser.switch_to.frame(frame)
     try:
-        body = wait_for(browser, "body").text
+        element = wait_for(browser, "body")
+        body = element.text
         assert "日露2+2" in body and "雪国の翻訳者" in body  # the archived Shift_JIS page
+        # the page's own stylesheet (asyura.css, archived as a page requisite, Shift_JIS with
+        # an @charset rule), served from the archive and applied
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(browser, 30).until(
+            lambda d: element.value_of_css_property("background-color")
+            == "rgba(253, 246, 227, 1)")
     finally:
         browser.switch_to.default_content()
     time.sleep(0.5)  # let the frame's subresources be asked for (they all are, or fail)
