@@ -1,14 +1,10 @@
 """Our CDXJ against the real tools: cdxj-indexer's output, pywb's own indexer, pywb's reader.
 
 Needs a Python that can import ``pywb`` and ``cdxj_indexer`` (they pin old dependencies, so
-they live in their own venv, not the project's)::
-
-    python3 -m venv /tmp/pywbenv && /tmp/pywbenv/bin/pip install pywb cdxj-indexer
-
-The tests look for ``$NEWSARCHIVE_PYWB_PYTHON``, then ``/tmp/pywbenv/bin/python``, then the
-running interpreter, and are skipped (with that command as the reason) when none has both.
-When one is found every comparison is real: the tools are run in a subprocess on the same
-sample WARCs that tests/test_indexer.py builds.
+they live in their own venv, not the project's): ``bash .ci/replaytools`` installs it, and
+tests/replaytools.py finds it (``$NEWSARCHIVE_PYWB_PYTHON`` first). Without it the tests are
+skipped, saying so; under CI they fail. Every comparison is real: the tools are run in a
+subprocess on the same sample WARCs that tests/test_indexer.py builds.
 
 Known, deliberate differences, each normalised here in exactly one place:
 
@@ -25,15 +21,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 import pytest
 
 from archive.indexer import CDXJIndexer, sort_lines, write_index_for
+from tests import replaytools
 
 _spec = importlib.util.spec_from_file_location(
     "indexer_samples", Path(__file__).with_name("test_indexer.py"))
@@ -41,28 +36,17 @@ samples_mod = importlib.util.module_from_spec(_spec)
 sys.modules["indexer_samples"] = samples_mod  # dataclasses look their module up there
 _spec.loader.exec_module(samples_mod)
 
-INSTALL = ("python3 -m venv /tmp/pywbenv && /tmp/pywbenv/bin/pip install pywb cdxj-indexer"
-           " (or set NEWSARCHIVE_PYWB_PYTHON to a python that has both)")
+
+@pytest.fixture(autouse=True)
+def _tools():
+    replaytools.need(replaytools.pywb_python(), "pywb and cdxj-indexer")
 
 
-@cache
-def tool_python() -> str | None:
-    """A python that imports pywb and cdxj_indexer, or None."""
-    candidates = [os.environ.get("NEWSARCHIVE_PYWB_PYTHON"), "/tmp/pywbenv/bin/python",
-                  sys.executable]
-    for python in candidates:
-        if not python or not Path(python).exists():
-            continue
-        probe = subprocess.run(
-            [python, "-c", "import cdxj_indexer.main, pywb.warcserver.index.cdxobject"],
-            capture_output=True, timeout=60)
-        if probe.returncode == 0:
-            return python
-    return None
+def tool_python() -> str:
+    python = replaytools.pywb_python()
+    assert python is not None
+    return python
 
-
-pytestmark = pytest.mark.skipif(tool_python() is None,
-                                reason=f"pywb and cdxj-indexer not installed: {INSTALL}")
 
 ALL_TYPES = "response,revisit,resource,request,metadata,conversion,continuation"
 
