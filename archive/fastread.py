@@ -277,17 +277,19 @@ def record_at(path: str | os.PathLike[str], offset: int) -> FastRecord:
 # -- the scan with the file's own index ---------------------------------------------------
 #
 # A crawl writes ``<file>.cdxj`` beside each WARC when it closes it: the offset and length of
-# every response and revisit record. Replay's scan keeps no response content (it reads each
-# page again in the worker that extracts it), so with such an index it reads a response's
-# member only as far as its WARC and HTTP heads and jumps to the next member, instead of
-# inflating the whole page. The index is used only when it describes this very file: newer
-# than the file, its lines name this file, each listed record is a response or revisit at
-# exactly that offset with the listed URL and digest, and the next member starts exactly
-# where the listed length ends (or the file does). Anything else, and the file is scanned
-# whole as before. The other records (warcinfo, request, metadata: small) are read whole, one
-# member at a time. Records with plain WARC heads (:func:`_warc_head`: ours, wget's) are
-# parsed here and inflated by ISA-L (FastWARC's set-up per record costs more than reading a
-# small one); any other head makes the whole-file scan read the file.
+# every response and revisit record (and of the metadata records, which are not used here:
+# replay wants their content, so they are read whole). Replay's scan keeps no response
+# content (it reads each page again in the worker that extracts it), so with such an index it
+# reads a response's member only as far as its WARC and HTTP heads and jumps to the next
+# member, instead of inflating the whole page. The index is used only when it describes this
+# very file: newer than the file, its lines name this file, each listed HTTP capture is a
+# response or revisit at exactly that offset with the listed URL and digest, and the next
+# member starts exactly where the listed length ends (or the file does). Anything else, and
+# the file is scanned whole as before. The other records (warcinfo, request, metadata:
+# small) are read whole, one member at a time. Records with plain WARC heads
+# (:func:`_warc_head`: ours, wget's) are parsed here and inflated by ISA-L (FastWARC's set-up
+# per record costs more than reading a small one); any other head makes the whole-file scan
+# read the file.
 
 #: compressed bytes read at the start of an indexed member, and at most how many bytes of it
 #: are inflated for its WARC and HTTP heads (longer heads: the whole-file scan)
@@ -314,6 +316,8 @@ def _index_beside(path: Path) -> dict[int, tuple[int, str, str | None]] | None:
             fields = json.loads(line.split(" ", 2)[2])
             if fields.get("filename") != path.name:
                 return None
+            if "status" not in fields and fields.get("mime") != "warc/revisit":
+                continue  # not an HTTP capture (a metadata or resource record): read whole
             offset, length = int(fields["offset"]), int(fields["length"])
             if offset < 0 or length <= 0 or offset in entries:
                 return None

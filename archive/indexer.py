@@ -25,11 +25,12 @@ One line per record::
   header gets the sha1 of its stored payload, as both tools compute it (not revisits).
 * length, offset: the record's stored (compressed) length and offset in the file, strings.
 * filename: the WARC's base name.
-* records: response, revisit and resource by default, minus application/warc-fields
-  resources; ``--all-records`` adds request, metadata and every other record that has a
-  target URI (never warcinfo). cdxj-indexer also indexes metadata records by default; we
-  leave them to ``--all-records`` so that an article's metadata never competes with its
-  response for a replay lookup.
+* records: by default what pywb's indexer (``wb-manager add``) and cdxj-indexer index by
+  default: response, revisit, resource and metadata, minus ``application/warc-fields``
+  resources and metadata (Heritrix's and wget's notes, our fetch errors); ``--all-records``
+  adds request and every other record that has a target URI (never warcinfo). A metadata
+  record about a page competes with the page in a replay lookup when it carries the page's
+  URL: ours carry ``urn:newsarchive:<kind>:<URL>`` (:mod:`archive.targeturi`).
 * order: lines sorted as bytes (``LC_ALL=C sort``), duplicates dropped; pywb binary-searches
   on that.
 * POST/PUT bodies are not folded into the key (cdxj-indexer's ``-p`` / pywb's
@@ -58,7 +59,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TYPES = ("response", "revisit", "resource")
+#: record types indexed by default (pywb's and cdxj-indexer's defaults)
+DEFAULT_TYPES = ("response", "revisit", "resource", "metadata")
+#: records of these types with this Content-Type are left out by default, as they do
+_NOTES = ("resource", "metadata")
 _MIME_END = re.compile(r"[;\s]")
 _NO_PAYLOAD_DIGEST = ("warcinfo", "revisit")
 
@@ -123,7 +127,7 @@ class CDXJIndexer:
             return True
         if rec_type not in DEFAULT_TYPES:
             return False
-        return not (rec_type == "resource" and record.rec_headers.get_header("Content-Type")
+        return not (rec_type in _NOTES and record.rec_headers.get_header("Content-Type")
                     == "application/warc-fields")
 
     def line(self, entry: RecordAt, filename: str) -> str | None:
@@ -241,7 +245,7 @@ def write_index_for(warc_path: str | os.PathLike[str]) -> Path:
 
     ``crawl-00001.warc.gz`` gets ``crawl-00001.warc.gz.cdxj``, written to a temporary name
     in the same directory and renamed into place, so a reader never sees half an index.
-    Default record selection (response, revisit, resource). Returns the index path.
+    Default record selection (see the module docstring). Returns the index path.
     Refuses a ``.open`` file: its name in the index would be wrong once it is renamed.
     """
     warc = Path(warc_path)
@@ -258,7 +262,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="write the index here (atomically) instead of to stdout")
     parser.add_argument("--all-records", action="store_true",
-                        help="also index request, metadata and other records with a target URI")
+                        help="also index request records, application/warc-fields resources "
+                        "and metadata, and any other record with a target URI")
 
 
 def run(args: argparse.Namespace) -> int:

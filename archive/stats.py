@@ -14,7 +14,8 @@ For every group (each host, each status, and the total):
 * ``first_date``/``last_date``: the earliest and latest WARC-Date, as written in the records.
 
 The host is the lower-cased host name of WARC-Target-URI (the name looked up for a ``dns:``
-record, ``-`` when the record has none, e.g. warcinfo); the status is the HTTP status of
+record, the page's host for the crawl's ``urn:newsarchive:<kind>:<URL>`` records about a
+page, ``-`` when the record has none, e.g. warcinfo); the status is the HTTP status of
 response and revisit records (``-`` for the others). The total also counts records by
 WARC-Type.
 """
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from archive.records import WarcRecords
+from archive.targeturi import page_url
 
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
@@ -158,9 +160,11 @@ def collect(paths: Iterable[str | PathLike[str]]) -> WarcStats:
 
 
 def host_of(uri: str | None) -> str:
-    """Lower-case host name of a target URI (``dns:NAME`` gives NAME), ``-`` when none."""
+    """Lower-case host name of a target URI (``dns:NAME`` gives NAME; a record about a page,
+    ``urn:newsarchive:<kind>:URL``, the page's host), ``-`` when none."""
     if not uri:
         return NONE
+    uri = page_url(uri)
     if uri[:4].lower() == "dns:":
         return uri[4:].strip().lower() or NONE
     try:

@@ -362,9 +362,11 @@ class WarcWriter:
             from archive.indexer import cdxj_line
 
             mime, status = index
+            # a record without WARC-Payload-Digest (metadata) is indexed with its block's
+            # sha1, as the indexers compute it
             line = cdxj_line(target_uri, date, mime=mime, status=status,
-                             digest=payload_digest, length=len(data), offset=offset,
-                             filename=self._path.name)
+                             digest=payload_digest or _sha1_label(block_sha1),
+                             length=len(data), offset=offset, filename=self._path.name)
             if line is not None:
                 self._index_lines.append(line)
         return RecordPointer(
@@ -499,12 +501,17 @@ class WarcWriter:
         content_type: str = "application/warc-fields",
         timestamp: float | None = None,
     ) -> RecordPointer:
-        """Write a ``metadata`` record about ``url`` (warc-fields lines, or raw bytes)."""
+        """Write a ``metadata`` record with target URI ``url`` (warc-fields lines, or raw bytes).
+
+        A record about a page that is not ``application/warc-fields`` belongs under a URI of
+        its own (:func:`archive.targeturi.about`), not the page's: it is indexed (here as
+        well, like pywb and cdxj-indexer index it) and a replay tool would serve it."""
         if isinstance(fields, bytes):
             block = fields
         else:
             block = "".join(f"{k}: {_one_line(v)}\r\n" for k, v in fields).encode("utf-8")
         extra = [("WARC-Refers-To", refers_to)] if refers_to else []
+        mime = content_type.split(";")[0].strip()
         with self._lock:
             self._ensure_file()
             return self._write(
@@ -514,6 +521,7 @@ class WarcWriter:
                 content_type=content_type,
                 date=warc_date(timestamp, self.warc_version),
                 extra=extra,
+                index=None if mime == "application/warc-fields" else (mime, None),
             )
 
     def write_revisit(

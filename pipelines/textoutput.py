@@ -8,7 +8,8 @@ For an article, in this order:
    it ``<hash16>-<slug>.json``: title, URL, publication date, source and the record the text
    came from (:func:`pipelines.textfiles.sidecar`);
 2. a ``metadata`` record in the crawl's WARC (``application/json``: extraction summary, text
-   digest, outlinks; ``WARC-Refers-To`` the response record);
+   digest, outlinks; ``WARC-Refers-To`` the response record; WARC-Target-URI
+   ``urn:newsarchive:article:<URL>``, see :mod:`archive.targeturi`);
 3. one line in ``articles.jsonl``, flushed (fsynced with ``TEXT_FSYNC``), holding the article
    fields and ``warc`` - the pointer to the response record (file, offset, length, record id,
    payload digest, date) - so every text can be traced to the bytes it came from. A row is
@@ -46,6 +47,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from archive import targeturi
 from archive.writer import sha1_digest
 from crawler.items import PageItem
 from crawler.outputerrors import output_failed
@@ -191,7 +193,9 @@ class TextOutputPipeline:
                 "parts": row.get("parts", []),
             }
             meta_ptr = self.outputs.warc.write_metadata(
-                item.url,
+                # under urn:newsarchive:article:URL, not the page's URL: replay tools would
+                # serve the summary in place of the page (archive/targeturi.py)
+                targeturi.about(targeturi.ARTICLE, item.url),
                 json.dumps(summary, ensure_ascii=False, sort_keys=True).encode("utf-8"),
                 refers_to=item.warc["record_id"],
                 content_type="application/json",

@@ -161,6 +161,8 @@ def test_a_metadata_record_per_article(site_crawl):
     for rec in meta:
         assert rec["headers"].get_header("WARC-Refers-To") in ids
         data = json.loads(rec["payload"])
+        # under a URI of its own, so that no replay tool serves it in place of the page
+        assert rec["uri"] == "urn:newsarchive:article:" + data["url"]
         assert data["article"] is True and data["outlinks"]
         assert all(u.startswith(("http://", "https://")) for u in data["outlinks"])
 

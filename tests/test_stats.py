@@ -120,6 +120,24 @@ def test_articles_follow_their_response_across_files(tmp_path):
         assert got["statuses"]["-"]["articles"] == 1
 
 
+def test_records_about_a_page_count_under_the_pages_host(tmp_path):
+    """The crawl's article summaries (urn:newsarchive:article:URL) are the page's host's,
+    also when their response is not among the files read."""
+    s = samples_mod.Sample(tmp_path / "c.warc.gz")
+    resp = s.response("https://news.example/story", "2024-05-01T00:00:00.000001Z")
+    s.metadata("urn:newsarchive:article:https://news.example/story",
+               "2024-05-01T00:00:01.000001Z", resp.record_id, {"article": True})
+    s.metadata("urn:newsarchive:article:https://orphan.example/y",
+               "2024-05-01T00:00:02.000001Z",
+               "<urn:uuid:00000000-0000-4000-8000-00000000dead>", {"article": True})
+    s.save()
+    got = collect([s.path]).as_dict()
+    assert got["hosts"]["news.example"]["records"] == 2
+    assert got["hosts"]["orphan.example"]["records"] == 1
+    assert got["hosts"]["orphan.example"]["articles"] == 1
+    assert "-" not in got["hosts"]
+
+
 def test_wget_heritrix_and_truncated(tmp_path):
     samples = samples_mod.all_samples(tmp_path)
     wget, her = samples["wget.warc.gz"], samples["heritrix-20240301-00001.warc.gz"]

@@ -141,7 +141,9 @@ def test_index_made_while_writing_equals_reading_the_file(tmp_path):
                     profile="identical-payload-digest", refers_to=pointers[1].record_id,
                     refers_to_uri="http://e/1?q=é", refers_to_date=pointers[1].warc_date,
                     request_head=REQ)
-    w.write_metadata("http://e/1", [("k", "v")])
+    w.write_metadata("http://e/1", [("k", "v")])  # warc-fields: not indexed
+    w.write_metadata("urn:newsarchive:article:http://e/1", b'{"article": true}',
+                     refers_to=pointers[1].record_id, content_type="application/json")
     w.close()
     assert len(w.closed_files) > 1
     for path in w.closed_files:
@@ -149,7 +151,8 @@ def test_index_made_while_writing_equals_reading_the_file(tmp_path):
         assert made == CDXJIndexer().index([path])
     lines = "".join(p.with_name(p.name + ".cdxj").read_text() for p in w.closed_files)
     assert '"mime": "warc/revisit"' in lines and '"status": "404"' in lines
-    assert lines.count("\n") == 7
+    assert lines.count("\n") == 8
+    assert lines.count('"mime": "application/json"') == 1
 
 
 def _members(tmp_path: Path, engine: str, level: int) -> tuple[WarcWriter, list[bytes]]:
