@@ -1,17 +1,26 @@
 """``python -m archive export-wacz FILES… -o out.wacz``: package WARCs as a WACZ 1.1.1 file.
 
-Follows the WACZ 1.1.1 specification (https://specs.webrecorder.net/wacz/1.1.1/), so that
-ReplayWeb.page and pywb open the file and ``wacz validate`` (py-wacz) accepts it:
+Follows the WACZ 1.1.1 specification (https://specs.webrecorder.net/wacz/1.1.1/) and lays the
+package out as py-wacz (``wacz create``) does, so that ReplayWeb.page opens it, pywb imports it
+(``wb-manager add --unpack-wacz`` reads ``indexes/*.cdx`` / ``*.cdx.gz`` only) and
+``wacz validate`` (py-wacz) accepts it:
 
 * ``archive/<name>`` -- each WARC as it is, stored (ZIP ``STORE``: no second compression, so
   a record can be read by range request);
-* ``indexes/index.cdxj`` -- one sorted CDXJ index of all the WARCs, made by
-  :mod:`archive.indexer` (pywb's format; ``filename`` is the WARC's name under ``archive/``);
+* ``indexes/index.cdx.gz`` and ``indexes/index.idx`` -- one sorted CDXJ index of all the
+  WARCs (:mod:`archive.indexer`'s default selection, pywb's; ``filename`` is the WARC's name
+  under ``archive/``) in gzip blocks of 1024 lines, and the block index
+  (:mod:`archive.zipnum`); the ``.cdx.gz`` is stored, the ``.idx`` deflated, as py-wacz
+  does. A ``metadata`` record whose target URI is a web page's URL (one written by an older
+  version of the crawl, see :mod:`archive.targeturi`) is left out of it: a replay tool would
+  serve it in place of the page;
 * ``pages/pages.jsonl`` -- a ``json-pages-1.0`` header line, then one page per HTML ``200``
   response (by Scrapy's rules, as a crawl decides): ``id``, ``url``, ``ts`` (the WARC-Date,
   RFC 3339) and ``title`` -- the article title from the crawl's metadata record or from an
   ``articles.jsonl`` row pointing at the record (``--articles``; an ``articles.jsonl`` beside
-  a ``warc/`` directory is found by itself), else the page's ``<title>``;
+  a ``warc/`` directory is found by itself), else the page's ``<title>``; and for an article
+  of such a row its ``text``, for ReplayWeb.page's full-text search (the header then says
+  ``"hasText": true``, as py-wacz's ``--text`` does);
 * ``datapackage.json`` -- ``profile: data-package``, ``wacz_version: 1.1.1``, ``title``,
   ``description``, ``created``, ``software``, and every other file as a resource with its
   ``sha256`` hash and size in bytes (resource names made of the lower-case characters
@@ -42,14 +51,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from archive import __version__
+from archive.indexer import CDXJIndexer
 from archive.pages import html_title, http_status, page_item, warc_files
 from archive.records import WarcRecords
+from archive.zipnum import compress_index
 
 log = logging.getLogger(__name__)
 
 WACZ_VERSION = "1.1.1"
 PAGES_PATH = "pages/pages.jsonl"
-INDEX_PATH = "indexes/index.cdxj"
+INDEX_PATH = "indexes/index.cdx.gz"
+IDX_PATH = "indexes/index.idx"
 _COPY = 1024 * 1024
 _BAD_NAME = re.compile(r"[^a-z0-9._/-]+")
 
@@ -73,6 +85,18 @@ class _Page:
     url: str
     ts: str
     title: str | None
+    text: str | None = None
+
+
+class ReplayIndexer(CDXJIndexer):
+    """The default index, less ``metadata`` records whose target URI is a web page's URL."""
+
+    def wants(self, record: Any) -> bool:
+        if record.rec_type == "metadata":
+            target = (record.rec_headers.get_header("WARC-Target-URI") or "").lower()
+            if target.startswith(("http:", "https:")):
+                return False
+        return super().wants(record)
 
 
 class _Hashing:
@@ -106,9 +130,11 @@ def _rfc3339(warc_date: str) -> str:
     return warc_date.strip()
 
 
-def _titles_from_articles(paths: Iterable[Path]) -> dict[str, str]:
-    """Article titles by the record id of their response, from ``articles.jsonl`` files."""
+def _from_articles(paths: Iterable[Path]) -> tuple[dict[str, str], dict[str, str]]:
+    """Article titles and texts by the record id of their response, from ``articles.jsonl``
+    files (the first row for a record wins)."""
     titles: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for path in paths:
         try:
             with open(path, encoding="utf-8") as fh:
@@ -118,11 +144,15 @@ def _titles_from_articles(paths: Iterable[Path]) -> dict[str, str]:
                     except ValueError:
                         continue
                     warc = row.get("warc") if isinstance(row, dict) else None
-                    if isinstance(warc, dict) and warc.get("record_id") and row.get("title"):
+                    if not isinstance(warc, dict) or not warc.get("record_id"):
+                        continue
+                    if row.get("title"):
                         titles.setdefault(warc["record_id"], str(row["title"]))
+                    if isinstance(row.get("text"), str) and row["text"].strip():
+                        texts.setdefault(warc["record_id"], row["text"])
         except OSError as exc:
             log.warning("%s: %s", path, exc.strerror or exc)
-    return titles
+    return titles, texts
 
 
 def _beside(files: list[Path]) -> list[Path]:
@@ -139,7 +169,7 @@ def collect_pages(files: list[Path], articles: Iterable[Path] = (),
                   problems: list[str] | None = None) -> tuple[list[_Page], int]:
     """The page list: one entry per HTML ``200`` response; and how many titles came from the
     crawl (metadata records or ``articles.jsonl``) rather than from ``<title>``."""
-    titles = _titles_from_articles(articles)
+    titles, texts = _from_articles(articles)
     pages: list[_Page] = []
     for path in files:
         records = WarcRecords(path)
@@ -170,6 +200,7 @@ def collect_pages(files: list[Path], articles: Iterable[Path] = (),
         if page.record_id in titles:
             page.title = titles[page.record_id]
             from_crawl += 1
+        page.text = texts.get(page.record_id)
     return pages, from_crawl
 
 
@@ -188,7 +219,9 @@ def _metadata_title(record: Any, titles: dict[str, str]) -> None:
 
 
 def _page_lines(pages: list[_Page]) -> bytes:
-    header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+    header: dict[str, Any] = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+    if any(page.text for page in pages):
+        header["hasText"] = True
     lines = [json.dumps(header)]
     for page in pages:
         entry: dict[str, Any] = {
@@ -198,6 +231,8 @@ def _page_lines(pages: list[_Page]) -> bytes:
         }
         if page.title:
             entry["title"] = page.title
+        if page.text:
+            entry["text"] = page.text
         lines.append(json.dumps(entry, ensure_ascii=False))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -211,8 +246,6 @@ def export_wacz(
     articles: Iterable[str | os.PathLike[str]] = (),
 ) -> WaczSummary:
     """Write the WACZ package of ``files`` to ``output``; see the module docstring."""
-    from archive.indexer import CDXJIndexer
-
     warcs = warc_files(files)
     if not warcs:
         raise ValueError("no WARC files given")
@@ -224,9 +257,10 @@ def export_wacz(
     out = Path(output)
     summary = WaczSummary(output=str(out), warcs=len(warcs))
 
-    indexer = CDXJIndexer()
-    index = "".join(indexer.index(warcs)).encode("utf-8")
-    summary.index_lines = index.count(b"\n")
+    indexer = ReplayIndexer()
+    lines = indexer.index(warcs)
+    index, idx = compress_index(lines, os.path.basename(INDEX_PATH))
+    summary.index_lines = len(lines)
     for name, (problem, count) in indexer.problems.items():
         summary.problems.append(f"{name}: {problem} (indexed the {count} records before it)")
     article_files = [Path(a) for a in articles] + _beside(warcs)
@@ -253,8 +287,11 @@ def export_wacz(
                 resources.append({"name": resource_name(arcname, taken), "path": arcname,
                                   "hash": "sha256:" + hashing.sha256.hexdigest(),
                                   "bytes": hashing.size})
-            for arcname, data in ((INDEX_PATH, index), (PAGES_PATH, pages_bytes)):
-                _write_small(zf, arcname, data, stamp)
+            # the compressed index stored, like the WARCs (read by range requests)
+            for arcname, data, method in ((INDEX_PATH, index, zipfile.ZIP_STORED),
+                                          (IDX_PATH, idx, zipfile.ZIP_DEFLATED),
+                                          (PAGES_PATH, pages_bytes, zipfile.ZIP_DEFLATED)):
+                _write_small(zf, arcname, data, stamp, method)
                 resources.append({"name": resource_name(arcname, taken), "path": arcname,
                                   "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
                                   "bytes": len(data)})
@@ -281,10 +318,10 @@ def export_wacz(
     return summary
 
 
-def _write_small(zf: zipfile.ZipFile, arcname: str, data: bytes,
-                 stamp: tuple[int, ...]) -> None:
+def _write_small(zf: zipfile.ZipFile, arcname: str, data: bytes, stamp: tuple[int, ...],
+                 method: int = zipfile.ZIP_DEFLATED) -> None:
     info = zipfile.ZipInfo(arcname, date_time=stamp)  # type: ignore[arg-type]
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = method
     zf.writestr(info, data)
 
 

@@ -116,3 +116,11 @@ def pywb(demo, tmp_path_factory):
 def test_pywb_serves_every_article_as_its_archived_html(demo, pywb):
     base, _root, _said = pywb
     assert_every_article_served(base, "crawl", demo)
+
+
+def test_pywb_imports_our_wacz_and_serves_every_article(demo, pywb):
+    base, root, said = pywb
+    assert "does not contain any indices" not in said["wacz"]
+    index = root / "collections" / "wacz" / "indexes" / "index.cdxj"
+    assert index.is_file(), said["wacz"]
+    assert_every_article_served(base, "wacz", demo)

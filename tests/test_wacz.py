@@ -4,6 +4,7 @@ validator (``wacz validate``)."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import json
@@ -41,9 +42,33 @@ def export_cli(*args: str) -> subprocess.CompletedProcess:
 
 def pages_of(zf: zipfile.ZipFile) -> list[dict]:
     lines = zf.read("pages/pages.jsonl").decode("utf-8").splitlines()
-    assert json.loads(lines[0]) == {"format": "json-pages-1.0", "id": "pages",
-                                    "title": "All Pages"}
-    return [json.loads(line) for line in lines[1:]]
+    pages = [json.loads(line) for line in lines[1:]]
+    header = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}
+    if any("text" in page for page in pages):
+        header["hasText"] = True
+    assert json.loads(lines[0]) == header
+    return pages
+
+
+def index_of(zf: zipfile.ZipFile) -> str:
+    """The CDXJ index in a package, as py-wacz lays it out: ``indexes/index.cdx.gz`` (gzip
+    blocks, stored) found through ``indexes/index.idx`` (deflated)."""
+    assert zf.getinfo("indexes/index.cdx.gz").compress_type == zipfile.ZIP_STORED
+    assert zf.getinfo("indexes/index.idx").compress_type == zipfile.ZIP_DEFLATED
+    assert not [n for n in zf.namelist() if n.endswith(".cdxj")]
+    data = zf.read("indexes/index.cdx.gz")
+    head, *blocks = zf.read("indexes/index.idx").decode().splitlines()
+    assert head == '!meta 0 {"format": "cdxj-gzip-1.0", "filename": "index.cdx.gz"}'
+    text = ""
+    for block in blocks:
+        where = json.loads(block.split(" ", 2)[2])
+        member = data[where["offset"]:where["offset"] + where["length"]]
+        assert where["digest"] == "sha256:" + hashlib.sha256(member).hexdigest()
+        part = gzip.decompress(member).decode()
+        assert part.startswith(block.split(" {", 1)[0] + " ")
+        text += part
+    assert text == gzip.decompress(data).decode()
+    return text
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +97,11 @@ def test_a_crawl_exports_to_a_valid_wacz(crawl, tmp_path):
             if name.startswith("archive/"):
                 assert info.compress_type == zipfile.ZIP_STORED, name
                 assert zf.read(name) == (crawl.out / "warc" / name[8:]).read_bytes()
-        # the index is archive.indexer's, and names files as they sit under archive/
-        index = zf.read("indexes/index.cdxj").decode()
+        # the index is archive.indexer's (the article summaries under their urn: keys), and
+        # names files as they sit under archive/
+        index = index_of(zf)
         assert index == "".join(CDXJIndexer().index(warcs))
+        assert index.count("\nurn:newsarchive:article:") == len(crawl.articles)
         for line in index.splitlines():
             assert f"archive/{json.loads(line.split(' ', 2)[2])['filename']}" in names
         package = json.loads(zf.read("datapackage.json"))
@@ -95,9 +122,12 @@ def test_a_crawl_exports_to_a_valid_wacz(crawl, tmp_path):
                 and "html" in (r["http"].get_header("Content-Type") or "")]
     assert sorted(p["url"] for p in pages) == sorted(r["uri"] for r in html_200)
     titles = {p["url"]: p.get("title") for p in pages}
+    texts = {p["url"]: p.get("text") for p in pages}
     for row in crawl.articles:
         assert titles[row["url"]] == row["title"]
+        assert texts[row["url"]] == row["text"]  # for ReplayWeb.page's full-text search
     assert titles[f"{SITE}/"] == "Latest news | The Example Tribune"  # from <title>
+    assert texts[f"{SITE}/"] is None
     assert all(p["ts"].endswith("Z") and p["id"] for p in pages)
     assert len({p["id"] for p in pages}) == len(pages)
 
@@ -173,6 +203,29 @@ def test_titles_from_an_articles_jsonl_beside_the_warcs(tmp_path):
     with zipfile.ZipFile(out) as zf:
         assert [p["title"] for p in pages_of(zf)] == ["Page title"]
     assert wacz_validate(out)[0] == 0
+
+
+def test_a_summary_under_the_pages_url_stays_out_of_the_index(tmp_path):
+    """An article summary written by an older crawl, under the page's own URL, would be served
+    in place of the page: the package's index leaves it out (one under its urn: key stays)."""
+    body = b"<html><head><title>T</title></head><body><p>Text.</p></body></html>"
+    with WarcWriter(tmp_path / "warc", prefix="t", hostname="test") as writer:
+        ptr = writer.write_exchange(
+            url="https://t.example/a.html",
+            response_head=http_head("HTTP/1.1 200 OK", [("Content-Type", "text/html")]),
+            body=body, request_head=http_head("GET /a.html HTTP/1.1", [("Host", "t.example")]))
+        for target in ("https://t.example/a.html", "urn:newsarchive:article:https://t.example/"
+                       "a.html"):
+            writer.write_metadata(target, b'{"article": true, "title": "A"}',
+                                  refers_to=ptr.record_id, content_type="application/json")
+    out = tmp_path / "t.wacz"
+    export_wacz([tmp_path / "warc"], out)
+    with zipfile.ZipFile(out) as zf:
+        urls = [json.loads(line.split(" ", 2)[2])["url"] for line in index_of(zf).splitlines()]
+    assert sorted(urls) == ["https://t.example/a.html",
+                            "urn:newsarchive:article:https://t.example/a.html"]
+    assert sum(1 for line in CDXJIndexer().index(sorted((tmp_path / "warc").glob("*.gz")))
+               if '"url": "https://t.example/a.html"' in line) == 2  # archive index keeps it
 
 
 def test_cli_errors(tmp_path):
