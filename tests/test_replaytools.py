@@ -19,8 +19,10 @@ is made per module, and then:
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -30,7 +32,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests import replaytools
+from tests.chromium import Chromium
 from tests.conftest import ROOT
+from tests.staticsite import StaticSite
 
 ARTIFACTS = ROOT / "tests" / "artifacts" / "replaytools"
 
@@ -124,3 +128,103 @@ def test_pywb_imports_our_wacz_and_serves_every_article(demo, pywb):
     index = root / "collections" / "wacz" / "indexes" / "index.cdxj"
     assert index.is_file(), said["wacz"]
     assert_every_article_served(base, "wacz", demo)
+
+
+# -- ReplayWeb.page in headless chromium ----------------------------------------------------
+
+#: the page the test opens: ReplayWeb.page's embed, as its embedding guide has it (ui.js on the
+#: page, sw.js under replay/), showing one archived page of the WACZ at one capture time
+EMBED = """<!doctype html>
+<html><head><meta charset="utf-8"><title>replay</title><script src="/ui.js"></script></head>
+<body style="margin:0">
+<replay-web-page style="display:block;height:1550px" source="/archive.wacz" url="{url}"
+  ts="{ts}" replayBase="/replay/" embed="replayonly"></replay-web-page>
+</body></html>
+"""
+
+#: the archived page's frame, wherever ReplayWeb.page nests it (shadow roots, iframes): its
+#: address, content type, character set and text, or null while it is not there yet
+FIND_FRAME = r"""(() => {
+  function find(root) {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) { const f = find(el.shadowRoot); if (f) return f; }
+      if (el.tagName !== 'IFRAME') continue;
+      let doc = null;
+      try { doc = el.contentDocument; } catch (e) { continue; }
+      if (!doc) continue;
+      if (/\/\d{14}mp_\//.test(el.src) && doc.body) {
+        return {src: el.src, contentType: doc.contentType, charset: doc.characterSet,
+                text: doc.body.innerText};
+      }
+      const f = find(doc); if (f) return f;
+    }
+    return null;
+  }
+  return find(document);
+})()"""
+
+# FOLLOW-UP (issue 16, page requisites): once the crawl archives stylesheets (the other
+# helper's work, not on main when this was written), also assert that the archived stylesheet
+# is applied in the replayed frame: a computed style (getComputedStyle) that only the fixture
+# web's stylesheet gives; today the pages replay unstyled, so only their text is checked.
+
+
+def squeeze(text: str) -> str:
+    """``text`` without any whitespace (line breaks and spacing differ between the extracted
+    text and a rendering; the characters must not)."""
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def replay_site(demo, tmp_path_factory):
+    """ReplayWeb.page's static files and our WACZ of the demo crawl, served on 127.0.0.1."""
+    rwp = replaytools.replaywebpage()
+    replaytools.need(rwp, "ReplayWeb.page (npm pack replaywebpage)")
+    replaytools.need(replaytools.chromium(), "Debian's chromium")
+    root = tmp_path_factory.mktemp("replaywebpage")
+    (root / "replay").mkdir()
+    shutil.copy(rwp / "ui.js", root / "ui.js")
+    shutil.copy(rwp / "sw.js", root / "replay" / "sw.js")
+    proc = subprocess.run([sys.executable, "-m", "archive", "export-wacz", str(demo / "warc"),
+                           "-o", str(root / "archive.wacz")], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with StaticSite(root) as site:
+        yield site
+
+
+@pytest.mark.parametrize("name, url", [
+    ("newsweekjapan", "https://www.newsweekjapan.jp/stories/world/2024/02/sakhalin-lng.php"),
+    # Shift_JIS, said only in the page's <meta> (the HTTP header says text/html)
+    ("asyura-111", "http://www.asyura2.com/13/warb12/msg/111.html"),
+    # Shift_JIS, said in the HTTP header
+    ("asyura-112", "http://www.asyura2.com/13/warb12/msg/112.html"),
+])
+def test_replaywebpage_renders_the_archived_page_with_its_text(demo, replay_site, name, url):
+    row = next(r for r in articles(demo) if r["warc"]["target_uri"] == url)
+    page = f"{name}.html"
+    (replay_site.root / page).write_text(EMBED.format(url=url, ts=timestamp(row)), "utf-8")
+    title = squeeze(row["title"])
+    with Chromium(replaytools.chromium()) as browser:
+        browser.navigate(f"{replay_site.base}/{page}")
+        frame, deadline = None, time.monotonic() + 120
+        while time.monotonic() < deadline:
+            frame = browser.evaluate(FIND_FRAME)
+            if frame and title in squeeze(frame["text"]):
+                break
+            time.sleep(0.25)
+        shot = browser.screenshot(ARTIFACTS / f"replaywebpage-{name}.png")
+    assert frame is not None, f"no replayed page within 120 s (screenshot: {shot})"
+    assert f"{timestamp(row)}mp_/{url}" in frame["src"]
+    assert frame["contentType"] == "text/html"
+    shown = squeeze(frame["text"])
+    assert title in shown, f"title not shown (screenshot: {shot}): {frame['text'][:500]}"
+    # the article's text as the crawl extracted it, paragraph by paragraph (the first five:
+    # a multi-page article's later paragraphs are on its next page)
+    paragraphs = [squeeze(p) for p in row["text"].splitlines() if squeeze(p)][:5]
+    missing = [p for p in paragraphs if p not in shown]
+    assert not missing, f"not shown (screenshot: {shot}): {missing}"
+    assert "\ufffd" not in frame["text"]  # no undecodable bytes
+    # the package was read the way ReplayWeb.page reads a WACZ over HTTP: by ranges
+    assert any(path == "/archive.wacz" and status == 206
+               for _m, path, _r, status in replay_site.requests)
