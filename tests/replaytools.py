@@ -5,8 +5,8 @@
 * pywb and cdxj-indexer in a venv of their own (they pin old dependencies), under
   ``$NEWSARCHIVE_TOOLS_DIR`` (default ``${XDG_CACHE_HOME:-~/.cache}/newsarchive-tools``) as
   ``pywb-<version>/``;
-* ReplayWeb.page's static files (``ui.js``, ``sw.js``, from ``npm pack replaywebpage``) in
-  ``replaywebpage-<version>/`` beside it;
+* ReplayWeb.page's static files (``index.html``, ``ui.js``, ``sw.js``, from ``npm pack
+  replaywebpage``) in ``replaywebpage-<version>/`` beside it;
 * Debian's ``chromium`` (and a Japanese font, for legible screenshots) with apt.
 
 A test that needs a tool the machine lacks is skipped with the reason and the command that
@@ -88,12 +88,12 @@ def chromium() -> str | None:
 
 @cache
 def replaywebpage() -> Path | None:
-    """A folder holding ReplayWeb.page's ``ui.js`` and ``sw.js`` (``$NEWSARCHIVE_REPLAYWEBPAGE``
-    overrides), or None."""
+    """A folder holding ReplayWeb.page's ``index.html``, ``ui.js`` and ``sw.js`` (the npm
+    package's; ``$NEWSARCHIVE_REPLAYWEBPAGE`` overrides), or None."""
     explicit = os.environ.get("NEWSARCHIVE_REPLAYWEBPAGE")
     candidates = [Path(explicit)] if explicit else list(reversed(_installed("replaywebpage")))
     for folder in candidates:
-        if (folder / "ui.js").is_file() and (folder / "sw.js").is_file():
+        if all((folder / name).is_file() for name in ("index.html", "ui.js", "sw.js")):
             return folder
     return None
 

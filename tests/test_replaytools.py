@@ -10,10 +10,11 @@ is made per module, and then:
   its capture time (``TIMESTAMPid_/URL``) and as the latest capture (``id_/URL``) -- never
   the crawl's JSON metadata record about it;
 * pywb again, from our WACZ (``wb-manager add --unpack-wacz``): the same;
-* ReplayWeb.page (``ui.js`` / ``sw.js`` of the npm package, served with our WACZ by a small
-  127.0.0.1 server) in headless Debian chromium: a Newsweek Japan article and a Shift_JIS
-  asyura post render with their text intact; the screenshots are kept under
-  ``tests/artifacts/replaytools/`` (ignored by git).
+* ReplayWeb.page (``index.html`` / ``ui.js`` / ``sw.js`` of the npm package, served with our
+  WACZ by a small 127.0.0.1 server) in headless Debian chromium: a Newsweek Japan article and
+  Shift_JIS asyura posts render with their text intact, and its full-text search finds an
+  article by a word of its text alone (pages.jsonl's ``text``); the screenshots are kept
+  under ``tests/artifacts/replaytools/`` (ignored by git).
 """
 
 from __future__ import annotations
@@ -183,7 +184,10 @@ def replay_site(demo, tmp_path_factory):
     replaytools.need(replaytools.chromium(), "Debian's chromium")
     root = tmp_path_factory.mktemp("replaywebpage")
     (root / "replay").mkdir()
-    shutil.copy(rwp / "ui.js", root / "ui.js")
+    # the app at the root (index.html, ui.js, sw.js), and the embed's service worker under
+    # replay/ (its default replayBase)
+    for name in ("index.html", "ui.js", "sw.js"):
+        shutil.copy(rwp / name, root / name)
     shutil.copy(rwp / "sw.js", root / "replay" / "sw.js")
     proc = subprocess.run([sys.executable, "-m", "archive", "export-wacz", str(demo / "warc"),
                            "-o", str(root / "archive.wacz")], cwd=ROOT, capture_output=True,
@@ -228,3 +232,61 @@ def test_replaywebpage_renders_the_archived_page_with_its_text(demo, replay_site
     # the package was read the way ReplayWeb.page reads a WACZ over HTTP: by ranges
     assert any(path == "/archive.wacz" and status == 206
                for _m, path, _r, status in replay_site.requests)
+
+
+#: every text node under the app, through its shadow roots (the search results are there)
+ALL_TEXT = r"""(() => {
+  const parts = [];
+  function walk(root) {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+    for (const node of root.childNodes) collect(node);
+  }
+  function collect(node) {
+    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
+    if (node.nodeType !== Node.ELEMENT_NODE && node.nodeType !== Node.DOCUMENT_FRAGMENT_NODE)
+      return;
+    if (node.tagName === 'STYLE' || node.tagName === 'SCRIPT') return;
+    for (const child of node.childNodes) collect(child);
+  }
+  walk(document);
+  return parts.join(' ');
+})()"""
+
+
+def word_only_in(row: dict[str, Any], rows: list[dict[str, Any]], pages: list[str]) -> str:
+    """A word of ``row``'s text found in no other article's text and in no page's title or
+    URL: the search can find the article by it only through pages.jsonl's ``text``."""
+    elsewhere = " ".join([r["text"] for r in rows if r is not row] + pages).lower()
+    for word in row["text"].split():
+        if word.isascii() and word.isalpha() and len(word) >= 6 \
+                and word.lower() not in elsewhere:
+            return word
+    raise AssertionError(f"no word only in {row['url']}")
+
+
+def test_replaywebpage_finds_an_article_by_a_word_of_its_text(demo, replay_site):
+    """ReplayWeb.page's own app, opened on our WACZ with a search: the one article whose text
+    (not its title, not its URL) has the word is listed, and no other page."""
+    import zipfile
+
+    rows = articles(demo)
+    with zipfile.ZipFile(replay_site.root / "archive.wacz") as zf:
+        lines = zf.read("pages/pages.jsonl").decode("utf-8").splitlines()[1:]
+    pages = [f"{p['url']} {p.get('title', '')}" for p in map(json.loads, lines)]
+    row = next(r for r in rows if r["url"].startswith("https://www.rt.com/uk/"))
+    word = word_only_in(row, rows, pages)
+    others = [r["url"] for r in rows if r is not row]
+    with Chromium(replaytools.chromium()) as browser:
+        browser.navigate(f"{replay_site.base}/?source=archive.wacz#view=pages&query={word}")
+        shown, deadline = "", time.monotonic() + 120
+        while time.monotonic() < deadline:
+            shown = browser.evaluate(ALL_TEXT) or ""
+            # (waits out the moment the unfiltered list may be on screen)
+            if row["url"] in shown and not any(url in shown for url in others):
+                break
+            time.sleep(0.25)
+        shot = browser.screenshot(ARTIFACTS / "replaywebpage-search.png")
+    assert row["url"] in shown, f"{word!r} did not find {row['url']} (screenshot: {shot})"
+    assert not [url for url in others if url in shown], f"screenshot: {shot}"
