@@ -82,6 +82,8 @@ class Captures:
             fields = json.loads(data)
         except ValueError:
             return
+        if "status" not in fields and fields.get("mime") != "warc/revisit":
+            return  # a metadata or resource line (the index has them as pywb does): no page
         capture = ArchivedCapture(timestamp, fields.get("url", ""), fields.get("filename", ""),
                           int(fields.get("offset", 0)), int(fields.get("length", 0)),
                           str(fields.get("status", "")), fields.get("mime", ""),
