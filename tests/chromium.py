@@ -111,6 +111,9 @@ class Chromium:
         if result.get("errorText"):
             raise ChromiumError(f"cannot open {url}: {result['errorText']}")
 
+    def reload(self) -> None:
+        self.send("Page.reload", {"ignoreCache": True}, session=self.session)
+
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page (promises awaited)."""
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True,

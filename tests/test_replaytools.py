@@ -170,6 +170,17 @@ FIND_FRAME = r"""(() => {
 # web's stylesheet gives; today the pages replay unstyled, so only their text is checked.
 
 
+def missed_by_the_service_worker(site: StaticSite, since: int) -> bool:
+    """Whether the embed's frame (``/replay/?source=...``) reached the web server, which means
+    that ReplayWeb.page's service worker was not active yet when the frame was requested.
+
+    On a browser's first visit this can happen; the frame then shows the server's answer (a
+    404 on most servers, a directory listing here) and ReplayWeb.page does not always reload
+    it (its open issue #412, "404 when first registering service worker"). A person reloads
+    the page; so does the test, once, and only then."""
+    return any(path.startswith("/replay/?") for _m, path, _r, _s in site.requests[since:])
+
+
 def squeeze(text: str) -> str:
     """``text`` without any whitespace (line breaks and spacing differ between the extracted
     text and a rendering; the characters must not)."""
@@ -210,9 +221,13 @@ def test_replaywebpage_renders_the_archived_page_with_its_text(demo, replay_site
     (replay_site.root / page).write_text(EMBED.format(url=url, ts=timestamp(row)), "utf-8")
     title = squeeze(row["title"])
     with Chromium(replaytools.chromium()) as browser:
+        since = len(replay_site.requests)
         browser.navigate(f"{replay_site.base}/{page}")
-        frame, deadline = None, time.monotonic() + 120
+        frame, reloaded, deadline = None, False, time.monotonic() + 120
         while time.monotonic() < deadline:
+            if not reloaded and missed_by_the_service_worker(replay_site, since):
+                browser.reload()
+                reloaded = True
             frame = browser.evaluate(FIND_FRAME)
             if frame and title in squeeze(frame["text"]):
                 break
