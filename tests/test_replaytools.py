@@ -12,7 +12,8 @@ is made per module, and then:
 * pywb again, from our WACZ (``wb-manager add --unpack-wacz``): the same;
 * ReplayWeb.page (``index.html`` / ``ui.js`` / ``sw.js`` of the npm package, served with our
   WACZ by a small 127.0.0.1 server) in headless Debian chromium: a Newsweek Japan article and
-  Shift_JIS asyura posts render with their text intact, and its full-text search finds an
+  Shift_JIS asyura posts render with their text intact and their archived stylesheets applied
+  (a computed style only those stylesheets give), and its full-text search finds an
   article by a word of its text alone (pages.jsonl's ``text``); the screenshots are kept
   under ``tests/artifacts/replaytools/`` (ignored by git).
 """
@@ -144,8 +145,9 @@ EMBED = """<!doctype html>
 """
 
 #: the archived page's frame, wherever ReplayWeb.page nests it (shadow roots, iframes): its
-#: address, content type, character set and text, or null while it is not there yet
-FIND_FRAME = r"""(() => {
+#: address, content type and text, and the computed value of a style property of the first
+#: element a selector finds in it; or null while it is not there yet
+FIND_FRAME = r"""((selector, property) => {
   function find(root) {
     for (const el of root.querySelectorAll('*')) {
       if (el.shadowRoot) { const f = find(el.shadowRoot); if (f) return f; }
@@ -154,20 +156,16 @@ FIND_FRAME = r"""(() => {
       try { doc = el.contentDocument; } catch (e) { continue; }
       if (!doc) continue;
       if (/\/\d{14}mp_\//.test(el.src) && doc.body) {
-        return {src: el.src, contentType: doc.contentType, charset: doc.characterSet,
-                text: doc.body.innerText};
+        const styled = doc.querySelector(selector);
+        return {src: el.src, contentType: doc.contentType, text: doc.body.innerText,
+                style: styled ? doc.defaultView.getComputedStyle(styled)[property] : null};
       }
       const f = find(doc); if (f) return f;
     }
     return null;
   }
   return find(document);
-})()"""
-
-# FOLLOW-UP (issue 16, page requisites): once the crawl archives stylesheets (the other
-# helper's work, not on main when this was written), also assert that the archived stylesheet
-# is applied in the replayed frame: a computed style (getComputedStyle) that only the fixture
-# web's stylesheet gives; today the pages replay unstyled, so only their text is checked.
+})(%s, %s)"""
 
 
 def missed_by_the_service_worker(site: StaticSite, since: int) -> bool:
@@ -208,18 +206,29 @@ def replay_site(demo, tmp_path_factory):
         yield site
 
 
-@pytest.mark.parametrize("name, url", [
-    ("newsweekjapan", "https://www.newsweekjapan.jp/stories/world/2024/02/sakhalin-lng.php"),
+#: what only the fixture web's stylesheets give a page (the crawl archives them as page
+#: requisites): Newsweek Japan's common.css colours the headline, asyura.css (Shift_JIS, with
+#: an @charset rule) the page's background
+NWJ_STYLE = (".entryDetailHeadline h1", "color", "rgb(176, 22, 43)")
+ASYURA_STYLE = ("body", "backgroundColor", "rgb(253, 246, 227)")
+
+
+@pytest.mark.parametrize("name, url, style", [
+    ("newsweekjapan", "https://www.newsweekjapan.jp/stories/world/2024/02/sakhalin-lng.php",
+     NWJ_STYLE),
     # Shift_JIS, said only in the page's <meta> (the HTTP header says text/html)
-    ("asyura-111", "http://www.asyura2.com/13/warb12/msg/111.html"),
+    ("asyura-111", "http://www.asyura2.com/13/warb12/msg/111.html", ASYURA_STYLE),
     # Shift_JIS, said in the HTTP header
-    ("asyura-112", "http://www.asyura2.com/13/warb12/msg/112.html"),
+    ("asyura-112", "http://www.asyura2.com/13/warb12/msg/112.html", ASYURA_STYLE),
 ])
-def test_replaywebpage_renders_the_archived_page_with_its_text(demo, replay_site, name, url):
+def test_replaywebpage_renders_the_archived_page_with_its_text_and_style(
+        demo, replay_site, name, url, style):
     row = next(r for r in articles(demo) if r["warc"]["target_uri"] == url)
     page = f"{name}.html"
     (replay_site.root / page).write_text(EMBED.format(url=url, ts=timestamp(row)), "utf-8")
     title = squeeze(row["title"])
+    selector, prop, expected = style
+    find_frame = FIND_FRAME % (json.dumps(selector), json.dumps(prop))
     with Chromium(replaytools.chromium()) as browser:
         since = len(replay_site.requests)
         browser.navigate(f"{replay_site.base}/{page}")
@@ -228,8 +237,8 @@ def test_replaywebpage_renders_the_archived_page_with_its_text(demo, replay_site
             if not reloaded and missed_by_the_service_worker(replay_site, since):
                 browser.reload()
                 reloaded = True
-            frame = browser.evaluate(FIND_FRAME)
-            if frame and title in squeeze(frame["text"]):
+            frame = browser.evaluate(find_frame)
+            if frame and title in squeeze(frame["text"]) and frame["style"] == expected:
                 break
             time.sleep(0.25)
         shot = browser.screenshot(ARTIFACTS / f"replaywebpage-{name}.png")
@@ -244,6 +253,8 @@ def test_replaywebpage_renders_the_archived_page_with_its_text(demo, replay_site
     missing = [p for p in paragraphs if p not in shown]
     assert not missing, f"not shown (screenshot: {shot}): {missing}"
     assert "\ufffd" not in frame["text"]  # no undecodable bytes
+    # the archived stylesheet is applied
+    assert frame["style"] == expected, f"{selector} {prop}: {frame['style']} (screenshot: {shot})"
     # the package was read the way ReplayWeb.page reads a WACZ over HTTP: by ranges
     assert any(path == "/archive.wacz" and status == 206
                for _m, path, _r, status in replay_site.requests)
