@@ -29,6 +29,8 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 ARTIFACTS = ROOT / "tests" / "artifacts" / "reading-room"
 
+if not (CHROMIUM and DRIVER) and os.environ.get("CI"):
+    raise RuntimeError("CI: chromium and chromedriver must be installed (.ci/replaytools)")
 pytestmark = pytest.mark.skipif(
     not (CHROMIUM and DRIVER), reason="needs Debian's chromium and chromium-driver "
     "(apt-get install chromium chromium-driver; .ci/run installs them)")
