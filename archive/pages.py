@@ -15,8 +15,8 @@ Shared by ``archive replay`` and ``archive export-wacz``:
 * :func:`site_paginates` -- whether a URL's site rules can do either (only those pages are
   parsed in replay's first pass);
 * :func:`html_title` -- the ``<title>`` of a page, for page lists;
-* :func:`warc_files` -- the WARC files named by command-line arguments (directories
-  expanded).
+* :func:`warc_files` -- the archive files named by command-line arguments (directories and
+  WACZ packages expanded by :mod:`archive.inputs`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from typing import Any
 
 from archive.writer import RecordPointer
 from crawler.items import PageItem
-
-WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 def pointer_dict(filename: str | os.PathLike[str], offset: int, length: int,
@@ -144,16 +142,11 @@ def html_title(html: str) -> str | None:
 
 
 def warc_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The WARC files named by ``paths`` (directories: their ``*.warc``/``*.warc.gz``, recursively),
-    without duplicates, sorted by file name (then path) so that the order of the arguments does
-    not change the outputs. ``.open`` files are taken only when named explicitly."""
-    found: dict[Path, None] = {}
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for child in path.rglob("*"):
-                if child.is_file() and child.name.endswith(WARC_SUFFIXES):
-                    found.setdefault(child, None)
-        else:
-            found.setdefault(path, None)
-    return sorted(found, key=lambda p: (p.name, str(p)))
+    """The archive files named by ``paths`` (:func:`archive.inputs.paths`: directories
+    searched recursively, the WARCs of WACZ packages extracted), without duplicates, sorted
+    by file name (then path) so that the order of the arguments does not change the outputs.
+    ``.open`` files are taken only when named explicitly. Raises FileNotFoundError for a name
+    that matches nothing, ValueError for a package that cannot be read."""
+    from archive.inputs import paths as input_paths
+
+    return input_paths(paths)

@@ -835,7 +835,8 @@ def replay(
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``python -m archive replay``."""
     parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="WARC files (.warc.gz, .warc) or directories holding them")
+                        help="WARC/ARC files (.warc.gz, .warc, .arc.gz, .arc), WACZ packages, "
+                             "or directories holding them")
     parser.add_argument("--out", required=True, metavar="DIR",
                         help="output root: text/ and articles.jsonl are written here")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
@@ -875,8 +876,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"replay: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty() and not args.no_progress
-    runner = Replay(args.files, args.out, jobs=args.jobs, progress=progress,
-                    match=split_arg(args.match) if args.match else None, site=args.site)
+    try:
+        runner = Replay(args.files, args.out, jobs=args.jobs, progress=progress,
+                        match=split_arg(args.match) if args.match else None, site=args.site)
+    except (OSError, ValueError) as exc:  # a WACZ package that cannot be read
+        print(f"replay: {exc}", file=sys.stderr)
+        return 2
     if not runner.files:
         print("replay: no WARC files found", file=sys.stderr)
         return 2

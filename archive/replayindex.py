@@ -11,9 +11,12 @@
 Where the captures come from
     For every WARC the ``<warc>.cdxj`` written beside it (:mod:`archive.indexer`, pywb's
     format) is read; a WARC without one (or with an unreadable one) is indexed in memory with
-    the same :class:`~archive.indexer.CDXJIndexer`. Directories are searched recursively for
-    ``*.warc``, ``*.warc.gz``, ``*.arc``, ``*.arc.gz``; ``*.open`` files (still being written,
-    or left by a crash) are skipped there with a warning but used when named explicitly.
+    the same :class:`~archive.indexer.CDXJIndexer`. Inputs are expanded by
+    :mod:`archive.inputs`: directories are searched recursively for ``*.warc``,
+    ``*.warc.gz``, ``*.arc``, ``*.arc.gz`` and ``*.wacz``; ``*.open`` files (still being
+    written, or left by a crash) are skipped there with a warning but used when named
+    explicitly; the WARCs of a WACZ package are extracted to a temporary directory for the
+    crawl's lifetime (and indexed in memory).
 
 Matching
     By the CDXJ key, ``surt_key(url)``, exactly as pywb matches: ``http://news.example`` and
@@ -54,7 +57,6 @@ Revisits
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import os
@@ -66,6 +68,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.indexer import CDXJIndexer, surt_key
+from archive.inputs import expand, is_archive_name
 from archive.pointer import record_at
 from archive.records import WarcRecords
 from archive.writer import RecordPointer
@@ -73,27 +76,24 @@ from archive.writer import RecordPointer
 log = logging.getLogger(__name__)
 
 PICKS = ("first", "last")
-WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 OPEN_SUFFIX = ".open"
 _REVISIT_MIME = "warc/revisit"
-_GLOB_CHARS = frozenset("*?[")
 
 
 def is_warc_name(name: str) -> bool:
-    """Whether a file name looks like a WARC/ARC (``.open`` files included)."""
-    if name.endswith(OPEN_SUFFIX):
-        name = name[: -len(OPEN_SUFFIX)]
-    return name.endswith(WARC_SUFFIXES)
+    """Whether a file name looks like a WARC, ARC or WACZ (``.open`` files included)."""
+    return is_archive_name(name)
 
 
 def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """WARC files named by ``spec``: a file, a directory, a glob, or a list of those.
+    """Archive files named by ``spec``: a file, a directory, a glob, a WACZ package, or a list
+    of those (:func:`archive.inputs.expand`).
 
     A string may hold several entries separated by commas. Directories are searched
     recursively; ``*.open`` files found in directories or by globs are skipped with a warning
     (name one explicitly to use it). Each file appears once, in the order given (directory
     and glob matches sorted by name). Raises FileNotFoundError for an entry that matches
-    nothing.
+    nothing, ValueError for a package that cannot be read.
     """
     if isinstance(spec, (str, os.PathLike)):
         entries = [e.strip() for e in os.fspath(spec).split(",") if e.strip()]
@@ -101,29 +101,16 @@ def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]])
         entries = [os.fspath(e) for e in spec]
     found: list[Path] = []
     for entry in entries:
-        path = Path(entry).expanduser()
-        if path.is_file():
-            matched = [path]
-        elif path.is_dir():
-            matched = sorted(p for p in path.rglob("*") if p.is_file() and is_warc_name(p.name))
-        elif _GLOB_CHARS.intersection(entry):
-            matched = sorted(Path(p) for p in glob.glob(os.path.expanduser(entry), recursive=True)
-                             if os.path.isfile(p) and is_warc_name(p))
-        else:
-            raise FileNotFoundError(f"WARC_REPLAY: {entry} does not exist")
-        if path.is_file():
-            usable = matched
-        else:
-            usable = []
-            for p in matched:
-                if p.name.endswith(OPEN_SUFFIX):
-                    log.warning("WARC_REPLAY: skipping %s (still open, or left by a crash: "
-                                "`archive check --repair` it, or name it explicitly)", p)
-                else:
-                    usable.append(p)
-        if not usable:
+        try:
+            matched = expand([entry])
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"WARC_REPLAY: {exc}") from None
+        if not matched:
             raise FileNotFoundError(f"WARC_REPLAY: no WARC files in {entry}")
-        found.extend(usable)
+        for item in matched:
+            if item.problem:
+                raise ValueError(f"WARC_REPLAY: {item.name}: {item.problem}")
+            found.append(item.path)
     seen: set[Path] = set()
     unique = []
     for p in found:
