@@ -1,12 +1,17 @@
-"""`python -m archive check FILES... [--repair] [--json]`: validate WARC files.
+"""`python -m archive check FILES... [--strict] [--repair] [--json]`: validate WARC files.
 
-Prints one line per problem (``file: offset N: <record id>: what is wrong``), or with
-``--json`` one JSON object per problem on stdout (summaries then go to stderr), then one
-summary line per file. See archive/checker.py for what is checked and archive/repair.py for
-what ``--repair`` (and ``--repair --in-place``, which keeps a ``.bak`` first) writes.
+Prints one line per problem (``file: offset N: <record id>: what is wrong``; a warning has
+``warning: `` before what), or with ``--json`` one JSON object per problem on stdout (with
+its ``severity``; summaries then go to stderr), then one summary line per file. See
+archive/checker.py for what is checked, docs/warc.md for which problems are errors and which
+are warnings (and why), and archive/repair.py for what ``--repair`` (and ``--repair
+--in-place``, which keeps a ``.bak`` first) writes. A repaired ``.open`` file (a crawl that
+died) is moved aside to ``damaged/`` afterwards, as the crawl's own recovery does, so that its
+records are not read twice.
 
-Exit status: 0 when every file is clean, 1 when any problem was found (even if ``--repair``
-then wrote a repaired copy: the originals are still broken) or a repair failed.
+Exit status: 0 when no file has an error (warnings are reported and do not count, unless
+``--strict``), 1 when any has (even if ``--repair`` then wrote a repaired copy: the originals
+are still broken) or a repair failed.
 """
 
 from __future__ import annotations
@@ -29,12 +34,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "x.warc.gz itself (.open files still go to their closed name)")
     parser.add_argument("--json", action="store_true",
                         help="print each problem as a JSON object (one per line) on stdout")
+    parser.add_argument("--strict", action="store_true",
+                        help="warnings fail the check too (a response without its request, "
+                             "an old WARC version, ARC input, a revisit whose original is "
+                             "in other files...)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Check, print, optionally repair; return the exit status."""
     from archive.checker import Checker
-    from archive.repair import RepairError, needs_repair, repair
+    from archive.repair import RepairError, move_aside, needs_repair, repair
 
     if args.in_place and not args.repair:
         print("--in-place only applies with --repair", file=sys.stderr)
@@ -47,22 +56,29 @@ def run(args: argparse.Namespace) -> int:
     for report in reports:
         for problem in report.problems:
             print(problem.to_json() if args.json else problem.format(), file=out)
-        if report.problems:
+        if report.failed(strict=args.strict):
             status = 1
     for report in reports:
         print(report.summary(), file=info)
     if not args.repair:
         return status
     for report in reports:
-        if needs_repair(report):
+        if report.package is not None and report.errors:
+            _say(args, f"{report.path}: not repaired: it is inside the WACZ package "
+                      f"{report.package} (repair the WARC it was made from, and export again)")
+        elif needs_repair(report):
             try:
                 result = repair(report, in_place=args.in_place)
-            except RepairError as exc:
+                if report.unclosed and result.target is not None:
+                    moved = move_aside(report.path)
+                    result.lines.append(f"  original moved to {moved} (its complete records "
+                                        f"are in {result.target})")
+            except (RepairError, OSError) as exc:
                 status = 1
                 _say(args, str(exc))
                 continue
             _say(args, "\n".join(result.lines))
-        elif report.problems:
+        elif report.errors:
             _say(args, f"{report.path}: not repaired: its problems are not an incomplete tail "
                       "(repair only cuts truncated or garbage tails and .open files)")
     return status

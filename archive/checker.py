@@ -90,10 +90,16 @@ from fractions import Fraction
 from typing import BinaryIO
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
+ARC_MAGIC = b"filedesc://"
 CHUNK = 1 << 16
 MAX_HEADER = 1 << 18  # a WARC record header larger than 256 KiB is treated as garbage
 MAX_HTTP_HEADER = 1 << 20
 WARC_VERSIONS = ("WARC/1.0", "WARC/1.1")
+#: drafts before the ISO standard, still in old archives (Heritrix 1.x wrote 0.17 and 0.18);
+#: their records are laid out as in 1.0, and warcio and pywb read them as such
+OLD_WARC_VERSIONS = ("WARC/0.17", "WARC/0.18")
+ERROR = "error"
+WARNING = "warning"
 NEEDS_TARGET = ("response", "request", "revisit", "resource", "conversion", "continuation")
 MANDATORY = ("WARC-Record-ID", "WARC-Date", "WARC-Type", "Content-Length")
 SINGLE = MANDATORY + ("WARC-Block-Digest", "WARC-Payload-Digest", "WARC-Target-URI",
@@ -123,17 +129,32 @@ class Problem:
     message: str
     kind: str = "framing"
     record_type: str | None = None
+    #: ``error`` (damaged, or against the WARC standard: fails the check) or ``warning``
+    #: (legal but notable: reported, fails only ``check --strict``); see docs/warc.md
+    severity: str = ERROR
+
+    def __post_init__(self) -> None:
+        if self.offset is not None and self.offset < 0:  # never print a negative offset
+            self.offset = None
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem fails the check (warnings fail only ``--strict``)."""
+        return self.severity == ERROR
 
     def format(self) -> str:
-        """``file: offset N: <record id>: message`` (``-`` when there is no record id)."""
+        """``file: offset N: <record id>: message`` (``-`` when there is no record id), with
+        ``warning: `` before the message of a warning."""
         offset = "-" if self.offset is None else str(self.offset)
-        return f"{self.file}: offset {offset}: {self.record_id or '-'}: {self.message}"
+        level = "" if self.is_error else f"{self.severity}: "
+        return f"{self.file}: offset {offset}: {self.record_id or '-'}: {level}{self.message}"
 
     def to_json(self) -> str:
         """The problem as one JSON object on one line."""
         return json.dumps({
             "file": self.file, "offset": self.offset, "record_id": self.record_id,
             "record_type": self.record_type, "kind": self.kind, "message": self.message,
+            "severity": self.severity,
         }, sort_keys=True)
 
 
@@ -186,6 +207,26 @@ class FileReport:
     incomplete_tail: bool = False
     unclosed: bool = False
     readable: bool = True
+    #: ``ARC`` for an ARC file (read record by record, see archive/arcchecker.py), else None
+    format: str | None = None
+    #: the WACZ package the file was taken from (extracted: it cannot be repaired in place)
+    package: str | None = None
+    #: the file on disk when it is not ``path`` (a WACZ member, extracted)
+    source: str | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that fail the check."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems reported as warnings."""
+        return [p for p in self.problems if not p.is_error]
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether this file fails the check (with ``strict``, warnings fail it too)."""
+        return bool(self.problems if strict else self.errors)
 
     @property
     def complete_records(self) -> list[RecordInfo]:
@@ -201,8 +242,11 @@ class FileReport:
         counts = self.type_counts()
         types = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         fmt = "gzip" if self.gzipped else "uncompressed"
-        status = "OK" if not self.problems else f"{len(self.problems)} problem(s)"
-        version = f", {self.version}" if self.version else ""
+        errors, warnings = len(self.errors), len(self.warnings)
+        status = f"{errors} error(s)" if errors else "OK"
+        if warnings:
+            status += f", {warnings} warning(s)"
+        version = f", {self.format or self.version}" if self.format or self.version else ""
         return (f"{self.path}: {status}: {len(self.records)} records ({types or 'none'})"
                 f"{version}, {fmt}, {self.size} bytes")
 
@@ -746,12 +790,13 @@ class _Walker:
         self.multi_noted: set[int] = set()
         self.events: list[tuple[int, int, int, str]] = []  # (offset, d, seq, "rec"|"drop")
         self._values: dict[str, list[str]] = {}
+        self.versions_noted: set[str] = set()
 
     def problem(self, offset: int | None, message: str, kind: str = "framing",
-                rec: RecordInfo | None = None) -> None:
+                rec: RecordInfo | None = None, severity: str = ERROR) -> None:
         self.report.problems.append(Problem(
             self.name, offset, rec.record_id if rec else None, message, kind,
-            rec.rec_type if rec else None))
+            rec.rec_type if rec else None, severity))
 
     def walk(self) -> None:
         fh = self.fh
@@ -766,6 +811,12 @@ class _Walker:
         if self.name.removesuffix(OPEN_SUFFIX).endswith(".gz") and not gz:
             self.problem(0, "named .gz but not gzip data", "file")
         s = self.s = _Stream(fh, gz, size)
+        if s.peek(len(ARC_MAGIC)) == ARC_MAGIC:
+            from archive.arcchecker import ArcWalker
+
+            ArcWalker(self).walk()
+            self.finish()
+            return
         while True:
             s.cross_at = s.pos
             if not s.peek(1):
@@ -918,7 +969,8 @@ class _Walker:
             self.problem(offset, "gzip member holds more than one record (write one gzip "
                          "member per record)", "gzip")
         version = first.rstrip(b"\r\n").decode("utf-8", "replace")
-        crlf_ok = first.endswith(b"\r\n")
+        crlf_ok = first.endswith(b"\r\n") and not first.endswith(b"\r\r\n")
+        crcr = first.endswith(b"\r\r\n")
         lines: list[bytes] = []
         total = len(first)
         while True:
@@ -939,16 +991,24 @@ class _Walker:
                 self._parse_header(rec, version, lines, quiet=True)
                 return self.header_fail(rec, why, "gzip" if status in ("truncated", "corrupt")
                                         else "framing")
-            if line in (b"\r\n", b"\n"):
+            # a CR CR LF line end (a text-mode copy turned each LF into CR LF) still ends
+            # the line, so that the rest of the record is checked and named for what it is
+            if line in (b"\r\n", b"\n", b"\r\r\n"):
                 crlf_ok = crlf_ok and line == b"\r\n"
+                crcr = crcr or line == b"\r\r\n"
                 break
-            crlf_ok = crlf_ok and line.endswith(b"\r\n")
+            crlf_ok = crlf_ok and line.endswith(b"\r\n") and not line.endswith(b"\r\r\n")
+            crcr = crcr or line.endswith(b"\r\r\n")
             lines.append(line)
         report.records.append(rec)
         if report.version is None:
             report.version = version
         cl = self._parse_header(rec, version, lines)
-        if not crlf_ok:
+        if crcr:
+            self.problem(rec.offset, "header lines end in CR CR LF (\\r\\r\\n), not CRLF: "
+                         "the file went through a text-mode line-end conversion, which also "
+                         "changes the blocks' lengths", "header", rec)
+        elif not crlf_ok:
             self.problem(rec.offset, "header lines must end in CRLF", "header", rec)
         if cl is None:
             resync, _ = self.scan(s.pos)
@@ -999,7 +1059,13 @@ class _Walker:
         def bad(message: str, kind: str = "header") -> None:
             self.problem(rec.offset, message, kind, rec)
 
-        if version not in WARC_VERSIONS:
+        if version in OLD_WARC_VERSIONS:
+            if version not in self.versions_noted:  # once per file, not once per record
+                self.versions_noted.add(version)
+                self.problem(rec.offset, f"{version} is a draft from before the ISO standard "
+                             "(WARC/1.0, 2009); its records are read as WARC/1.0 records",
+                             "header", rec, severity=WARNING)
+        elif version not in WARC_VERSIONS:
             bad(f"unknown WARC version {version!r} (expected WARC/1.0 or WARC/1.1)")
         for raw in bad_lines:
             bad(f"malformed header line {_show(raw, 60)}: expected 'Name: value'")
@@ -1025,6 +1091,11 @@ class _Walker:
                 bad(f"malformed {name} {value!r}: {version} requires {rule}")
         if rec.rec_type in NEEDS_TARGET and not rec.target:
             bad(f"missing WARC-Target-URI (mandatory for {rec.rec_type} records)")
+        for name, uri in (("WARC-Target-URI", rec.target),
+                          ("WARC-Refers-To-Target-URI", rec.refers_to_target)):
+            if uri and any(c.isspace() for c in uri):
+                bad(f"{name} {uri!r} contains white space, which no URI may (RFC 3986: "
+                    "it must be percent-encoded as %20)")
         if rec.rec_type == "revisit":
             if not rec.profile:
                 bad("revisit record without WARC-Profile")
@@ -1143,40 +1214,14 @@ def is_open_name(path: str) -> bool:
     return path.endswith(OPEN_SUFFIX)
 
 
-def _is_warc_name(name: str) -> bool:
-    return name.endswith(WARC_SUFFIXES)
-
-
 def expand_inputs(paths: Iterable[str]) -> list[str]:
-    """Files to check: given files, ``*.warc``/``*.warc.gz``/``*.open`` under given
-    directories, and ``*.warc.open``/``*.warc.gz.open`` lying beside given files."""
-    out: list[str] = []
-    seen: set[str] = set()
+    """Names of the files to check (:func:`archive.inputs.expand`): given files, archive
+    files and ``*.open`` files under given directories, the ``*.warc.open``/``*.warc.gz.open``
+    files lying beside given files, and the WARCs inside given WACZ packages."""
+    from archive.inputs import expand
 
-    def add(p: str) -> None:
-        key = os.path.normpath(p)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-
-    for path in paths:
-        if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    if _is_warc_name(name) or name.endswith(OPEN_SUFFIX):
-                        add(os.path.join(root, name))
-            continue
-        add(path)
-        folder = os.path.dirname(path) or "."
-        try:
-            beside = sorted(os.listdir(folder))
-        except OSError:
-            continue
-        for name in beside:
-            if name.endswith(OPEN_SUFFIX) and _is_warc_name(name[:-len(OPEN_SUFFIX)]):
-                add(os.path.join(os.path.dirname(path), name))
-    return out
+    return [found.name for found in expand(paths, walk_open=True, open_beside=True,
+                                           missing_ok=True)]
 
 
 class Checker:
@@ -1196,25 +1241,40 @@ class Checker:
         return [p for r in self.reports for p in r.problems]
 
     def run(self) -> list[FileReport]:
-        """Check every input (directories expanded), then the cross-file references."""
-        self.reports = [self.check_file(path) for path in expand_inputs(self.inputs)]
+        """Check every input (directories and WACZ packages expanded, see
+        :func:`archive.inputs.expand`), then the cross-file references."""
+        from archive.inputs import expand
+
+        self.reports = []
+        for found in expand(self.inputs, walk_open=True, open_beside=True, missing_ok=True):
+            if found.problem:
+                report = FileReport(found.name, readable=False)
+                report.problems.append(Problem(found.name, None, None, found.problem, "file"))
+                self.reports.append(report)
+                continue
+            report = self.check_file(str(found.path), name=found.name)
+            if found.package is not None:
+                report.package = str(found.package)
+            self.reports.append(report)
         cross_check(self.reports)
         return self.reports
 
     @staticmethod
-    def check_file(path: str) -> FileReport:
-        """Check one file on its own (no cross-file reference checks)."""
-        report = FileReport(path)
+    def check_file(path: str, name: str | None = None) -> FileReport:
+        """Check one file on its own (no cross-file reference checks); reported under
+        ``name`` (default: ``path``)."""
+        name = name or path
+        report = FileReport(name, source=path if name != path else None)
         if is_open_name(path):
             report.unclosed = True
             report.problems.append(Problem(
-                path, 0, None, "not closed: writer died or still running (.open file)", "file"))
+                name, 0, None, "not closed: writer died or still running (.open file)", "file"))
         try:
             with open(path, "rb") as fh:
                 Checker._walk(fh, report)
         except OSError as exc:
             report.readable = False
-            report.problems.append(Problem(path, None, None, f"cannot read: {exc}", "file"))
+            report.problems.append(Problem(name, None, None, f"cannot read: {exc}", "file"))
         return report
 
     @staticmethod
@@ -1245,15 +1305,26 @@ class Checker:
 
 
 def cross_check(reports: Sequence[FileReport]) -> None:
-    """Reference checks over all records of all reports; problems go to each record's file."""
+    """Reference checks over all records of all reports; problems go to each record's file.
+
+    A duplicate record id and a revisit that contradicts its original are errors; a record
+    whose partner or original is simply not among the given files is a warning: the WARC
+    standard asks for neither pairs nor references within one file (a revisit's original is
+    usually in an earlier crawl's file, a cut or rotated file splits pairs).
+    """
     by_file = {r.path: r for r in reports}
     by_id: dict[str, RecordInfo] = {}
 
-    def bad(rec: RecordInfo, message: str) -> None:
-        by_file[rec.file].problems.append(
-            Problem(rec.file, rec.offset, rec.record_id, message, "reference", rec.rec_type))
+    def bad(rec: RecordInfo, message: str, severity: str = ERROR) -> None:
+        by_file[rec.file].problems.append(Problem(
+            rec.file, rec.offset, rec.record_id, message, "reference", rec.rec_type, severity))
 
-    records = [rec for r in reports for rec in r.records if rec.rec_type is not None]
+    def note(rec: RecordInfo, message: str) -> None:
+        bad(rec, message, WARNING)
+
+    arc = {r.path for r in reports if r.format == "ARC"}
+    records = [rec for r in reports for rec in r.records
+               if rec.rec_type is not None and rec.file not in arc]
     for rec in records:
         if rec.record_id is None:
             continue
@@ -1278,33 +1349,47 @@ def cross_check(reports: Sequence[FileReport]) -> None:
     by_uri: dict[str | None, list[RecordInfo]] = {}
     for rec in records:
         if rec.rec_type in ("response", "resource"):
-            by_uri.setdefault(rec.target, []).append(rec)
+            key = _uri_key(rec.target)
+            by_uri.setdefault(key, []).append(rec)
             if rec.payload_digest:
-                digests.setdefault((*rec.payload_digest, rec.target), []).append(rec)
+                digests.setdefault((*rec.payload_digest, key), []).append(rec)
 
     for rec in records:
         http = (rec.target or "").startswith(("http:", "https:"))
         if rec.rec_type == "response" and http and id(rec) not in paired:
-            bad(rec, "response without its request: no request record with WARC-Concurrent-To "
-                "naming it (and its own WARC-Concurrent-To names no request) in the given files")
+            note(rec, "response without its request: no request record with "
+                 "WARC-Concurrent-To naming it (and its own WARC-Concurrent-To names no "
+                 "request) in the given files")
         elif rec.rec_type == "request" and id(rec) not in paired:
             names = ", ".join(rec.concurrent_to) or "nothing"
-            bad(rec, f"request without its response: WARC-Concurrent-To names {names}, "
-                "which is no response or revisit in the given files")
+            note(rec, f"request without its response: WARC-Concurrent-To names {names}, "
+                 "which is no response or revisit in the given files")
         if rec.rec_type not in ("request", "response"):
             for other_id in rec.concurrent_to:
                 if other_id not in by_id:
-                    bad(rec, f"WARC-Concurrent-To {other_id} points at no record in the "
-                        "given files")
+                    note(rec, f"WARC-Concurrent-To {other_id} points at no record in the "
+                         "given files")
         if rec.warcinfo_id and rec.warcinfo_id not in by_id:
-            bad(rec, f"WARC-Warcinfo-ID {rec.warcinfo_id} points at no record in the given files")
+            note(rec, f"WARC-Warcinfo-ID {rec.warcinfo_id} points at no record in the given "
+                 "files")
         if rec.rec_type == "revisit":
             _check_revisit(rec, by_id, digests, by_uri, bad)
         elif rec.refers_to and rec.refers_to not in by_id:
-            bad(rec, f"{rec.rec_type} WARC-Refers-To {rec.refers_to} points at no record in the "
-                "given files")
+            note(rec, f"{rec.rec_type} WARC-Refers-To {rec.refers_to} points at no record in "
+                 "the given files")
     for report in reports:
         report.problems.sort(key=lambda p: (p.offset if p.offset is not None else -1))
+
+
+def _uri_key(uri: str | None) -> str | None:
+    """The key a replay tool looks a URI up by: pywb's SURT form (scheme, ``www.``, case,
+    default port and query order folded), so that an https revisit finds its http original
+    with the same payload, as pywb finds it."""
+    if not uri:
+        return uri
+    from archive.indexer import surt_key
+
+    return surt_key(uri)
 
 
 def _date_key(value: str) -> tuple[datetime, Fraction] | None:
@@ -1326,15 +1411,16 @@ def _same_date(a: str | None, b: str | None) -> bool:
 def _check_revisit(rec: RecordInfo, by_id: dict[str, RecordInfo],
                    digests: dict[tuple[str, bytes, str | None], list[RecordInfo]],
                    by_uri: dict[str | None, list[RecordInfo]],
-                   bad: Callable[[RecordInfo, str], None]) -> None:
-    """A revisit's original must be among the given files and agree with it."""
+                   bad: Callable[..., None]) -> None:
+    """A revisit's original should be among the given files (a warning when it is not) and
+    must agree with the revisit (an error when it does not)."""
     target = rec.refers_to_target or rec.target
     identical = (rec.profile or "").endswith("identical-payload-digest")
     if rec.refers_to:
         orig = by_id.get(rec.refers_to)
         if orig is None:
             bad(rec, f"revisit's original WARC-Refers-To {rec.refers_to} is not in the given "
-                "files")
+                "files", WARNING)
             return
         if rec.refers_to_target and orig.target and rec.refers_to_target != orig.target:
             bad(rec, f"WARC-Refers-To-Target-URI {rec.refers_to_target} differs from the "
@@ -1348,14 +1434,16 @@ def _check_revisit(rec: RecordInfo, by_id: dict[str, RecordInfo],
             bad(rec, "revisit WARC-Payload-Digest differs from the original's "
                 f"{format_digest(*orig.payload_digest)}")
         return
+    key = _uri_key(target)
     if identical:
         if not rec.payload_digest:
             return  # reported as a header problem
-        if not digests.get((*rec.payload_digest, target)):
+        if not digests.get((*rec.payload_digest, key)):
             bad(rec, f"revisit's original is not in the given files: no response for {target} "
-                f"with WARC-Payload-Digest {format_digest(*rec.payload_digest)}")
+                f"with WARC-Payload-Digest {format_digest(*rec.payload_digest)}", WARNING)
         return
-    candidates = [r for r in by_uri.get(target, []) if _same_date(rec.refers_to_date, r.date)]
+    candidates = [r for r in by_uri.get(key, []) if _same_date(rec.refers_to_date, r.date)]
     if not candidates:
         when = f" dated {rec.refers_to_date}" if rec.refers_to_date else ""
-        bad(rec, f"revisit's original is not in the given files: no response for {target}{when}")
+        bad(rec, f"revisit's original is not in the given files: no response for "
+            f"{target}{when}", WARNING)

@@ -30,6 +30,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from archive.checker import Checker, FileReport, RecordInfo, _Stream, is_open_name
+from archive.inputs import DAMAGED_DIR
 
 
 class RepairError(Exception):
@@ -48,8 +49,38 @@ class RepairResult:
 
 
 def needs_repair(report: FileReport) -> bool:
-    """True for ``.open`` files and files whose tail is incomplete."""
-    return report.readable and (report.unclosed or report.incomplete_tail)
+    """True for ``.open`` files and files whose tail is incomplete (not for the WARCs of a
+    WACZ package: those are extracted copies)."""
+    return (report.readable and report.package is None
+            and (report.unclosed or report.incomplete_tail))
+
+
+def damaged_dir(path: str | os.PathLike[str]) -> str:
+    """Where the original of a repaired ``.open`` file goes: ``OUTPUT_DIR/damaged/`` for a
+    crawl's ``OUTPUT_DIR/warc/<file>`` (where the crawl's own recovery puts it), else a
+    ``damaged/`` folder beside the file. Tools that search directories never enter a
+    ``damaged/`` folder (:mod:`archive.inputs`)."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(folder) == "warc":
+        return os.path.join(os.path.dirname(folder), DAMAGED_DIR)
+    return os.path.join(folder, DAMAGED_DIR)
+
+
+def move_aside(path: str | os.PathLike[str]) -> str:
+    """Move a repaired original into :func:`damaged_dir` (never over another file there);
+    returns its new path."""
+    folder = damaged_dir(path)
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.basename(path)
+    target = os.path.join(folder, name)
+    n = 1
+    while os.path.exists(target):
+        n += 1
+        target = os.path.join(folder, f"{name}.{n}")
+    os.rename(path, target)
+    Repairer._fsync_dir(folder)
+    Repairer._fsync_dir(os.path.dirname(os.path.abspath(path)))
+    return target
 
 
 def repaired_name(path: str) -> str:
@@ -129,7 +160,7 @@ class Repairer:
                               "(not overwriting it)")
         self._write(target, [data for _, data in chunks], replace=in_place)
         recheck = Checker.check_file(target)
-        broken = [p for p in recheck.problems if p.kind in ("framing", "gzip", "file")]
+        broken = [p for p in recheck.errors if p.kind in ("framing", "gzip", "file")]
         if broken:
             raise RepairError(f"{report.path}: repaired file {target} still has problems: "
                               + "; ".join(p.format() for p in broken[:3]))

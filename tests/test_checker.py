@@ -308,28 +308,44 @@ def test_cli_clean_and_broken(tmp_path):
     assert usage.returncode == 2
 
 
+def _sha(path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
 def test_cli_repair_open_file(tmp_path):
     src = os.path.join(BROKEN, "unclosed", "crawl-00001.warc.gz.open")
     work = shutil.copy(src, tmp_path / "crawl-00001.warc.gz.open")
-    before = hashlib.sha256(open(work, "rb").read()).hexdigest()
+    before = _sha(work)
     res = _cli("--repair", str(work))
     assert res.returncode == 1  # the .open file itself is still a problem
     target = tmp_path / "crawl-00001.warc.gz"
     assert f"repaired -> {target}: kept 5 records" in res.stdout
     assert ("dropped offset 1758, 320 bytes: <urn:uuid:00000000-0000-4000-8000-000000000031> "
             "request") in res.stdout
-    assert hashlib.sha256(open(work, "rb").read()).hexdigest() == before
-    res2 = _cli("--repair", str(work))  # x.warc.gz now taken -> x.repaired.warc.gz
+    # the original is moved aside, unchanged, as a crawl's own recovery does
+    moved = tmp_path / "damaged" / "crawl-00001.warc.gz.open"
+    assert f"original moved to {moved}" in res.stdout
+    assert not os.path.exists(work) and _sha(moved) == before
+    # so the folder checks clean: the cut left response /a without its request, a warning
+    again = _cli(str(tmp_path))
+    assert again.returncode == 0, again.stdout
+    problems = [line for line in again.stdout.splitlines() if ": offset " in line]
+    assert len(problems) == 1 and "warning: response without its request" in problems[0]
+    assert f"{target}: OK, 1 warning(s): 5 records" in again.stdout
+    assert _cli("--strict", str(tmp_path)).returncode == 1
+    # the same leftover again: x.warc.gz is taken -> x.repaired.warc.gz, and the original
+    # goes to damaged/ under a name of its own
+    shutil.copy(src, work)
+    res2 = _cli("--repair", str(work))
     assert f"repaired -> {tmp_path / 'crawl-00001.repaired.warc.gz'}" in res2.stdout
+    assert _sha(tmp_path / "damaged" / "crawl-00001.warc.gz.open.2") == before
+    shutil.copy(src, work)
     res3 = _cli("--repair", str(work))  # both taken: refuse rather than overwrite
     assert res3.returncode == 1 and "already exists" in res3.stdout
+    assert _sha(work) == before  # not repaired: not moved
     beside = _cli(str(target))  # while the .open file lies beside it, it is reported too
-    assert "not closed" in beside.stdout
-    os.rename(work, tmp_path / "crawl-00001.warc.gz.open.bak")
-    again = _cli(str(target))
-    assert again.returncode == 1  # the cut left response /a without its request, only that
-    problems = [line for line in again.stdout.splitlines() if ": offset " in line]
-    assert len(problems) == 1 and "response without its request" in problems[0]
+    assert beside.returncode == 1 and "not closed" in beside.stdout
 
 
 def test_repaired_names():
