@@ -258,7 +258,9 @@ def write_index_for(warc_path: str | os.PathLike[str]) -> Path:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``python -m archive index``."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="WARC files (.warc.gz, .warc)")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="WARC/ARC files (.warc.gz, .warc, .arc.gz, .arc), WACZ packages, "
+                             "or directories holding them")
     parser.add_argument("-o", "--output", metavar="OUT",
                         help="write the index here (atomically) instead of to stdout")
     parser.add_argument("--all-records", action="store_true",
@@ -269,24 +271,39 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Index ``args.files`` into one sorted CDXJ.
 
-    A truncated tail is warned about and the complete records before it are indexed (exit 0);
-    exit 1 when a file cannot be opened or holds no complete record but is not empty.
+    A file that does not read to its end (a truncated tail, a damaged record, not a WARC at
+    all) is reported on stderr and makes the exit status 1, as ``replay`` does; the complete
+    records before the damage are indexed all the same. Exit 1 too when a file cannot be
+    opened.
     """
+    from archive.inputs import expand
+
     logging.basicConfig(level=logging.WARNING, format="index: %(message)s")
     indexer = CDXJIndexer(all_records=args.all_records)
     status = 0
     lines: list[str] = []
     for name in args.files:
         try:
-            file_lines = indexer.lines_for(name)
-        except OSError as exc:
-            print(f"index: {name}: {exc.strerror or exc}", file=sys.stderr)
+            found = expand([name])
+        except FileNotFoundError as exc:
+            print(f"index: {exc}", file=sys.stderr)
             status = 1
             continue
-        problem = indexer.problems.get(os.path.basename(name))
-        if problem and problem[1] == 0:  # not a WARC at all, or nothing complete in it
-            status = 1
-        lines.extend(file_lines)
+        for item in found:
+            if item.problem:
+                print(f"index: {item.name}: {item.problem}", file=sys.stderr)
+                status = 1
+                continue
+            indexer.problems.pop(item.path.name, None)
+            try:
+                file_lines = indexer.lines_for(item.path)
+            except OSError as exc:
+                print(f"index: {item.name}: {exc.strerror or exc}", file=sys.stderr)
+                status = 1
+                continue
+            if item.path.name in indexer.problems:  # logged by the reader as it stopped
+                status = 1
+            lines.extend(file_lines)
     lines = sort_lines(lines)
     if args.output:
         _atomic_write(Path(args.output), lines)

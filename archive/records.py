@@ -96,6 +96,9 @@ class WarcRecords:
         except (OSError, AttributeError):
             self.good_end = 0
         head = _sniff(fh)
+        if head == b"":
+            self._stop("empty file: not a WARC file")
+            return
         if head is not None:
             self._stop(f"not a WARC file (it starts with {head[:20]!r})")
             return
@@ -118,6 +121,13 @@ class WarcRecords:
                 except Exception as exc:  # warcio raises a zoo of types on damaged input
                     self._stop(f"unreadable record after offset {self.good_end}: "
                                f"{type(exc).__name__}: {_first_line(exc)}")
+                    return
+                if length < 0 or offset < self.good_end:
+                    # warcio's offsets run backwards when several records share one gzip
+                    # member (the whole file gzipped at once): no record has an offset
+                    self._stop(f"several records share the gzip member at offset {offset}: "
+                               "records cannot be told apart by offset (write one gzip member "
+                               "per record; `warcio recompress` rewrites such a file)")
                     return
                 if remaining > 0:
                     where = f"record at offset {offset_guess} is {remaining} bytes short"
@@ -206,7 +216,8 @@ _MAGIC_ARC = b"filedesc://"
 
 
 def _sniff(fh: IO[bytes]) -> bytes | None:
-    """The first bytes of the (decompressed) file, when they show it is not a WARC/ARC.
+    """The first bytes of the (decompressed) file, when they show it is not a WARC/ARC
+    (``b""`` for an empty file).
 
     Returns None when the file looks like a WARC or ARC, is too short to tell, or cannot be
     peeked at (not seekable); warcio would otherwise take any line of five words for an ARC
@@ -218,6 +229,8 @@ def _sniff(fh: IO[bytes]) -> bytes | None:
         fh.seek(pos)
     except (OSError, AttributeError, ValueError):
         return None
+    if not start and pos == 0:
+        return b""  # an empty file
     if start[:2] == b"\x1f\x8b":
         try:
             start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(start, 64)

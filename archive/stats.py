@@ -92,10 +92,11 @@ class WarcStats:
     # article metadata whose response was not seen yet: (refers-to id, own host)
     _pending: list[tuple[str | None, str]] = field(default_factory=list, repr=False)
 
-    def add_file(self, path: str | PathLike[str]) -> None:
-        """Count every record of one WARC (a truncated tail is warned about and skipped)."""
-        name = str(path)
-        records = WarcRecords(path)
+    def add_file(self, path: str | PathLike[str], name: str | None = None) -> None:
+        """Count every record of one WARC (a truncated tail is warned about and skipped);
+        ``name`` is what to call it (default: the path)."""
+        name = name or str(path)
+        records = WarcRecords(path, name=name)
         for _offset, length, record in records:
             self._add_record(record, length)
         self.files.append(name)
@@ -235,22 +236,46 @@ def _cells(group: Group) -> tuple[str, ...]:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``python -m archive stats``."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="WARC files (.warc.gz, .warc)")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="WARC/ARC files (.warc.gz, .warc, .arc.gz, .arc), WACZ packages, "
+                             "or directories holding them")
     parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the statistics of ``args.files``; 1 if a file could not be opened."""
+    """Print the statistics of ``args.files``.
+
+    Exit 1 when a file cannot be opened or does not read to its end (not a WARC, empty,
+    truncated, damaged): one line on stderr says why, and the records read before the damage
+    are counted. When nothing at all could be read, that line is all that is printed.
+    """
+    from archive.inputs import expand
+
     logging.basicConfig(level=logging.WARNING, format="stats: %(message)s")
     stats = WarcStats()
     status = 0
     for name in args.files:
         try:
-            stats.add_file(name)
-        except OSError as exc:
-            print(f"stats: {name}: {exc.strerror or exc}", file=sys.stderr)
+            found = expand([name])
+        except FileNotFoundError as exc:
+            print(f"stats: {exc}", file=sys.stderr)
             status = 1
+            continue
+        for item in found:
+            if item.problem:
+                print(f"stats: {item.name}: {item.problem}", file=sys.stderr)
+                status = 1
+                continue
+            try:
+                stats.add_file(item.path, name=item.name)
+            except OSError as exc:
+                print(f"stats: {item.name}: {exc.strerror or exc}", file=sys.stderr)
+                status = 1
     stats.finish()
+    if stats.problems:  # each was logged as one line when its file stopped
+        status = 1
+    if status and not stats.total.records:
+        return status
     if args.json:
         json.dump(stats.as_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
