@@ -372,6 +372,38 @@ def test_resolution_refuses_names_with_private_addresses():
     assert asyncio.run(judge("http://does-not-resolve.example/")) == "ok"  # left to Scrapy
 
 
+def test_under_warc_replay_nothing_is_resolved_nor_refused(tmp_path):
+    """An offline replay: the guard looks nothing up, and an archived capture is served
+    whatever its host's address is today (only the scheme rule stays)."""
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares.addressguard import AddressGuardMiddleware
+
+    looked_up: list[str] = []
+
+    async def fake_getaddrinfo(host, port, **kwargs):
+        looked_up.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port))]
+
+    async def judge(url: str) -> str:
+        mw = AddressGuardMiddleware(get_crawler(settings_dict={"WARC_REPLAY": str(tmp_path)}))
+        loop = asyncio.get_running_loop()
+        loop.getaddrinfo = fake_getaddrinfo  # type: ignore[method-assign]
+        try:
+            await mw.process_request(Request(url))
+        except IgnoreRequest as exc:
+            return str(exc)
+        return "ok"
+
+    for url in ("http://moved-to-intranet.example/2019/story.html", "http://localhost:8080/",
+                "http://10.0.0.7/archived-on-purpose", "https://[::1]/"):
+        assert asyncio.run(judge(url)) == "ok", url
+    assert looked_up == []
+    assert "scheme" in asyncio.run(judge("file:///etc/passwd"))
+
+
 # -- the WARC reader and checker on mutated files ----------------------------------------------
 
 def _sample_warc(gz: bool) -> bytes:

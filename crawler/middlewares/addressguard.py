@@ -25,6 +25,13 @@ past the proxy and could disagree with it; literal addresses and ``localhost`` a
 refused. A name that does not resolve is left to the downloader (or the proxy) to fail as it
 would anyway.
 
+Under ``WARC_REPLAY`` (:mod:`crawler.middlewares.warcreplay`) nothing is fetched: every
+response comes from the archive. The guard then resolves nothing (an offline replay must not
+touch the network, DNS included) and refuses no address: an archived capture is served
+whatever its host resolves to today (a name that has since moved to a private address, a
+capture of ``localhost`` or of a literal private address made on purpose). Only the scheme
+rule still applies.
+
 Limits: the downloader resolves the name again when it connects, so a DNS server that answers
 differently the second time (DNS rebinding) is not stopped here; a crawl that must be safe
 against hostile DNS should run behind a proxy that enforces the same rule.
@@ -134,6 +141,8 @@ class AddressGuardMiddleware:
         self.dns_timeout = settings.getfloat("ADDRESS_GUARD_DNS_TIMEOUT", 5.0)
         self.cache_seconds = settings.getfloat("ADDRESS_GUARD_CACHE_SECONDS", 300.0)
         self._cache: dict[tuple[str, int], tuple[float, str | None]] = {}
+        #: every response is served from an archive: no lookups, no address refusals
+        self.replaying = bool(settings.getlist("WARC_REPLAY"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AddressGuardMiddleware:
@@ -141,9 +150,10 @@ class AddressGuardMiddleware:
 
     async def process_request(self, request: Request) -> None:
         found = refusal(request.url)
-        if found is not None and (found[0] == "scheme" or not self.allow_private):
+        if found is not None and (found[0] == "scheme" or not (self.allow_private
+                                                               or self.replaying)):
             self._refuse(request, *found)
-        if self.allow_private or request.meta.get("proxy"):
+        if self.allow_private or self.replaying or request.meta.get("proxy"):
             return None
         parts = urlsplit(request.url)
         host = parts.hostname or ""
