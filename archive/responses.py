@@ -11,6 +11,15 @@ that texts come out identical. This module rebuilds the response the spider call
 4. content decoding by Scrapy's own :class:`HttpCompressionMiddleware` (gzip, deflate, br,
    zstd), so limits and quirks match the crawl.
 
+Some tools store a body **already decoded** while the HTTP head still says
+``Content-Encoding: gzip`` as the server sent it (ClueWeb09, wabac.js / ArchiveWeb.page).
+Such a body does not decode, and it does not begin as data in that encoding would (no gzip
+or zstd magic; deflate and br have none to look for): :func:`stored_decoded` recognises it,
+and the body is then taken as stored, with the Content-Encoding header dropped, as warcio and
+pywb do. (A live crawl that received such a body would have dropped it as undecodable; it
+never stores one: its records keep the bytes as received.) A body that does begin as gzip
+but is damaged still fails, as it would have in the crawl.
+
 The resulting response decodes its text with Scrapy's rules (BOM, HTTP charset, ``<meta>``,
 detection), which is what the live spider handed to the pipelines.
 """
@@ -21,12 +30,17 @@ import io
 from typing import Any
 
 from scrapy import Request
-from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.httpcompression import (
+    HttpCompressionMiddleware,
+    _DecompressionMaxSizeExceeded,
+)
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.bufferedreaders import ChunkedDataReader
 
 MAX_BODY = 64 * 1024 * 1024
+#: response flag: the body was stored decoded under a Content-Encoding it does not have
+STORED_DECODED = "stored-decoded"
 
 
 class _Decompressor(HttpCompressionMiddleware):
@@ -51,6 +65,31 @@ def dechunk(body: bytes) -> bytes:
     return out if reader.all_chunks_read or out else body
 
 
+#: how data in an encoding begins, for the encodings that have a magic number
+_MAGIC = {b"gzip": b"\x1f\x8b", b"x-gzip": b"\x1f\x8b", b"zstd": b"\x28\xb5\x2f\xfd"}
+
+
+def stored_decoded(headers: Headers, body: bytes) -> bool:
+    """Whether ``body`` was stored already decoded although ``headers`` declare a
+    Content-Encoding (see the module docstring): it does not decode by that encoding, and it
+    does not begin with the encoding's magic number."""
+    to_decode, _keep = HttpCompressionMiddleware._split_encodings(
+        headers.getlist(b"Content-Encoding"))
+    if not to_decode or not body:
+        return False
+    magic = _MAGIC.get(to_decode[0])
+    if magic is not None and body.startswith(magic):
+        return False  # encoded (maybe damaged): not a decoded body
+    try:
+        for encoding in to_decode:
+            body = HttpCompressionMiddleware._decode(body, encoding, MAX_BODY)
+    except _DecompressionMaxSizeExceeded:
+        return False
+    except Exception:  # noqa: BLE001 - zlib, OSError, brotli, zstd: it does not decode
+        return True
+    return False
+
+
 def build_response(
     url: str,
     status: int,
@@ -70,10 +109,13 @@ def build_response(
     if b"chunked" in te:
         body = dechunk(body)
         del hdrs[b"Transfer-Encoding"]
+    flags = list(flags or [])
+    if hdrs.get(b"Content-Encoding") and stored_decoded(hdrs, body):
+        del hdrs[b"Content-Encoding"]
+        flags.append(STORED_DECODED)
     cls = responsetypes.from_args(headers=hdrs, url=url, body=body)
     response = cls(
-        url=url, status=status, headers=hdrs, body=body, flags=list(flags or []),
-        protocol=protocol,
+        url=url, status=status, headers=hdrs, body=body, flags=flags, protocol=protocol,
     )
     request = request or Request(url)
     if hdrs.get(b"Content-Encoding"):

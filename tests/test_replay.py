@@ -387,14 +387,59 @@ def test_uncompressed_warcio_file_with_revisits(tmp_path):
         assert record.rec_headers.get_header("WARC-Record-ID") == row["warc"]["record_id"]
 
 
+@pytest.mark.parametrize("name, urls", [
+    ("clueweb-style.warc.gz", [make_foreign.CLUEWEB_UTF8_URL, make_foreign.CLUEWEB_SJIS_URL]),
+    ("wabac-style.warc", [make_foreign.WABAC_URL, make_foreign.WABAC_SJIS_URL]),
+])
+def test_bodies_stored_decoded_under_content_encoding_gzip(tmp_path, name, urls):
+    """ClueWeb09 and wabac.js keep the server's ``Content-Encoding: gzip`` over a body they
+    stored decoded: the body is taken as stored (as warcio and pywb do), not lost."""
+    out = tmp_path / "out"
+    proc = replay_cli(str(FOREIGN / name), "--out", str(out), "--jobs", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["errors"] == 0 and summary["articles"] == 2, summary
+    rows = {row["url"]: row for row in rows_of(out)}
+    assert sorted(rows) == sorted(urls)
+    english, japanese = rows[urls[0]], rows[urls[1]]
+    assert english["title"] == make_foreign.UTF8_TITLE
+    assert english["text"].splitlines()[-4:] == make_foreign.UTF8_PARAGRAPHS
+    assert japanese["title"] == make_foreign.SJIS_TITLE  # Shift_JIS known from <meta> only
+    assert all(p in japanese["text"] for p in make_foreign.SJIS_PARAGRAPHS)
+
+
+def test_stored_decoded_is_told_from_damage():
+    from scrapy.http import Headers
+
+    from archive.responses import build_response, stored_decoded
+
+    html = b"<html><body><p>plain</p></body></html>"
+    gz = Headers({"Content-Encoding": "gzip", "Content-Type": "text/html"})
+    assert stored_decoded(gz, html)
+    assert not stored_decoded(gz, gzip.compress(html))  # really gzip
+    assert not stored_decoded(gz, b"\x1f\x8bnot really gzip")  # gzip, damaged
+    assert not stored_decoded(Headers({"Content-Type": "text/html"}), html)
+    assert stored_decoded(Headers({"Content-Encoding": "br"}), html)
+    assert not stored_decoded(Headers({"Content-Encoding": "identity"}), html)
+    response = build_response("http://x.example/", 200, [("Content-Encoding", "gzip"),
+                                                         ("Content-Type", "text/html")], html)
+    assert response.body == html and b"Content-Encoding" not in response.headers
+    assert "stored-decoded" in response.flags
+    with pytest.raises(OSError):  # damaged gzip still fails (BadGzipFile), as in the crawl
+        build_response("http://x.example/", 200, [("Content-Encoding", "gzip")],
+                       b"\x1f\x8bnot really gzip")
+
+
 def test_all_foreign_files_together_in_parallel(tmp_path):
     summary = replay([FOREIGN], tmp_path / "out", jobs=2)
-    assert summary.files == 3 and summary.articles == 8 and summary.errors == 0
+    assert summary.files == 5 and summary.articles == 12 and summary.errors == 0
 
 
 def test_committed_hand_built_files_are_what_the_script_writes():
     assert (FOREIGN / "heritrix-style.warc.gz").read_bytes() == make_foreign.heritrix_bytes()
     assert (FOREIGN / "warcio-revisit.warc").read_bytes() == make_foreign.warcio_revisit_bytes()
+    assert (FOREIGN / "clueweb-style.warc.gz").read_bytes() == make_foreign.clueweb_bytes()
+    assert (FOREIGN / "wabac-style.warc").read_bytes() == make_foreign.wabac_bytes()
     with gzip.open(FOREIGN / "heritrix-style.warc.gz", "rb") as fh:
         head = fh.read(2000)
     assert head.startswith(b"WARC/1.0\r\n") and b"software: Heritrix/3" in head

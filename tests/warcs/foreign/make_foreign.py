@@ -19,6 +19,18 @@ Run ``/work/venv/bin/python tests/warcs/foreign/make_foreign.py`` from the repos
   WARC-Refers-To-Target-URI + digest (warcio writes no WARC-Refers-To), one of another URL
   with the same payload, one whose original is not in the file.
 
+* ``clueweb-style.warc.gz`` -- hand-built the way the ClueWeb09 collection stores pages:
+  WARC/0.18, a ``WARC-TREC-ID`` per record, no request records, and bodies stored **decoded**
+  while the HTTP head still says ``Content-Encoding: gzip`` as the server sent it (one UTF-8
+  and one Shift_JIS page). warcio and pywb fall back to the stored body for these. (Real
+  ClueWeb09 files also carry impossible dates such as ``2009-03-65T08:43:19-0800``; this one
+  keeps its dates valid, so that it tests only the encoding.)
+* ``wabac-style.warc`` -- hand-built as wabac.js / ArchiveWeb.page (warcio.js) write:
+  WARC/1.1, millisecond dates, sha256 digests, lower-case header names as the browser reports
+  them, bodies stored decoded under ``content-encoding: gzip``, and ``request`` records whose
+  block begins with a **status line** (``HTTP/1.1 200 OK``) instead of a request line, so the
+  method is not in the record: a reader must fall back to ``GET`` and WARC-Target-URI.
+
 The hand-built files are deterministic (fixed record ids and dates, gzip mtime 0); the tests
 check that they are exactly what this script writes.
 """
@@ -46,6 +58,8 @@ WGET = shutil.which("wget")
 HERITRIX = HERE / "heritrix-style.warc.gz"
 WARCIO_REVISIT = HERE / "warcio-revisit.warc"
 WGET_NEWS = HERE / "wget-news.warc.gz"
+CLUEWEB = HERE / "clueweb-style.warc.gz"
+WABAC = HERE / "wabac-style.warc"
 
 # -- pages ------------------------------------------------------------------------------------
 
@@ -295,6 +309,110 @@ def warcio_revisit_bytes() -> bytes:
     return buf.getvalue()
 
 
+# -- bodies stored decoded under Content-Encoding: ClueWeb09 and wabac.js ---------------------
+
+CLUEWEB_HOST = "bunko.example"
+CLUEWEB_UTF8_URL = f"http://{CLUEWEB_HOST}/news/2009/01/port-strike.html"
+CLUEWEB_SJIS_URL = f"http://{CLUEWEB_HOST}/news/2009/01/fishing-talks.html"
+WABAC_HOST = "kiroku.example"
+WABAC_URL = f"https://{WABAC_HOST}/2023/03/port-strike.html"
+WABAC_SJIS_URL = f"https://{WABAC_HOST}/2023/03/fishing-talks.html"
+
+
+def _digest(algo: str, data: bytes, base16: bool = False) -> str:
+    import base64
+    import hashlib
+
+    raw = hashlib.new(algo, data)
+    return f"{algo}:{raw.hexdigest()}" if base16 else f"{algo}:" + base64.b32encode(
+        raw.digest()).decode()
+
+
+def _record(version: str, fields: list[tuple[str, str]], block: bytes) -> bytes:
+    """One uncompressed record: the fields as given, then Content-Length."""
+    head = f"{version}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in fields)
+    head += f"Content-Length: {len(block)}\r\n\r\n"
+    return head.encode("utf-8") + block + b"\r\n\r\n"
+
+
+def _http(first: str, headers: list[tuple[str, str]], body: bytes = b"") -> bytes:
+    return (first + "\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
+            + "\r\n").encode("latin-1") + body
+
+
+def _gzip_members(records: list[bytes]) -> bytes:
+    return b"".join(gzipped(r) for r in records)
+
+
+def clueweb_bytes() -> bytes:
+    """The ClueWeb09-style file (see the module docstring): WARC/0.18, no requests, bodies
+    stored decoded under ``Content-Encoding: gzip``."""
+    info = (b"software: clueweb-style test writer (newsarchive tests)\r\n"
+            b"isPartOf: clueweb-style-en\r\n"
+            b"format: WARC file version 0.18\r\n"
+            b"conformsTo: http://www.archive.org/documents/WarcFileFormat-0.18.html\r\n")
+    records = [_record("WARC/0.18", [
+        ("WARC-Type", "warcinfo"), ("WARC-Date", "2009-01-13T18:05:00Z"),
+        ("WARC-Record-ID", rid(200)), ("Content-Type", "application/warc-fields")], info)]
+    pages = [(CLUEWEB_UTF8_URL, "text/html; charset=utf-8", UTF8_PAGE.encode("utf-8")),
+             (CLUEWEB_SJIS_URL, "text/html", SJIS_PAGE.encode("shift_jis"))]
+    for i, (url, ctype, body) in enumerate(pages):
+        # the server sent gzip; the body kept is the decoded one, the head as the server sent
+        # it (its Content-Length is the compressed size)
+        sent = len(gzipped(body))
+        block = _http("HTTP/1.1 200 OK", [
+            ("Date", "Tue, 13 Jan 2009 18:05:10 GMT"), ("Server", "Apache"),
+            ("Content-Type", ctype), ("Content-Encoding", "gzip"),
+            ("Content-Length", str(sent)), ("Vary", "Accept-Encoding")], body)
+        records.append(_record("WARC/0.18", [
+            ("WARC-Type", "response"), ("WARC-Target-URI", url),
+            ("WARC-Warcinfo-ID", rid(200)), ("WARC-Date", f"2009-01-13T18:05:1{i}Z"),
+            ("WARC-Record-ID", rid(201 + i)),
+            ("WARC-TREC-ID", f"clueweb-style-en0000-00-{i:05d}"),
+            ("Content-Type", "application/http;msgtype=response")], block))
+    return _gzip_members(records)
+
+
+def wabac_bytes() -> bytes:
+    """The wabac.js-style file (see the module docstring): decoded bodies under
+    ``content-encoding: gzip`` and request records that begin with a status line."""
+    info = (b"software: Webrecorder ArchiveWeb.page-style test writer (newsarchive tests)\r\n"
+            b"format: WARC File Format 1.1\r\n"
+            b"isPartOf: Default Collection\r\n")
+    records = [_record("WARC/1.1", [
+        ("WARC-Type", "warcinfo"), ("WARC-Record-ID", rid(300)),
+        ("WARC-Date", "2023-03-07T10:00:00.000Z"), ("WARC-Filename", WABAC.name),
+        ("Content-Type", "application/warc-fields"),
+        ("WARC-Block-Digest", _digest("sha256", info, base16=True))], info)]
+    ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/110.0 Safari/537.36"
+    pages = [(WABAC_URL, "text/html; charset=utf-8", UTF8_PAGE.encode("utf-8")),
+             (WABAC_SJIS_URL, "text/html; charset=utf-8",
+              SJIS_PAGE.replace("charset=Shift_JIS", "charset=utf-8").encode("utf-8"))]
+    for i, (url, ctype, body) in enumerate(pages):
+        date = f"2023-03-07T10:00:0{i + 1}.250Z"
+        resp_id, req_id = rid(301 + 2 * i), rid(302 + 2 * i)
+        block = _http("HTTP/1.1 200 OK", [
+            ("content-type", ctype), ("content-encoding", "gzip"),
+            ("date", "Tue, 07 Mar 2023 10:00:01 GMT"), ("vary", "Accept-Encoding")], body)
+        records.append(_record("WARC/1.1", [
+            ("WARC-Target-URI", url), ("WARC-Date", date), ("WARC-Type", "response"),
+            ("WARC-Record-ID", resp_id), ("WARC-Page-ID", "page-0001"),
+            ("Content-Type", "application/http; msgtype=response"),
+            ("WARC-Payload-Digest", _digest("sha256", body, base16=True)),
+            ("WARC-Block-Digest", _digest("sha256", block, base16=True))], block))
+        request = _http("HTTP/1.1 200 OK", [  # a status line where the request line belongs
+            ("user-agent", ua), ("accept", "text/html,application/xhtml+xml"),
+            ("accept-encoding", "gzip, deflate, br"), ("referer", f"https://{WABAC_HOST}/")])
+        records.append(_record("WARC/1.1", [
+            ("WARC-Target-URI", url), ("WARC-Date", date), ("WARC-Type", "request"),
+            ("WARC-Record-ID", req_id), ("WARC-Page-ID", "page-0001"),
+            ("WARC-Concurrent-To", resp_id),
+            ("Content-Type", "application/http; msgtype=request"),
+            ("WARC-Payload-Digest", _digest("sha256", b"", base16=True)),
+            ("WARC-Block-Digest", _digest("sha256", request, base16=True))], request))
+    return b"".join(records)
+
+
 # -- wget ---------------------------------------------------------------------------------------
 
 
@@ -338,7 +456,9 @@ def main() -> None:
     """Write every foreign WARC next to this script."""
     HERITRIX.write_bytes(heritrix_bytes())
     WARCIO_REVISIT.write_bytes(warcio_revisit_bytes())
-    print(f"wrote {HERITRIX.name}, {WARCIO_REVISIT.name}")
+    CLUEWEB.write_bytes(clueweb_bytes())
+    WABAC.write_bytes(wabac_bytes())
+    print(f"wrote {HERITRIX.name}, {WARCIO_REVISIT.name}, {CLUEWEB.name}, {WABAC.name}")
     if WGET:
         make_wget()
         print(f"wrote {WGET_NEWS.name}")
