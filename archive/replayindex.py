@@ -60,6 +60,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -78,6 +79,8 @@ log = logging.getLogger(__name__)
 PICKS = ("first", "last")
 OPEN_SUFFIX = ".open"
 _REVISIT_MIME = "warc/revisit"
+#: an HTTP method: a token of letters (RFC 9110), not a protocol version
+_METHOD = re.compile(r"[A-Z][A-Z-]*")
 
 
 def is_warc_name(name: str) -> bool:
@@ -185,12 +188,17 @@ def _strip_sha1(digest: str | None) -> str | None:
 
 
 def _request_method(record: Any) -> str | None:
-    """The method of a warcio ``request`` record (its request line's first word)."""
+    """The method of a warcio ``request`` record (its request line's first word), or None
+    when the record has none: wabac.js writes some request records that begin with a status
+    line (``HTTP/1.1 200 OK``) instead, and their capture counts as ``GET``, its URL being
+    the WARC-Target-URI."""
     http = record.http_headers
     if http is None:
         return None
     method = (http.protocol or "").strip().upper()
-    return method or None
+    if not _METHOD.fullmatch(method) or method.startswith("HTTP/"):
+        return None
+    return method
 
 
 class ReplayIndex:

@@ -212,6 +212,44 @@ def test_middleware_miss_is_counted_and_ignored(archive_dir, caplog):
     assert crawler.stats.get_value("warc_replay/hit") == 1
 
 
+FOREIGN = Path(__file__).resolve().parent / "warcs" / "foreign"
+
+
+def _served(warc: Path, url: str) -> HtmlResponse:
+    """What the spider gets for ``url`` from ``warc``: the replay middleware's response after
+    the project's compression middleware, as in a crawl."""
+    from crawler.middlewares.compression import SafeHttpCompressionMiddleware
+
+    crawler = get_crawler(settings_dict={"WARC_REPLAY": str(warc)})
+    crawler.stats.open_spider()
+    request = Request(url)
+    response = WarcReplayMiddleware.from_crawler(crawler).process_request(request)
+    return SafeHttpCompressionMiddleware.from_crawler(crawler).process_response(
+        request, response)
+
+
+def test_a_request_record_that_begins_with_a_status_line_counts_as_get():
+    """wabac.js writes request records whose first line is a status line: the method is
+    unknown, so the capture answers GET (not a method called "HTTP/1.1")."""
+    index = ReplayIndex.from_spec(FOREIGN / "wabac-style.warc")
+    url = "https://kiroku.example/2023/03/port-strike.html"
+    capture = index.lookup(url, "GET")
+    assert capture is not None and index.method_of(capture) == "GET"
+    assert index.lookup(url, "HTTP/1.1") is None
+    assert b"Port cranes idle" in _served(FOREIGN / "wabac-style.warc", url).body
+
+
+@pytest.mark.parametrize("name, url", [
+    ("clueweb-style.warc.gz", "http://bunko.example/news/2009/01/fishing-talks.html"),
+    ("wabac-style.warc", "https://kiroku.example/2023/03/fishing-talks.html"),
+])
+def test_a_body_stored_decoded_under_content_encoding_is_served_as_stored(name, url):
+    response = _served(FOREIGN / name, url)
+    assert isinstance(response, HtmlResponse) and "stored-decoded" in response.flags
+    assert b"Content-Encoding" not in response.headers
+    assert "北方領土の漁業協定" in response.text
+
+
 def test_middleware_is_off_without_the_setting_and_fails_loudly_on_a_bad_one(tmp_path):
     from scrapy.exceptions import NotConfigured
 

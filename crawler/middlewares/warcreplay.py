@@ -37,7 +37,11 @@ notes removed, ``Content-Length`` first and set as Scrapy's handler sets it (the
 server declared; none for a chunked body; 0 for 204/304), ``protocol`` and ``ip_address``
 from the record, flags
 ``dataloss`` / ``download_stopped`` restored from ``WARC-Truncated``, plus flag
-``warc-replay`` (so the capture middleware does not archive it again). The response URL is the
+``warc-replay`` (so the capture middleware does not archive it again). A body that another
+tool stored already decoded under the server's ``Content-Encoding`` (ClueWeb09, wabac.js:
+:func:`archive.responses.stored_decoded`) loses that header and gets the flag
+``stored-decoded``, so the compression middleware passes it on as it is, as warcio and pywb
+serve it, instead of dropping the page as undecodable. The response URL is the
 request's URL, as for a download, even when the capture matched through SURT folding.
 
 ``request.meta["warc"]`` is set to the pointer of the archived record (``RecordPointer``
@@ -59,6 +63,12 @@ errback gets it and the crawl goes on. A miss for ``/robots.txt`` therefore mean
 robots.txt": RobotsTxtMiddleware allows everything on that host, silently, as it does for any
 IgnoreRequest. (When the live crawl obeyed robots.txt, its robots.txt response, 404 included,
 is in the archive and is served like any page.)
+
+Offline means offline: with ``WARC_REPLAY`` set, the address guard
+(:mod:`crawler.middlewares.addressguard`) resolves no host name, and the public suffix list
+that Scrapy's cookie middleware consults (tldextract) is not downloaded: the copy that ships
+with tldextract (or its cache) is used. A replay runs in a network namespace with nothing but
+a loopback interface (``tests/test_warcreplay.py``).
 
 Settings:
 
@@ -85,7 +95,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
 from archive.replayindex import PICKS, ArchivedResponse, ReplayIndex
-from archive.responses import dechunk
+from archive.responses import STORED_DECODED, dechunk, stored_decoded
 from crawler.middlewares.incremental import META_ENABLED as META_INCREMENTAL
 from crawler.middlewares.warccapture import META_POINTER
 
@@ -145,6 +155,9 @@ def downloaded_response(archived: ArchivedResponse, request: Request) -> Respons
     for bname, bvalue in kept:
         headers.appendlist(bname, bvalue)
     flags = [REPLAY_FLAG]
+    if headers.get(b"Content-Encoding") and stored_decoded(headers, body):
+        del headers[b"Content-Encoding"]
+        flags.append(STORED_DECODED)
     truncated_flag = _TRUNCATED_FLAGS.get((archived.truncated or "").strip().lower())
     if archived.truncated:
         flags.append(truncated_flag or "dataloss")
@@ -165,6 +178,24 @@ def _te(archived: ArchivedResponse) -> bytes:
     """The record's own Transfer-Encoding (other tools keep the chunk framing with it)."""
     return b",".join(v.lower().encode("latin-1", "replace") for n, v in archived.headers
                      if n.lower() == "transfer-encoding")
+
+
+def _no_suffix_list_download() -> None:
+    """Keep tldextract from downloading the public suffix list during a replay.
+
+    Scrapy's cookie middleware asks a module-level ``TLDExtract`` whether a cookie's domain is
+    a public suffix; on first use it fetches https://publicsuffix.org/list/ unless a cached
+    copy exists. Without download URLs it uses the snapshot bundled with tldextract.
+    """
+    try:
+        import tldextract.tldextract as tld
+        from scrapy.downloadermiddlewares import cookies
+    except ImportError:  # pragma: no cover - both ship with Scrapy
+        return
+    for extractor in (getattr(cookies, "_split_domain", None),
+                      getattr(tld, "TLD_EXTRACTOR", None)):
+        if extractor is not None and hasattr(extractor, "suffix_list_urls"):
+            extractor.suffix_list_urls = ()
 
 
 class WarcReplayMiddleware:
@@ -192,6 +223,7 @@ class WarcReplayMiddleware:
         )
         if self.stats is not None:
             self.stats.set_value("warc_replay/captures", len(self.index))
+        _no_suffix_list_download()
         crawler.signals.connect(self._reached_downloader, signal=signals.request_reached_downloader)
         crawler.signals.connect(self._scheduled, signal=signals.request_scheduled)
 
