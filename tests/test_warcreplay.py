@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ from archive.replayindex import ReplayIndex, expand_spec
 from archive.responses import response_from_record
 from archive.writer import WarcWriter, http_head, sha1_digest
 from crawler.middlewares.warcreplay import WarcReplayMiddleware, downloaded_response
-from tests.conftest import run_crawl
+from tests.conftest import ROOT, run_crawl
 
 SITE = "https://news.example"
 MISSING = SITE + "/2024/05/not-archived.html"
@@ -413,3 +416,94 @@ def test_other_tools_warcs_replay(tmp_path):
     archived = index.fetch("https://harbour.example/business/2023/03/port-strike.html?ref=home")
     assert archived.pointer["warc_type"] == "revisit" and archived.original is not None
     assert archived.body.startswith(b"<!DOCTYPE html>")
+
+
+# -- offline means offline: a replay in a network namespace with only loopback ------------------
+
+#: imported by every Python started with this folder on PYTHONPATH: logs each name lookup and
+#: each outgoing connection, so the test sees what the crawl would have sent to the network
+_NETWATCH = '''
+import socket, sys
+
+def _note(what):
+    sys.stderr.write("NETWATCH %s\\n" % (what,))
+    sys.stderr.flush()
+
+_getaddrinfo = socket.getaddrinfo
+def getaddrinfo(host, *args, **kwargs):
+    _note("getaddrinfo %r" % (host,))
+    return _getaddrinfo(host, *args, **kwargs)
+socket.getaddrinfo = getaddrinfo
+
+_connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex
+def connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _note("connect %r" % (address,))
+    return _connect(self, address)
+def connect_ex(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        _note("connect %r" % (address,))
+    return _connect_ex(self, address)
+socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+'''
+
+
+def _unshare_reason() -> str | None:
+    """Why a network namespace cannot be made here, or None when it can."""
+    if shutil.which("unshare") is None:
+        return "unshare (util-linux) is not installed"
+    try:
+        probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True,
+                               timeout=30)
+    except OSError as exc:
+        return f"unshare -n cannot run: {exc}"
+    if probe.returncode != 0:
+        return f"unshare -n is not permitted here (needs root): {probe.stderr.strip()}"
+    return None
+
+
+def _article(title: str) -> bytes:
+    words = " ".join(f"{title.lower()} sentence {i} about the harbour strike." for i in range(60))
+    return (f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>"
+            "<meta property='og:type' content='article'></head><body><article>"
+            f"<h1>{title}</h1><p>{words}</p></article></body></html>").encode()
+
+
+def test_a_replay_runs_offline_in_a_network_namespace(tmp_path):
+    """``unshare -n``: no interface but loopback. The replay resolves no name, connects
+    nowhere (the address guard resolves nothing, tldextract downloads no suffix list), serves
+    a capture of a host that is local today (refused by name before), and items come out."""
+    reason = _unshare_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    pages = {"https://news.example/2024/05/harbour-strike.html": "Harbour strike goes on",
+             "http://localhost:8080/2024/05/local-copy.html": "A page archived from localhost"}
+    with WarcWriter(tmp_path / "warc", prefix="offline", hostname="test") as writer:
+        for url, title in pages.items():
+            _exchange(writer, url, _article(title),
+                      headers=[("Content-Type", "text/html; charset=utf-8")])
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{u}\n" for u in pages), encoding="utf-8")
+    watch = tmp_path / "netwatch"
+    watch.mkdir()
+    (watch / "sitecustomize.py").write_text(_NETWATCH, encoding="utf-8")
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items()
+           if k != "SCRAPY_SETTINGS_MODULE" and not k.lower().endswith("_proxy")}
+    env["PYTHONPATH"] = os.pathsep.join([str(watch), str(ROOT), env.get("PYTHONPATH", "")])
+    cmd = ["unshare", "-n", sys.executable, "-m", "scrapy", "crawl", "urls",
+           "-a", f"urls={urls}", "-a", "depth=0",
+           "-s", f"WARC_REPLAY={tmp_path / 'warc'}", "-s", f"OUTPUT_DIR={out}",
+           "-s", "EXTRACTION_WORKERS=1", "-s", "LOG_LEVEL=INFO"]
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    log = proc.stderr
+    assert proc.returncode == 0, log[-3000:]
+    assert "NETWATCH" in subprocess.run(  # the watch is live in that interpreter
+        ["unshare", "-n", sys.executable, "-c", "import socket; socket.getaddrinfo('x', 80)"],
+        env=env, capture_output=True, text=True, timeout=60).stderr
+    assert [line for line in log.splitlines() if "NETWATCH" in line] == []
+    assert "refused" not in log and "publicsuffix" not in log
+    assert "'item_scraped_count': 2" in log
+    assert "warc_replay/network_requests" not in log
+    rows = [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+    assert sorted(row["url"] for row in rows) == sorted(pages)
