@@ -262,7 +262,11 @@ def export_wacz(
     index, idx = compress_index(lines, os.path.basename(INDEX_PATH))
     summary.index_lines = len(lines)
     for name, (problem, count) in indexer.problems.items():
-        summary.problems.append(f"{name}: {problem} (indexed the {count} records before it)")
+        # an empty file, garbage, a truncated or damaged WARC: not packaged (a package is for
+        # others to replay; repair the file first)
+        hint = (" (`python -m archive check --repair` keeps its complete records)"
+                if count else "")
+        raise ValueError(f"{name}: {problem}; not packaged{hint}")
     article_files = [Path(a) for a in articles] + _beside(warcs)
     pages, from_crawl = collect_pages(warcs, article_files)
     summary.pages, summary.titled_from_articles = len(pages), from_crawl
@@ -328,7 +332,7 @@ def _write_small(zf: zipfile.ZipFile, arcname: str, data: bytes, stamp: tuple[in
 def configure(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``python -m archive export-wacz``."""
     parser.add_argument("files", nargs="+", metavar="FILE",
-                        help="WARC files (.warc.gz, .warc) or directories holding them")
+                        help="WARC/ARC files, WACZ packages, or directories holding them")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.wacz",
                         help="the package to write")
     parser.add_argument("--title", help="the collection's title (datapackage.json)")
@@ -338,8 +342,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Write the package; exit 0, or 2 when the inputs cannot be packaged."""
+    """Write the package; exit 0, or 2 when the inputs cannot be packaged (no WARC, a file
+    that is empty, not a WARC, truncated or damaged: one line on stderr says which)."""
     logging.basicConfig(level=logging.WARNING, format="export-wacz: %(message)s")
+    # a file that does not read to its end stops the export with one line (below), not with
+    # the reader's warning as well
+    logging.getLogger("archive.records").setLevel(logging.ERROR)
     missing = [f for f in args.files if not os.path.exists(f)]
     if missing:
         print(f"export-wacz: no such file: {', '.join(missing)}", file=sys.stderr)

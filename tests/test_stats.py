@@ -187,3 +187,24 @@ def test_cli(tmp_path):
     assert res.stdout == format_table(collect([s.path]))
     res = run_cli("stats", str(tmp_path / "nope.warc.gz"))
     assert res.returncode == 1 and "nope.warc.gz" in res.stderr
+
+
+@pytest.mark.parametrize("data", [b"", b"<html>this is no WARC</html>\n", b"\x1f\x8b\x08garbage"],
+                         ids=["empty", "garbage", "broken-gzip"])
+def test_cli_empty_or_garbage_input_fails_with_one_line(tmp_path, data):
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(data)
+    res = run_cli("stats", str(bad))
+    assert res.returncode == 1
+    assert res.stdout == ""  # nothing was read: no table of zeros
+    assert len(res.stderr.splitlines()) == 1 and "bad.warc.gz" in res.stderr
+
+
+def test_cli_truncated_file_counts_what_was_read_and_fails(tmp_path):
+    s = samples_mod.news_warc(tmp_path)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(s.path.read_bytes()[:-20])
+    res = run_cli("stats", "--json", str(cut))
+    assert res.returncode == 1  # stopped half-way, as index and replay say too
+    assert json.loads(res.stdout)["total"]["records"] == len(s.records) - 1
+    assert len(res.stderr.splitlines()) == 1 and "cut.warc.gz" in res.stderr

@@ -250,3 +250,67 @@ def test_resource_names_are_frictionless_names():
     assert resource_name("other/URLS-2024-00001-77~host.example.warc.gz", taken) == \
         "urls-2024-00001-77-host.example.warc.gz-2"
     assert resource_name("pages/pages.jsonl", taken) == "pages.jsonl"
+
+
+@pytest.mark.parametrize("data", [b"", b"<html>this is no WARC</html>\n"], ids=["empty", "garbage"])
+def test_cli_refuses_empty_or_garbage_input_with_one_line(tmp_path, data):
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(data)
+    out = tmp_path / "x.wacz"
+    proc = export_cli(str(bad), "-o", str(out))
+    assert proc.returncode == 2 and not out.exists()
+    assert proc.stderr.splitlines() == [proc.stderr.strip()] and "bad.warc.gz" in proc.stderr
+    empty_dir = tmp_path / "nothing"
+    empty_dir.mkdir()
+    proc = export_cli(str(empty_dir), "-o", str(out))
+    assert proc.returncode == 2 and "no WARC files" in proc.stderr and not out.exists()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "archive", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_our_wacz_is_read_back_by_every_command(tmp_path):
+    """check, index, stats and replay take a WACZ as they take its WARCs; the index of the
+    package is the one inside it, line for line; WARC_REPLAY serves from it."""
+    from archive.replayindex import ReplayIndex
+
+    warcs = [FOREIGN / "heritrix-style.warc.gz", FOREIGN / "wabac-style.warc"]
+    package = tmp_path / "foreign.wacz"
+    export_wacz(warcs, package)
+    check = _cli("check", str(package))
+    assert check.returncode == 0, check.stdout
+    assert f"{package}#archive/wabac-style.warc: OK" in check.stdout
+    index = _cli("index", str(package))
+    assert index.returncode == 0, index.stderr
+    with zipfile.ZipFile(package) as zf:
+        assert index.stdout == zf.read("indexes/index.cdxj").decode("utf-8")
+    stats = _cli("stats", "--json", str(package))
+    assert stats.returncode == 0, stats.stderr
+    direct = _cli("stats", "--json", *map(str, warcs))
+    assert json.loads(stats.stdout)["total"] == json.loads(direct.stdout)["total"]
+    replay = _cli("replay", str(package), "--out", str(tmp_path / "out"), "--jobs", "1",
+                  "--json")
+    assert replay.returncode == 0, replay.stderr
+    assert json.loads(replay.stdout)["articles"] == 4
+    rows = [json.loads(x) for x in (tmp_path / "out" / "articles.jsonl").read_text().splitlines()]
+    assert {r["warc"]["filename"] for r in rows} == {w.name for w in warcs}
+    served = ReplayIndex.from_spec(str(package)).fetch(
+        "https://kiroku.example/2023/03/port-strike.html")
+    assert served is not None and served.status == 200
+    assert served.pointer["filename"] == "wabac-style.warc"
+
+
+def test_a_file_that_is_no_wacz_fails_each_command_with_one_line(tmp_path):
+    bad = tmp_path / "bad.wacz"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("datapackage.json", "{}")
+        zf.writestr("data/archive/test.txt", "not here")
+    for args, code in ((["check"], 1), (["index"], 1), (["stats"], 1),
+                       (["replay", "--out", str(tmp_path / "o")], 2)):
+        proc = _cli(args[0], str(bad), *args[1:])
+        assert proc.returncode == code, (args, proc.stdout, proc.stderr)
+        said = proc.stdout if args[0] == "check" else proc.stderr
+        assert "no WARC or ARC file under archive/" in said, (args, said)
+        assert "Traceback" not in proc.stderr
