@@ -69,10 +69,11 @@ def run(args: argparse.Namespace) -> int:
         elif needs_repair(report):
             try:
                 result = repair(report, in_place=args.in_place)
-                if report.unclosed and result.target is not None:
+                if report.unclosed:  # a dead writer's leftover: out of the way, kept
                     moved = move_aside(report.path)
-                    result.lines.append(f"  original moved to {moved} (its complete records "
-                                        f"are in {result.target})")
+                    kept = (f"its complete records are in {result.target}" if result.target
+                            else "it held no complete record")
+                    result.lines.append(f"  original moved to {moved} ({kept})")
             except (RepairError, OSError) as exc:
                 status = 1
                 _say(args, str(exc))

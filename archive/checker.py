@@ -91,6 +91,10 @@ from typing import BinaryIO
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
 ARC_MAGIC = b"filedesc://"
+#: other compressions a WARC is sometimes found in: named, not walked as plain bytes
+_OTHER_COMPRESSION = ((b"\x04\x22\x4d\x18", "LZ4 (frame format)"),
+                      (b"\x28\xb5\x2f\xfd", "zstd"), (b"BZh", "bzip2"),
+                      (b"\xfd7zXZ", "xz"))
 CHUNK = 1 << 16
 MAX_HEADER = 1 << 18  # a WARC record header larger than 256 KiB is treated as garbage
 MAX_HTTP_HEADER = 1 << 20
@@ -806,7 +810,14 @@ class _Walker:
         if size == 0:
             self.problem(0, "empty file: not a WARC file", "file")
             return
-        magic = fh.read(3)
+        magic = fh.read(4)
+        for prefix, what in _OTHER_COMPRESSION:
+            if magic.startswith(prefix):
+                self.problem(0, f"compressed with {what}, which WARC readers do not read (only "
+                             "gzip, one member per record): decompress it first", "file")
+                self.report.incomplete_tail = False
+                return
+        magic = magic[:3]
         gz = self.report.gzipped = magic == GZIP_MAGIC
         if self.name.removesuffix(OPEN_SUFFIX).endswith(".gz") and not gz:
             self.problem(0, "named .gz but not gzip data", "file")
@@ -1332,7 +1343,10 @@ def cross_check(reports: Sequence[FileReport]) -> None:
         if first is None:
             by_id[rec.record_id] = rec
         else:
-            bad(rec, f"duplicate WARC-Record-ID (first at {first.file}: offset {first.offset})")
+            wget = all((r.target or "").startswith(_WGET_METADATA) for r in (first, rec))
+            bad(rec, f"duplicate WARC-Record-ID (first at {first.file}: offset {first.offset})"
+                + (": older wget versions write their MANIFEST.txt and wget_arguments.txt "
+                   "records with one id" if wget else ""))
 
     paired: set[int] = set()
     for rec in records:
@@ -1379,6 +1393,9 @@ def cross_check(reports: Sequence[FileReport]) -> None:
                  "the given files")
     for report in reports:
         report.problems.sort(key=lambda p: (p.offset if p.offset is not None else -1))
+
+
+_WGET_METADATA = "metadata://gnu.org/software/wget/"
 
 
 def _uri_key(uri: str | None) -> str | None:
