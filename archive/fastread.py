@@ -208,6 +208,7 @@ def scan(path: str | os.PathLike[str],
             except FallBack as exc:  # the index does not describe the file: read it whole
                 log.debug("%s: index not used (%s)", path, exc)
     found: list[tuple[int, FastRecord]] = []
+    lengths: list[int] = []
     try:
         for rec in ArchiveIterator(str(path), record_types=WarcRecordType.any_type,
                                    parse_http=False, fsspec_args=False):
@@ -216,6 +217,7 @@ def scan(path: str | os.PathLike[str],
                 raise FallBack(f"record offsets do not increase at {offset}")
             record = _record(rec, want_body)
             found.append((offset, record))
+            lengths.append(rec.content_length)
     except FallBack:
         raise
     except Exception as exc:  # noqa: BLE001 - any FastWARC error: warcio decides
@@ -226,8 +228,28 @@ def scan(path: str | os.PathLike[str],
     last_offset = found[-1][0]
     if not _ends_at(path, last_offset, size):
         raise FallBack("the last record does not end where the file ends")
+    _one_member_each(path, ends, lengths)
     return [RecordAt(offset, end - offset, record)
             for (offset, record), end in zip(found, ends, strict=True)]
+
+
+def _one_member_each(path: Path, ends: list[int], lengths: list[int]) -> None:
+    """FallBack unless each record plausibly is one gzip member: the member that ends where
+    the next record starts must have inflated to the record's header, its Content-Length
+    bytes and the closing CRLFs (its trailer's ISIZE). FastWARC reads a record across gzip
+    members where warcio stops at the first member's end (a Content-Length too long for its
+    member: warcio reports the record short, FastWARC takes the next members' bytes)."""
+    with open(path, "rb") as fh:
+        for end, length in zip(ends, lengths, strict=True):
+            fh.seek(end - 4)
+            isize = int.from_bytes(fh.read(4), "little")
+            header = isize - length - 4
+            if not 0 < header <= _MAX_WARC_HEAD:
+                raise FallBack(f"the gzip member ending at {end} does not hold one whole record")
+
+
+#: a WARC header longer than this is no header (as the checker's limit)
+_MAX_WARC_HEAD = 1 << 18
 
 
 def _ends_at(path: Path, offset: int, size: int) -> bool:

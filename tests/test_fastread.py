@@ -230,3 +230,30 @@ def test_an_index_older_than_its_file_is_not_used(indexed_warcs, tmp_path, monke
     monkeypatch.setattr(fastread, "_scan_indexed", lambda *a: used.append(1) or [])
     os.utime(Path(str(copy) + ".cdxj"), (1_000_000, 1_000_000))
     assert _scan_facts(copy) == expected and not used
+
+
+def test_a_record_split_over_two_gzip_members_goes_to_warcio(tmp_path):
+    """FastWARC reads a record on across gzip members (its head in one, its block in the
+    next), warcio does not: such a file must be read by warcio, which reports it."""
+    import importlib.util
+    import zlib
+
+    spec = importlib.util.spec_from_file_location(
+        "make_broken", ROOT / "tests" / "warcs" / "make_broken.py")
+    mb = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mb)
+
+    def member(data: bytes) -> bytes:
+        c = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        return c.compress(data) + c.flush()
+
+    records = mb.clean_records()
+    head, sep, rest = records[1].partition(b"\r\n\r\n")
+    split = member(head + sep) + member(rest)
+    path = tmp_path / "split.warc.gz"
+    path.write_bytes(member(records[0]) + split + b"".join(member(r) for r in records[2:]))
+    with pytest.raises(fastread.FallBack):
+        fastread.scan(path)
+    reader = WarcRecords(path)
+    list(reader)
+    assert reader.problem  # warcio's reading says what is wrong
