@@ -230,6 +230,9 @@ def verify_readable_and_repairable(out: Path, hook_dir: Path | None) -> dict[str
         assert p["file"].endswith(".open"), p
     res = check("--repair", str(out / "warc"))
     for path, (_, truth, _, data) in opened.items():
+        # the original is moved aside, unchanged, as the crawl's own recovery does
+        original = out / "damaged" / path.name
+        assert not path.exists() and original.read_bytes() == data, res.stdout
         repaired = Path(str(path).removesuffix(".open"))
         if not repaired.exists():
             assert truth == 0, res.stdout  # nothing was completely written: nothing to keep
@@ -237,7 +240,7 @@ def verify_readable_and_repairable(out: Path, hook_dir: Path | None) -> dict[str
         kept = repaired.read_bytes()
         assert data.startswith(kept) and len(kept) >= truth, res.stdout  # verbatim prefix
         assert len(kept) == cut_at.get(path, len(data))
-        before = sum(1 for rec in WarcRecords(path) if rec.offset + rec.length <= truth)
+        before = sum(1 for rec in WarcRecords(original) if rec.offset + rec.length <= truth)
         after = sum(1 for rec in WarcRecords(repaired) if rec.offset + rec.length <= truth)
         facts["lost"] += before - after
     assert facts["lost"] == 0
@@ -312,14 +315,17 @@ def test_sigkill_full(web, site, tmp_path, point):
 
 
 def test_manual_repair_then_resume_does_not_duplicate_records(web, site, tmp_path):
-    """`archive check --repair` on a dead crawl's .open file, then the next crawl: the crawl
-    recognises the repaired twin instead of writing a second copy of every record."""
+    """`archive check --repair` on a dead crawl's .open file, then the next crawl: the repair
+    moved the original to damaged/ as the crawl's recovery would, so the crawl finds nothing
+    left to recover and never writes a second copy of any record."""
     out, hooks = tmp_path / "out", tmp_path / "hooks"
     assert kill_at(web, site, out, hooks, KillPoint("midwrite", 3))
     facts = verify_readable_and_repairable(out, hooks)  # this runs check --repair
+    assert list((out / "damaged").glob("*.open"))
     run = verify_next_run_completes(web, site, out)
-    assert "was already repaired as" in run.stderr
-    res = check(str(out / "warc"))
+    assert "left by a crawl that died" not in run.stderr  # nothing left to recover
+    res = check(str(out))  # the whole output root: damaged/ is not searched
+    assert res.returncode == 0, res.stdout
     assert "duplicate WARC-Record-ID" not in res.stdout
     record_figure("manual-repair-then-resume", **facts)
 
