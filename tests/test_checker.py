@@ -646,3 +646,100 @@ def test_repair_of_a_crawl_warc_cut_at_every_offset(crawl_warc):
     members = _members(crawl_warc)
     for cut in range(1, len(crawl_warc) + 1):
         _repair_cut(crawl_warc, cut, members)
+
+
+# --------------------------------------------------------------------------------------------
+# errors and warnings
+
+
+def _check_bytes(tmp_path, name: str, data: bytes, *args: str) -> tuple[int, list[dict]]:
+    path = _write(str(tmp_path / name), data)
+    res = _cli("--json", *args, path)
+    return res.returncode, [json.loads(line) for line in res.stdout.splitlines()]
+
+
+def test_old_warc_versions_are_one_warning_per_file(tmp_path):
+    records = [mb.set_first_line(r, "WARC/0.17") for r in mb.heritrix_style_records()]
+    status, problems = _check_bytes(tmp_path, "old.warc.gz", mb.pack(records))
+    assert status == 0, problems
+    assert [(p["severity"], p["offset"]) for p in problems] == [("warning", 0)]
+    assert "WARC/0.17 is a draft" in problems[0]["message"]
+    assert _cli("--strict", str(tmp_path / "old.warc.gz")).returncode == 1
+    records = [mb.set_first_line(r, "WARC/2.0") for r in mb.heritrix_style_records()]
+    status, problems = _check_bytes(tmp_path, "new.warc.gz", mb.pack(records))
+    assert status == 1 and len(problems) == len(records)  # unknown: an error per record
+    assert all(p["severity"] == "error" for p in problems)
+
+
+def test_an_https_revisit_finds_its_http_original_by_payload(tmp_path):
+    """pywb resolves a revisit by its URL's key (scheme folded) and payload digest."""
+    records = mb.heritrix_style_records()
+    records[5] = mb.set_header(records[5], "WARC-Target-URI", "https://www.example.com/")
+    records[6] = mb.set_header(records[6], "WARC-Target-URI", "https://www.example.com/")
+    status, problems = _check_bytes(tmp_path, "https.warc.gz", mb.pack(records))
+    assert status == 0 and problems == [], problems
+    records[5] = mb.set_header(records[5], "WARC-Target-URI", "https://elsewhere.example/")
+    status, problems = _check_bytes(tmp_path, "other.warc.gz", mb.pack(records))
+    assert status == 0  # an original in another file: a warning
+    assert [(p["severity"], p["kind"]) for p in problems] == [("warning", "reference")]
+    assert "revisit's original is not in the given files" in problems[0]["message"]
+
+
+def test_white_space_in_a_target_uri_is_an_error(tmp_path):
+    records = mb.heritrix_style_records()
+    records[2] = mb.set_header(records[2], "WARC-Target-URI", "http://example.com/a b.html")
+    status, problems = _check_bytes(tmp_path, "space.warc.gz", mb.pack(records))
+    assert status == 1
+    spaces = [p for p in problems if "contains white space" in p["message"]]
+    assert len(spaces) == 1 and spaces[0]["severity"] == "error"
+
+
+def test_cr_cr_lf_lines_are_named_not_called_truncated(tmp_path):
+    data = mb.pack(mb.heritrix_style_records()[:3], gz=False).replace(b"\r\n", b"\r\r\n")
+    status, problems = _check_bytes(tmp_path, "textmode.warc", data)
+    assert status == 1
+    assert any("CR CR LF" in p["message"] for p in problems), problems
+    assert not any("truncated" in p["message"] for p in problems), problems
+
+
+def test_arc_files_are_read_with_one_warning(tmp_path):
+    body = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n<html>arc</html>"
+    version = b"1 0 test\nURL IP-address Archive-date Content-type Archive-length\n"
+    first = (b"filedesc://t.arc 0.0.0.0 20240501120000 text/plain %d\n" % len(version)
+             + version + b"\n")
+    second = b"http://example.com/ 192.0.2.9 20240501120001 text/html %d\n" % len(body) + body
+    arc = first + second + b"\n"
+    gz = mb.gzip_member(first) + mb.gzip_member(second + b"\n")  # one member per record
+    for name, data in (("t.arc", arc), ("t.arc.gz", gz)):
+        status, problems = _check_bytes(tmp_path, name, data)
+        assert status == 0, problems
+        assert [p["severity"] for p in problems] == ["warning"] and "ARC file" in \
+            problems[0]["message"]
+    bad = arc.replace(b"20240501120001", b"2024050112")
+    status, problems = _check_bytes(tmp_path, "bad.arc", bad)
+    assert status == 1 and any("malformed ARC date" in p["message"] for p in problems)
+
+
+def test_no_negative_offsets(tmp_path):
+    """A whole file gzipped at once: every reader's offsets would be meaningless."""
+    from archive.records import WarcRecords
+
+    data = mb.gzip_member(mb.pack(mb.clean_records(), gz=False))
+    status, problems = _check_bytes(tmp_path, "one.warc.gz", data)
+    assert status == 1 and all(p["offset"] is None or p["offset"] >= 0 for p in problems)
+    reader = WarcRecords(tmp_path / "one.warc.gz")
+    assert list(reader) == [] and "share the gzip member at offset 0" in reader.problem
+    assert " -" not in reader.problem
+
+
+def test_revisits_resolve_across_files_given_together():
+    """The British Library's second crawl revisits the first: each alone warns, together clean."""
+    first = os.path.join(ROOT, "..", "shared", "real", "warcs", "heritrix",
+                         "discovery__BL-20140325121225068-00000-32090~opera~8443.warc.gz")
+    second = first.replace("20140325121225068", "20140325122341434")
+    if not os.path.exists(first):
+        pytest.skip("../shared/real/warcs is not there")
+    alone = _cli(second)
+    assert alone.returncode == 0 and alone.stdout.count(": warning: revisit's original") == 55
+    together = _cli(first, second)
+    assert together.returncode == 0 and ": offset " not in together.stdout, together.stdout
