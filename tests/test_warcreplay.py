@@ -507,3 +507,22 @@ def test_a_replay_runs_offline_in_a_network_namespace(tmp_path):
     assert "warc_replay/network_requests" not in log
     rows = [json.loads(line) for line in (out / "articles.jsonl").read_text("utf-8").splitlines()]
     assert sorted(row["url"] for row in rows) == sorted(pages)
+
+
+def test_scrapy_crawl_replays_other_tools_quirks(web, tmp_path):
+    """The real command on the two quirks (bodies stored decoded under Content-Encoding: gzip,
+    request records that begin with a status line): every page comes out, nothing dies."""
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{u}\n" for u in (
+        "http://bunko.example/news/2009/01/port-strike.html",
+        "http://bunko.example/news/2009/01/fishing-talks.html",
+        "https://kiroku.example/2023/03/port-strike.html",
+        "https://kiroku.example/2023/03/fishing-talks.html")), encoding="utf-8")
+    spec = f"{FOREIGN / 'clueweb-style.warc.gz'},{FOREIGN / 'wabac-style.warc'}"
+    run = run_crawl(web, "urls", tmp_path / "out", args={"urls": str(urls), "depth": "0"},
+                    settings={"WARC_REPLAY": spec}, extra_env=_dead_proxy())
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr and "cannot decode" not in run.stderr
+    assert _stat(run, "item_scraped_count") == 4
+    assert _stat(run, "warc_replay/hit") == 4  # + robots.txt misses
+    assert len(run.articles) == 4
