@@ -211,6 +211,8 @@ class ReplayIndex:
         self.files: list[Path] = []
         #: WARCs that had no usable .cdxj beside them and were indexed in memory
         self.built: list[Path] = []
+        #: what the reader met in files indexed in memory (a truncated tail, not a WARC...)
+        self.problems: list[str] = []
         self.unresolved_revisits = 0
         self._by_key: dict[str, list[Capture]] = defaultdict(list)
         self._by_digest: dict[str, list[Capture]] = defaultdict(list)
@@ -303,6 +305,8 @@ class ReplayIndex:
             capture.method = methods.get(ids[capture.offset], "GET")
             self._add(capture)
         self.built.append(warc)
+        if records.problem:
+            self.problems.append(f"{warc.name}: {records.problem}")
         log.info("WARC_REPLAY: %s has no .cdxj beside it; indexed %d captures in memory",
                  warc.name, len(captures))
 

@@ -526,3 +526,16 @@ def test_scrapy_crawl_replays_other_tools_quirks(web, tmp_path):
     assert _stat(run, "item_scraped_count") == 4
     assert _stat(run, "warc_replay/hit") == 4  # + robots.txt misses
     assert len(run.articles) == 4
+
+
+@pytest.mark.parametrize("spec, says", [
+    (FOREIGN / "make_foreign.py", "no responses in"),  # not an archive
+    (Path(__file__).resolve().parents[1] / "tests" / "warcs" / "broken" / "empty.warc",
+     "empty file"),
+])
+def test_an_archive_with_nothing_to_serve_is_refused_in_one_line(web, tmp_path, spec, says):
+    run = run_crawl(web, "urls", tmp_path / "out", args={"urls": "http://example.com/"},
+                    settings={"WARC_REPLAY": str(spec)}, extra_env=_dead_proxy())
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert len(run.stderr.splitlines()) == 1 and says in run.stderr, run.stderr
+    assert not run.requests

@@ -87,6 +87,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -198,6 +199,53 @@ def _no_suffix_list_download() -> None:
             extractor.suffix_list_urls = ()
 
 
+#: the index of the last WARC_REPLAY value, built once per process: the pre-flight check
+#: (:func:`preflight`) builds it before the crawl starts, the middleware then serves from it
+_BUILT: dict[tuple[Any, ...], ReplayIndex] = {}
+
+
+def replay_index(spec: list[str], pick: str) -> ReplayIndex:
+    """The index of the archives ``spec`` names (built once per process, again if a file
+    changed). Raises FileNotFoundError or ValueError when they name nothing or hold no HTTP
+    response."""
+    from archive.replayindex import expand_spec
+
+    files = []
+    for path in expand_spec(spec):
+        stat = path.stat()
+        files.append((str(path), stat.st_mtime_ns, stat.st_size))
+    key = (tuple(files), pick)
+    index = _BUILT.get(key)
+    if index is None:
+        index = ReplayIndex.from_spec(spec, pick=pick)
+        if not len(index):
+            why = f" ({'; '.join(index.problems)})" if index.problems else ""
+            raise ValueError(f"WARC_REPLAY: no responses in {', '.join(spec)}{why}")
+        _BUILT.clear()
+        _BUILT[key] = index
+    return index
+
+
+def preflight(settings: Any) -> list[str]:
+    """Why ``WARC_REPLAY`` cannot serve a crawl, as one-line problems (none when it is off):
+    :mod:`crawler.preflight` refuses the crawl with them before Scrapy starts, instead of a
+    start-up traceback. The index built here is the one the middleware serves from."""
+    spec = settings.getlist("WARC_REPLAY")
+    pick = str(settings.get("WARC_REPLAY_PICK") or "last").lower()
+    if not spec or pick not in PICKS:  # a bad pick is the settings check's to report
+        return []
+    quiet = logging.getLogger("archive.records")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # what the reader met is in the one line below
+    try:
+        replay_index(spec, pick)
+    except (OSError, ValueError) as exc:
+        return [str(exc)]
+    finally:
+        quiet.setLevel(level)
+    return []
+
+
 class WarcReplayMiddleware:
     """Answer every request from the archive named by ``WARC_REPLAY``; see the module docstring."""
 
@@ -212,9 +260,7 @@ class WarcReplayMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         # FileNotFoundError / ValueError here stop the crawl: never fall back to the network
-        self.index = ReplayIndex.from_spec(spec, pick=pick)
-        if not len(self.index):
-            raise ValueError(f"WARC_REPLAY: no responses in {', '.join(spec)}")
+        self.index = replay_index(spec, pick)
         logger.info(
             "WARC_REPLAY: serving %d captures of %d URLs from %d WARC files (%d indexed in "
             "memory), pick=%s; no request goes to the network",
