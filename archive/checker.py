@@ -815,7 +815,6 @@ class _Walker:
             if magic.startswith(prefix):
                 self.problem(0, f"compressed with {what}, which WARC readers do not read (only "
                              "gzip, one member per record): decompress it first", "file")
-                self.report.incomplete_tail = False
                 return
         magic = magic[:3]
         gz = self.report.gzipped = magic == GZIP_MAGIC
