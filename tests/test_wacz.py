@@ -166,7 +166,8 @@ def test_the_validator_rejects_a_damaged_package(crawl, tmp_path):
 def test_foreign_warcs_package_and_validate(tmp_path):
     out = tmp_path / "foreign.wacz"
     summary = export_wacz([FOREIGN], out, title="Foreign", description="wget, Heritrix, warcio")
-    assert summary.warcs == 3 and summary.pages == 3 + 2 + 8
+    # wget 3, Heritrix-style 2, warcio 8 (revisits included), ClueWeb09- and wabac-style 2 each
+    assert summary.warcs == 5 and summary.pages == 3 + 2 + 8 + 2 + 2
     code, said = wacz_validate(out)
     assert code == 0, said
     with zipfile.ZipFile(out) as zf:
@@ -178,6 +179,10 @@ def test_foreign_warcs_package_and_validate(tmp_path):
     assert titles["http://news.example/2024/05/energy-deal.html"].startswith("Japan and partners")
     assert titles["http://kaigai.example/world/2023/03/fishing-talks.html"].startswith(
         "北方領土の漁業協定")
+    # bodies stored decoded under Content-Encoding: gzip are titled from the body as stored
+    assert titles["http://bunko.example/news/2009/01/fishing-talks.html"].startswith(
+        "北方領土の漁業協定")
+    assert titles["https://kiroku.example/2023/03/port-strike.html"].startswith("Port cranes")
     # revisits are no pages of their own
     assert not any("ref=home" in u for u in titles)
 
