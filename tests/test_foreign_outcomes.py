@@ -112,8 +112,8 @@ def _cdxj_indexer(path: Path, tmp: Path) -> list[str] | None:
     out = tmp / "cdxj-indexer.cdxj"
     try:
         with contextlib.redirect_stderr(io.StringIO()):
-            cdxj_main(["--sort", "--records", "response,revisit,resource", "-o", str(out),
-                       *(str(item.path) for item in found)])
+            # its default record set, which is ours (response, revisit, resource, metadata)
+            cdxj_main(["--sort", "-o", str(out), *(str(item.path) for item in found)])
     except BaseException:  # noqa: BLE001 - it raises anything, or exits, on what it cannot read
         return None
     lines = []
