@@ -21,6 +21,9 @@ picked up afresh on each run, so new cases count as soon as they exist):
 4. Scores against the expected text: token-level precision, recall and F1 on a bag of tokens
    with multiplicity (:func:`tokenize`: words for space-delimited text, one token per character
    for CJK text); micro-averaged per site (summed counts), plus the minimum and mean case F1.
+   Beside it, the same scores on a bag of 4-token shingles (:func:`shingles`), which also see
+   the order of the words: a paragraph of chrome made of words the article happens to use
+   costs precision here where the bag of tokens forgives it.
 5. Leaks: each string of the site's :data:`BOILERPLATE` list that is in our text but not in the
    expected text. Metadata: ``title``, ``author``, ``published`` must equal the expected values.
 
@@ -30,6 +33,16 @@ number of cases (cases must not disappear), zero leaks, zero metadata mismatches
 without rules (plain trafilatura with our settings) no lower micro or mean F1 than bare
 trafilatura. ``--write-floors`` rewrites the floors from the current run (each measured value
 rounded down to 3 decimals); leaks and metadata mismatches stay at zero whatever the run says.
+
+Real pages (the dev set: ``tests/expected/real-*``). A case may name a saved page instead of a
+fixture URL: ``"path"`` relative to ``../shared/real/pages`` (:data:`REAL_PAGES`; pages nobody
+here wrote, never copied into the repository), with ``"url"`` the page's own URL (it chooses the
+site rules, as in a crawl) and an optional ``"content_type"`` (default ``text/html`` without a
+charset, so BOM, ``<meta charset>`` and the crawl's check of lying charsets decide the decoding,
+as ``archive extract`` does). Such a site is gated like the others, plus floors for the shingle
+F1 (``min_shingle_f1``, ``mean_shingle_f1``) and never below bare trafilatura on either mean.
+Its ``headline`` is checked too: the headline repeated as a line of our text is a leak. When
+``../shared`` is absent the cases are errors of kind "unavailable" (the tests skip them).
 
 The exit status is 0 when the gate passes (or floors were written), 1 when it fails.
 """
@@ -54,6 +67,8 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = ROOT / "tests" / "expected"
 FLOORS_PATH = EXPECTED / "floors.json"
 WEB_ROOT = ROOT / "fixtureweb" / "web"
+#: saved real pages (read-only shared material beside the repository, see the module docstring)
+REAL_PAGES = ROOT.parent / "shared" / "real" / "pages"
 
 #: metadata fields that must match the expected case exactly
 META_FIELDS: tuple[str, ...] = ("title", "author", "published")
@@ -61,6 +76,8 @@ META_FIELDS: tuple[str, ...] = ("title", "author", "published")
 MAX_REDIRECTS = 10
 #: floors are measured values rounded down to this many decimals
 FLOOR_DECIMALS = 3
+#: tokens per shingle of the shingle F1
+SHINGLE_SIZE = 4
 
 #: Known widget / boilerplate strings per site. A string leaks when it is in our text but not
 #: in the expected text. Collected from the fixture pages (fixtureweb/web/<host>/) of each site:
@@ -163,6 +180,21 @@ def score_text(got: str, want: str) -> Score:
     return Score(sum((a & b).values()), sum(a.values()), sum(b.values()))
 
 
+def shingles(text: str, size: int = SHINGLE_SIZE) -> list[tuple[str, ...]]:
+    """The runs of ``size`` consecutive tokens of ``text`` (:func:`tokenize`), one per starting
+    token; a text shorter than ``size`` tokens is one shingle of all its tokens."""
+    tokens = tokenize(text)
+    if len(tokens) <= size:
+        return [tuple(tokens)] if tokens else []
+    return [tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1)]
+
+
+def score_shingles(got: str, want: str, size: int = SHINGLE_SIZE) -> Score:
+    """Precision/recall/F1 of ``got`` against ``want`` on bags of ``size``-token shingles."""
+    a, b = Counter(shingles(got, size)), Counter(shingles(want, size))
+    return Score(sum((a & b).values()), sum(a.values()), sum(b.values()))
+
+
 def leaked_strings(site: str, got: str, want: str) -> list[str]:
     """Boilerplate strings of ``site`` that are in ``got`` but not in ``want``."""
     got_n, want_n = _norm(got), _norm(want)
@@ -193,13 +225,18 @@ class CaseResult:
     reason: str = ""
     pages: list[str] = field(default_factory=list)
     error: str | None = None  #: the fixture could not be loaded (the case scores zero)
+    #: the same texts scored on 4-token shingles (:func:`score_shingles`)
+    ours_shingles: Score = field(default_factory=lambda: Score(0, 0, 0))
+    bare_shingles: Score = field(default_factory=lambda: Score(0, 0, 0))
+    unavailable: bool = False  #: the case's saved page is not there (``../shared`` absent)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "url": self.url, "pages": self.pages, "method": self.method,
             "reason": self.reason, "error": self.error, "ours": self.ours.to_dict(),
-            "bare": self.bare.to_dict(), "leaks": self.leaks, "bare_leaks": self.bare_leaks,
-            "metadata_mismatches": self.metadata,
+            "bare": self.bare.to_dict(), "ours_shingles": self.ours_shingles.to_dict(),
+            "bare_shingles": self.bare_shingles.to_dict(), "leaks": self.leaks,
+            "bare_leaks": self.bare_leaks, "metadata_mismatches": self.metadata,
         }
 
 
@@ -238,6 +275,25 @@ class SiteReport:
         return sum(c.bare.f1 for c in self.cases) / len(self.cases) if self.cases else 0.0
 
     @property
+    def min_shingle_f1(self) -> float:
+        return min((c.ours_shingles.f1 for c in self.cases), default=0.0)
+
+    @property
+    def mean_shingle_f1(self) -> float:
+        return (sum(c.ours_shingles.f1 for c in self.cases) / len(self.cases)
+                if self.cases else 0.0)
+
+    @property
+    def bare_mean_shingle_f1(self) -> float:
+        return (sum(c.bare_shingles.f1 for c in self.cases) / len(self.cases)
+                if self.cases else 0.0)
+
+    @property
+    def unavailable(self) -> bool:
+        """Some case's saved page is missing (``../shared`` absent): not measurable here."""
+        return any(c.unavailable for c in self.cases)
+
+    @property
     def leaks(self) -> int:
         return sum(len(c.leaks) for c in self.cases)
 
@@ -259,6 +315,9 @@ class SiteReport:
             "ours": self.ours.to_dict(), "min_f1": round(self.min_f1, 6),
             "min_case": self.min_case, "mean_f1": round(self.mean_f1, 6),
             "bare": self.bare.to_dict(), "bare_mean_f1": round(self.bare_mean_f1, 6),
+            "min_shingle_f1": round(self.min_shingle_f1, 6),
+            "mean_shingle_f1": round(self.mean_shingle_f1, 6),
+            "bare_mean_shingle_f1": round(self.bare_mean_shingle_f1, 6),
             "leaks": self.leaks, "bare_leaks": self.bare_leaks,
             "metadata_mismatches": self.metadata_mismatches, "errors": self.errors,
             "case_results": [c.to_dict() for c in self.cases],
@@ -325,6 +384,10 @@ class FixtureError(Exception):
     """A case's page could not be loaded from the fixture files."""
 
 
+class PageUnavailable(FixtureError):
+    """A case's saved page is not there (the shared pages folder is absent)."""
+
+
 _STORE: Any = None
 
 
@@ -369,6 +432,43 @@ def load_page(url: str, web_root: Path = WEB_ROOT) -> tuple[str, str]:
     return item.url, item.html
 
 
+def load_saved_page(
+    path: str, url: str, content_type: str | None = "text/html", pages_root: Path = REAL_PAGES
+) -> tuple[str, str]:
+    """(URL, decoded HTML) of a saved page ``pages_root / path``, decoded as ``archive extract``
+    and the crawl decode it: the bytes served with ``content_type`` (default ``text/html``, no
+    charset: BOM, ``<meta charset>`` and the check of lying charsets decide), through
+    ``build_response`` and ``page_item_from_response``."""
+    from archive.responses import build_response
+    from crawler.spiders.base import page_item_from_response
+
+    file = pages_root / path
+    if not file.is_file():
+        raise PageUnavailable(f"{file}: no such saved page (../shared/real/pages absent?)")
+    headers = [("Content-Type", content_type)] if content_type else []
+    response = build_response(url, 200, headers, file.read_bytes())
+    item = page_item_from_response(response)
+    if item is None:
+        raise FixtureError(f"{file}: not an HTML response")
+    return item.url, item.html
+
+
+def case_pages(
+    case: dict[str, Any], web_root: Path = WEB_ROOT, pages_root: Path = REAL_PAGES
+) -> list[tuple[str, str]]:
+    """The (URL, HTML) pages of a case: its saved page (``path``) or its fixture URL and
+    parts."""
+    if case.get("path"):
+        return [load_saved_page(case["path"], case["url"], case.get("content_type", "text/html"),
+                                pages_root)]
+    return [load_page(u, web_root) for u in [case["url"], *part_urls(case)]]
+
+
+def uses_saved_pages(site: str, expected: Path = EXPECTED) -> bool:
+    """Whether ``site``'s cases are saved real pages (``path``) rather than fixture URLs."""
+    return any(case.get("path") for case in load_cases(site, expected))
+
+
 # ------------------------------------------------------------------------------ measuring
 
 
@@ -398,16 +498,35 @@ def score_case(
         for key in META_FIELDS
         if key in case and meta.get(key) != case.get(key)
     }
+    headline = case.get("headline")
     return CaseResult(
         site=site, name=case.get("_name", case.get("url", "")), url=case.get("url", ""),
         ours=score_text(ours_text, want), bare=score_text(bare_text, want),
-        leaks=leaked_strings(site, ours_text, want),
-        bare_leaks=leaked_strings(site, bare_text, want), metadata=mismatches,
+        leaks=leaked_strings(site, ours_text, want) + headline_leak(headline, ours_text, want),
+        bare_leaks=(leaked_strings(site, bare_text, want)
+                    + headline_leak(headline, bare_text, want)),
+        metadata=mismatches, ours_shingles=score_shingles(ours_text, want),
+        bare_shingles=score_shingles(bare_text, want),
     )
 
 
-def evaluate_case(site: str, case: dict[str, Any], web_root: Path = WEB_ROOT) -> CaseResult:
-    """Load the case's pages from the fixtures, run both extractors and score them."""
+def headline_leak(headline: str | None, got: str, want: str) -> list[str]:
+    """``["headline: ..."]`` when a line of ``got`` is the headline and no line of ``want``
+    is: the title repeated above the body."""
+    if not headline:
+        return []
+    target = _norm(headline)
+
+    def has(text: str) -> bool:
+        return any(_norm(line) == target for line in text.splitlines())
+
+    return [f"headline: {headline}"] if has(got) and not has(want) else []
+
+
+def evaluate_case(
+    site: str, case: dict[str, Any], web_root: Path = WEB_ROOT, pages_root: Path = REAL_PAGES
+) -> CaseResult:
+    """Load the case's pages (fixtures or a saved page), run both extractors and score them."""
     import sites as site_rules
     from pipelines.extractor import extract_page
 
@@ -415,13 +534,13 @@ def evaluate_case(site: str, case: dict[str, Any], web_root: Path = WEB_ROOT) ->
         result = score_case(site, case, "", {})
         result.error = "the case has no url or no expected text (<case>.txt)"
         return result
-    urls = [case["url"], *part_urls(case)]
     try:
-        pages = [load_page(u, web_root) for u in urls]
+        pages = case_pages(case, web_root, pages_root)
     except Exception as exc:  # noqa: BLE001 - one broken case must not hide the others
         result = score_case(site, case, "", {})
         result.error = str(exc) if isinstance(exc, FixtureError) else repr(exc)
-        result.pages = urls
+        result.unavailable = isinstance(exc, PageUnavailable)
+        result.pages = [case["url"]] if case.get("path") else [case["url"], *part_urls(case)]
         return result
     (url, html), parts = pages[0], pages[1:]
     rules_site = site if site in site_rules.site_names() else None
@@ -433,16 +552,21 @@ def evaluate_case(site: str, case: dict[str, Any], web_root: Path = WEB_ROOT) ->
     return result
 
 
-def evaluate_site(site: str, web_root: Path = WEB_ROOT, expected: Path = EXPECTED) -> SiteReport:
+def evaluate_site(
+    site: str, web_root: Path = WEB_ROOT, expected: Path = EXPECTED,
+    pages_root: Path = REAL_PAGES,
+) -> SiteReport:
     """Every expected case of ``site``."""
     import sites as site_rules
 
-    cases = [evaluate_case(site, case, web_root) for case in load_cases(site, expected)]
+    cases = [evaluate_case(site, case, web_root, pages_root)
+             for case in load_cases(site, expected)]
     return SiteReport(site, site in site_rules.site_names(), cases)
 
 
 def build_report(
-    only: Iterable[str] | None = None, web_root: Path = WEB_ROOT, expected: Path = EXPECTED
+    only: Iterable[str] | None = None, web_root: Path = WEB_ROOT, expected: Path = EXPECTED,
+    pages_root: Path = REAL_PAGES,
 ) -> Report:
     """The report over every site with expected cases (or the ``only`` ones)."""
     started = time.perf_counter()
@@ -451,7 +575,7 @@ def build_report(
     unknown = [s for s in chosen if s not in every]
     if unknown:
         raise SystemExit(f"no expected cases for site(s): {', '.join(unknown)}")
-    report = Report([evaluate_site(s, web_root, expected) for s in chosen],
+    report = Report([evaluate_site(s, web_root, expected, pages_root) for s in chosen],
                     complete=set(chosen) == set(every))
     report.seconds = time.perf_counter() - started
     return report
@@ -482,20 +606,29 @@ def make_floors(report: Report, old: dict[str, Any] | None = None) -> dict[str, 
     keep their old floors."""
     sites_floors = dict((old or {}).get("sites", {}))
     for site in report.sites:
-        sites_floors[site.site] = {
+        saved = uses_saved_pages(site.site)
+        floor: dict[str, Any] = {
             "cases": len(site.cases),
             "min_f1": floor_value(site.min_f1),
             "mean_f1": floor_value(site.mean_f1),
+        }
+        if saved:  # the real-page dev sets: shingle F1 too, never below bare trafilatura
+            floor["min_shingle_f1"] = floor_value(site.min_shingle_f1)
+            floor["mean_shingle_f1"] = floor_value(site.mean_shingle_f1)
+        floor.update({
             "max_leaks": 0,
             "max_metadata_mismatches": 0,
-            "not_below_bare_trafilatura": not site.has_rules,
-        }
+            "not_below_bare_trafilatura": saved or not site.has_rules,
+        })
+        sites_floors[site.site] = floor
     return {
         "_about": "CI gate of bench/quality.py (tests/test_quality.py): per site, the floor of "
                   "our minimum and mean case token F1 (measured, rounded down to "
                   f"{FLOOR_DECIMALS} decimals), the number of expected cases, no leaked "
                   "boilerplate, no metadata mismatch; sites without rules must not score below "
-                  "bare trafilatura. Rewrite with: python bench/quality.py --write-floors",
+                  "bare trafilatura. The real-page dev sets (real-*) also have floors of the "
+                  "4-token shingle F1 and must not score below bare trafilatura on either "
+                  "metric. Rewrite with: python bench/quality.py --write-floors",
         "sites": dict(sorted(sites_floors.items())),
     }
 
@@ -522,6 +655,13 @@ def check_floors(report: Report, floors: dict[str, Any]) -> list[str]:
         if site.mean_f1 + eps < floor.get("mean_f1", 0.0):
             failures.append(f"{name}: mean case F1 {site.mean_f1:.4f} below the floor "
                             f"{floor['mean_f1']:.3f}")
+        if site.min_shingle_f1 + eps < floor.get("min_shingle_f1", 0.0):
+            worst = min(site.cases, key=lambda c: c.ours_shingles.f1).name
+            failures.append(f"{name}: minimum case shingle F1 {site.min_shingle_f1:.4f} "
+                            f"({worst}) below the floor {floor['min_shingle_f1']:.3f}")
+        if site.mean_shingle_f1 + eps < floor.get("mean_shingle_f1", 0.0):
+            failures.append(f"{name}: mean case shingle F1 {site.mean_shingle_f1:.4f} below "
+                            f"the floor {floor['mean_shingle_f1']:.3f}")
         if site.leaks > floor.get("max_leaks", 0):
             leaked = [f"{c.name}: {s!r}" for c in site.cases for s in c.leaks]
             failures.append(f"{name}: boilerplate leaked: {'; '.join(leaked)}")
@@ -536,6 +676,10 @@ def check_floors(report: Report, floors: dict[str, Any]) -> list[str]:
             if site.mean_f1 + eps < site.bare_mean_f1:
                 failures.append(f"{name}: mean F1 {site.mean_f1:.4f} below bare trafilatura's "
                                 f"{site.bare_mean_f1:.4f}")
+            if ("mean_shingle_f1" in floor
+                    and site.mean_shingle_f1 + eps < site.bare_mean_shingle_f1):
+                failures.append(f"{name}: mean shingle F1 {site.mean_shingle_f1:.4f} below "
+                                f"bare trafilatura's {site.bare_mean_shingle_f1:.4f}")
     if report.complete:
         measured = {s.site for s in report.sites}
         failures.extend(f"{name}: has a floor but no expected cases"
@@ -550,36 +694,41 @@ def format_report(report: Report, details: bool = True) -> str:
     """The printed tables: one row per site, then each site's cases, leaks and mismatches."""
     lines = [
         "Token P/R/F1 against tests/expected (micro-averaged over a site's cases); minF1/meanF1 "
-        "over cases.",
+        "over cases; meanSh: mean case F1 on 4-token shingles.",
         "",
         f"{'site':<14} {'cases':>5} | {'ours P':>6} {'R':>6} {'F1':>6} {'minF1':>6} "
-        f"{'meanF1':>6} | {'bare P':>6} {'R':>6} {'F1':>6} {'meanF1':>6} | {'leaks':>5} "
-        f"{'bare':>4} | {'meta':>4}",
-        "-" * 111,
+        f"{'meanF1':>6} {'meanSh':>6} | {'bare P':>6} {'R':>6} {'F1':>6} {'meanF1':>6} "
+        f"{'meanSh':>6} | {'leaks':>5} {'bare':>4} | {'meta':>4}",
+        "-" * 125,
     ]
     for s in report.sites:
         o, b = s.ours, s.bare
         lines.append(
             f"{s.site:<14} {len(s.cases):>5} | {o.precision:6.3f} {o.recall:6.3f} {o.f1:6.3f} "
-            f"{s.min_f1:6.3f} {s.mean_f1:6.3f} | {b.precision:6.3f} {b.recall:6.3f} "
-            f"{b.f1:6.3f} {s.bare_mean_f1:6.3f} | {s.leaks:>5} {s.bare_leaks:>4} | "
-            f"{s.metadata_mismatches:>4}"
+            f"{s.min_f1:6.3f} {s.mean_f1:6.3f} {s.mean_shingle_f1:6.3f} | {b.precision:6.3f} "
+            f"{b.recall:6.3f} {b.f1:6.3f} {s.bare_mean_f1:6.3f} {s.bare_mean_shingle_f1:6.3f} | "
+            f"{s.leaks:>5} {s.bare_leaks:>4} | {s.metadata_mismatches:>4}"
         )
     lines.append("")
-    lines.append("leaks: boilerplate strings of the site's list in our text (bare: in bare "
-                 "trafilatura's); meta: title/author/published mismatches.")
+    lines.append("leaks: boilerplate strings of the site's list (or the headline as a line) in "
+                 "our text (bare: in bare trafilatura's); meta: title/author/published "
+                 "mismatches.")
     if not details:
         return "\n".join(lines)
     for s in report.sites:
         rules = "site rules" if s.has_rules else "no site rules: trafilatura with our settings"
+        if uses_saved_pages(s.site):
+            rules = "saved real pages, ../shared/real/pages"
         lines += ["", f"## {s.site} ({rules})",
-                  f"{'case':<40} {'ours P':>6} {'R':>6} {'F1':>6} | {'bare F1':>7} | "
-                  f"{'leaks':>5} {'meta':>4}  method"]
+                  f"{'case':<40} {'ours P':>6} {'R':>6} {'F1':>6} {'shF1':>6} | "
+                  f"{'bare F1':>7} {'shF1':>6} | {'leaks':>5} {'meta':>4}  method"]
         for c in s.cases:
+            verdict = "" if c.reason in ("article", "") else f" ({c.reason})"
             lines.append(
                 f"{c.name[:40]:<40} {c.ours.precision:6.3f} {c.ours.recall:6.3f} "
-                f"{c.ours.f1:6.3f} | {c.bare.f1:7.3f} | {len(c.leaks):>5} {len(c.metadata):>4}"
-                f"  {c.method or '-'}"
+                f"{c.ours.f1:6.3f} {c.ours_shingles.f1:6.3f} | {c.bare.f1:7.3f} "
+                f"{c.bare_shingles.f1:6.3f} | {len(c.leaks):>5} {len(c.metadata):>4}"
+                f"  {c.method or '-'}{verdict}"
             )
         for c in s.cases:
             if c.error:

@@ -3,8 +3,11 @@ and ``tests/expected/floors.json`` (like trafilatura's own evaluation in its CI)
 
 Fails when a site's minimum or mean case F1 drops below its floor, when a case disappears,
 when known boilerplate leaks into a text, when title/author/published differ from the expected
-values, or when a site without rules scores below bare trafilatura. After a deliberate change,
-check the figures and rewrite the floors: ``python bench/quality.py --write-floors``.
+values, or when a site without rules scores below bare trafilatura. The real-page dev sets
+(``tests/expected/real-*``, pages read from ``../shared/real/pages``) are gated the same way plus
+their 4-token shingle F1; they are skipped, with the reason, where ``../shared`` is absent.
+After a deliberate change, check the figures and rewrite the floors:
+``python bench/quality.py --write-floors``.
 """
 
 from __future__ import annotations
@@ -25,15 +28,26 @@ from bench.quality import (
     floor_value,
     load_cases,
     load_floors,
+    load_saved_page,
     make_floors,
     part_urls,
     score_case,
+    score_shingles,
     score_text,
+    shingles,
     tokenize,
 )
 from tests.conftest import load_expected
 
 SITES = expected_sites()
+#: the dev sets of saved real pages, which need ../shared/real/pages
+SAVED = [site for site in SITES if quality.uses_saved_pages(site)]
+NO_SHARED = f"{quality.REAL_PAGES} absent: the real-page dev sets cannot be measured here"
+
+
+def skip_without_shared(site: str) -> None:
+    if site in SAVED and not quality.REAL_PAGES.is_dir():
+        pytest.skip(NO_SHARED)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +65,7 @@ def floors() -> dict:
 
 @pytest.mark.parametrize("site", SITES)
 def test_site_meets_its_floors(report, floors, site):
+    skip_without_shared(site)
     one = Report([report.site(site)], complete=False)
     failures = check_floors(one, floors)
     assert not failures, "\n".join(failures)
@@ -59,7 +74,9 @@ def test_site_meets_its_floors(report, floors, site):
 def test_floors_cover_exactly_the_sites_with_cases(report, floors):
     assert report.complete
     assert sorted(floors["sites"]) == SITES, "python bench/quality.py --write-floors"
-    assert not check_floors(report, floors)
+    measurable = [s for s in report.sites if not s.unavailable]
+    assert len(measurable) == len(SITES) or not quality.REAL_PAGES.is_dir()
+    assert not check_floors(Report(measurable, complete=False), floors)
 
 
 def test_floors_never_above_what_was_measured_and_leaks_stay_zero(floors):
@@ -70,7 +87,7 @@ def test_floors_never_above_what_was_measured_and_leaks_stay_zero(floors):
 
 
 def test_sites_without_rules_do_no_worse_than_bare_trafilatura(report):
-    generic = [s for s in report.sites if not s.has_rules]
+    generic = [s for s in report.sites if not s.has_rules and s.site not in SAVED]
     assert "news.example" in [s.site for s in generic]
     for site in generic:
         assert site.ours.f1 >= site.bare.f1, site.site
@@ -81,6 +98,9 @@ def test_sites_without_rules_do_no_worse_than_bare_trafilatura(report):
 
 def test_every_expected_case_is_measured(report):
     for site in SITES:
+        if site in SAVED and not quality.REAL_PAGES.is_dir():
+            assert report.site(site).unavailable
+            continue
         names = [c["_name"] for c in load_expected(site)]
         assert [c.name for c in report.site(site).cases] == names
         assert not report.site(site).errors
@@ -216,3 +236,88 @@ def test_command_line_json_and_write_floors(tmp_path, capsys):
 def test_a_case_without_expected_text_is_an_error_not_a_crash():
     result = evaluate_case("rt", {"_name": "no-text", "url": "https://www.rt.com/"})
     assert result.error and "expected text" in result.error
+
+
+# -- shingles, saved real pages, headline ---------------------------------------------------
+
+
+def test_shingles_are_runs_of_four_tokens():
+    assert shingles("a b c d e") == [("a", "b", "c", "d"), ("b", "c", "d", "e")]
+    assert shingles("北方領土問題") == [("北", "方", "領", "土"), ("方", "領", "土", "問"),
+                                      ("領", "土", "問", "題")]
+    assert shingles("a b") == [("a", "b")]
+    assert shingles("") == []
+
+
+def test_shingle_f1_sees_the_order_the_bag_of_tokens_forgives():
+    want = "the minister said the talks would resume in march"
+    shuffled = "march in resume would talks the said minister the"
+    assert score_text(shuffled, want).f1 == 1.0
+    assert score_shingles(shuffled, want).f1 == 0.0
+    assert score_shingles(want, want).f1 == 1.0
+    # a chrome line made of the article's own words costs shingle precision
+    chrome = want + "\nthe talks said the minister"
+    assert score_shingles(chrome, want).precision < score_text(chrome, want).precision
+
+
+def test_headline_as_a_line_is_a_leak_not_inside_a_sentence():
+    case = {"_name": "x", "url": "u", "headline": "Talks resume",
+            "text": "Talks resume in March, officials said."}
+    got = "Talks resume\nTalks resume in March, officials said."
+    assert score_case("real-x", case, got).leaks == ["headline: Talks resume"]
+    assert score_case("real-x", case, case["text"]).leaks == []
+    with_headline = dict(case, text="Talks resume\nbody")  # expected text keeps it: no leak
+    assert score_case("real-x", with_headline, "Talks resume\nbody").leaks == []
+
+
+PAGE = ("<html><head><meta charset='Shift_JIS'><meta property='og:type' content='article'>"
+        "<title>t</title></head><body><article>"
+        "<h1>北方領土の交渉</h1><p>{}</p></article></body></html>")
+BODY = "日本とロシアは北方領土をめぐる交渉を再開することで合意したと両政府が発表した。" * 12
+
+
+def test_a_saved_page_is_decoded_as_the_crawl_decodes_it(tmp_path):
+    # UTF-8 bytes whose <meta charset> says Shift_JIS, as some real saved pages are
+    (tmp_path / "ja").mkdir()
+    (tmp_path / "ja" / "lying.html").write_bytes(PAGE.format(BODY).encode("utf-8"))
+    url, html = load_saved_page("ja/lying.html", "https://example.jp/a", pages_root=tmp_path)
+    assert url == "https://example.jp/a" and BODY in html
+    case = {"_name": "lying", "path": "ja/lying.html", "url": "https://example.jp/a",
+            "text": BODY, "headline": "北方領土の交渉"}
+    result = evaluate_case("real-x", case, pages_root=tmp_path)
+    assert not result.error and result.ours_shingles.recall == 1.0
+    assert result.pages == ["https://example.jp/a"]
+
+
+def test_a_missing_saved_page_is_unavailable_not_a_crash(tmp_path):
+    case = {"_name": "gone", "path": "ja/none.html", "url": "https://example.jp/a", "text": "x"}
+    result = evaluate_case("real-x", case, pages_root=tmp_path)
+    assert result.unavailable and "no such saved page" in result.error
+    site = SiteReport("real-x", False, [result])
+    assert site.unavailable and site.errors
+
+
+def test_dev_set_floors_gate_the_shingle_f1_and_bare_trafilatura():
+    case = {"_name": "c", "url": "u", "text": "a b c d e f g h"}
+    good = score_case("real-x", case, "a b c d e f g h", bare_text="a b c d e f")
+    floors = {"sites": {"real-x": {"cases": 1, "min_f1": 0.0, "mean_f1": 0.0,
+                                   "min_shingle_f1": 0.99, "mean_shingle_f1": 0.99,
+                                   "max_leaks": 0, "max_metadata_mismatches": 0,
+                                   "not_below_bare_trafilatura": True}}}
+    assert not check_floors(Report([SiteReport("real-x", False, [good])], False), floors)
+    # the same tokens in another order: bag-of-tokens F1 1.0, shingle F1 below its floor
+    shuffled = score_case("real-x", case, "h g f e d c b a", bare_text="a b c d e f")
+    failures = "\n".join(check_floors(Report([SiteReport("real-x", False, [shuffled])], False),
+                                      floors))
+    assert "shingle F1" in failures and "below the floor" in failures
+    assert "mean shingle F1" in failures and "below bare trafilatura" in failures
+
+
+@pytest.mark.parametrize("site", SAVED)
+def test_dev_set_cases_name_a_saved_page_and_a_headline(site):
+    for case in load_expected(site):
+        assert case["path"] and not case["path"].startswith("/") and ".." not in case["path"]
+        assert case["url"].startswith(("http://", "https://")), case["_name"]
+        assert case["headline"] and case["text"], case["_name"]
+        assert case["headline"] not in case["text"].splitlines(), case["_name"]
+        assert case["source"]["repo"] and len(case["source"]["commit"]) == 40
