@@ -24,10 +24,14 @@ Order of work:
    * the text comes from the ``str`` Scrapy decoded, never bytes: trafilatura ignores
      ``<meta charset>``.
 
-4. Generic "is this an article" test for pages without rules: an ``og:type=article`` or a
-   JSON-LD ``NewsArticle``-like object with at least ``MIN_CHARS_WITH_SIGNAL`` characters of
-   text, or ``MIN_CHARS`` characters of text from a page whose links carry less than half of
-   its text (listings are mostly links).
+4. Generic "is this an article" test for pages without rules: an ``og:type=article`` (also
+   the frequent ``<meta name="og:type">`` and ``value=`` spellings) or a JSON-LD
+   ``NewsArticle``-like object with at least ``MIN_CHARS_WITH_SIGNAL`` characters of text; a
+   long body (``LONG_BODY_CHARS`` characters outside linked lines, CJK ones counting twice)
+   whatever the page's link density (a full article above a long link list is still an
+   article); else ``MIN_CHARS`` characters of text from a page whose links carry less than
+   half of its text (listings are mostly links). A page judged not an article keeps the text
+   found in ``best_text`` (``archive extract`` prints it).
 5. Metadata: title, author, date (ISO 8601 with offset where the page gives one), canonical
    URL, language (``<html lang>``, else guessed from the script), outlinks.
 6. On request (``requisites=True``, the crawl with ``REQUISITES_ENABLED``), an article's page
@@ -75,6 +79,11 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 MIN_CHARS = 500
 MIN_CHARS_WITH_SIGNAL = 80
+#: a body this long (characters outside linked lines, CJK ones counting twice) is an article
+#: whatever the link density of the page around it
+LONG_BODY_CHARS = 1000
+#: link texts shorter than this are not looked for at the start of the body's lines
+_MIN_LINK_TEXT = 8
 MAX_OUTLINKS = 2000
 ARTICLE_LD_TYPES = frozenset(
     {"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
@@ -99,10 +108,14 @@ class ExtractionResult:
     outlinks: list[str] = field(default_factory=list)
     #: (page URL, requisite URL, kind) of an article's pages, when asked for
     requisites: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the text found on a page judged not an article (what ``archive extract`` prints); ""
+    #: for articles (their text is in ``article``) and where no text was found
+    best_text: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        # shallow: the article and outlinks are handed over, not deep-copied (asdict would)
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        # shallow: the article and outlinks are handed over, not deep-copied (asdict would);
+        # best_text stays out of the crawl's items (only the command line prints it)
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "best_text"}
 
 
 def word_count(text: str) -> int:
@@ -189,6 +202,34 @@ def _link_density(tree: _Element) -> float:
         return 1.0
     linked = sum(len(clean_ws(a.text_content())) for a in root.iter("a"))
     return linked / total
+
+
+def _body_length(text: str) -> int:
+    """Length of a text for judging whether it is long: characters, CJK ones counting twice
+    (a Japanese or Chinese character carries about what two or three Latin letters do: a
+    900-character Japanese article is a full one)."""
+    return len(text) + (0 if text.isascii() else len(_CJK.findall(text)))
+
+
+def _unlinked_length(tree: _Element, text: str) -> int:
+    """:func:`_body_length` of the extracted ``text`` outside linked lines: a line that starts
+    with the text of one of the page's links, making at least half of it (a headline with its
+    time or a few words), does not count. A listing's text is mostly its linked headlines; an
+    article's text is its own, however many links surround it on the page."""
+    by_prefix: dict[str, list[str]] = {}
+    for a in tree.iter("a"):
+        label = clean_ws(a.text_content())
+        if len(label) >= _MIN_LINK_TEXT:
+            by_prefix.setdefault(label[:_MIN_LINK_TEXT], []).append(label)
+    unlinked = 0
+    for line in text.split("\n"):
+        item = line[2:] if line.startswith("- ") else line
+        labels = by_prefix.get(item[:_MIN_LINK_TEXT])
+        prefix = max((len(x) for x in labels if item.startswith(x)), default=0) \
+            if labels else 0
+        if prefix * 2 < len(item):
+            unlinked += _body_length(line)
+    return unlinked
 
 
 def _ld_article(tree: _Element, scripts: list[_Element] | None = None
@@ -342,7 +383,10 @@ def _facts(url: str, tree: _Element) -> dict[str, Any]:
 
     ld = _ld_article(tree, [el for el in heads if el.tag == "script"
                             and el.get("type") == "application/ld+json"])
-    og_type = (first_value(meta("property", "og:type")) or "").lower()
+    # og:type as specified (property=, content=), and as often written (name=, value=)
+    og_types = [el for el in metas if el.get("property") == "og:type"
+                or el.get("name") == "og:type"]
+    og_type = (first_value(og_types, ("content", "value")) or "").lower()
     signal = og_type == "article" or ld is not None
     date = (ld or {}).get("datePublished")
     if not date:
@@ -424,13 +468,17 @@ def _extract_tree(
         if not text:
             return ExtractionResult(None, method, "not-article: no text", outlinks=links)
         if signal and len(text) < MIN_CHARS_WITH_SIGNAL:
-            return ExtractionResult(None, method, "not-article: too short", outlinks=links)
+            return ExtractionResult(None, method, "not-article: too short", outlinks=links,
+                                    best_text=text)
         if not signal:
             if len(text) < MIN_CHARS:
-                return ExtractionResult(None, method, "not-article: too short", outlinks=links)
-            if facts["link_density"] >= 0.5:
+                return ExtractionResult(None, method, "not-article: too short", outlinks=links,
+                                        best_text=text)
+            if facts["link_density"] >= 0.5 and (
+                    _body_length(text) < LONG_BODY_CHARS
+                    or _unlinked_length(tree, text) < LONG_BODY_CHARS):
                 return ExtractionResult(None, method, "not-article: mostly links",
-                                        outlinks=links)
+                                        outlinks=links, best_text=text)
     elif not text:
         return ExtractionResult(None, method, "not-article: empty body", outlinks=links)
 

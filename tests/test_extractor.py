@@ -48,7 +48,8 @@ from tests.conftest import BUNDLED_WEB
 def reference_facts(url: str, tree: Any) -> dict[str, Any]:
     """``_facts`` as it was written before the single walk: one selector at a time."""
     ld = _ld_article(tree)
-    og_type = (first_text(tree, ("meta[property='og:type']",)) or "").lower()
+    og_type = (first_text(tree, ("meta[property='og:type'], meta[name='og:type']",),
+                          prefer_attr=("content", "value")) or "").lower()
     signal = og_type == "article" or ld is not None
     return {
         "ld": ld,
@@ -220,6 +221,8 @@ def test_trafilatura_metadata_from_the_extractors_tree_after_extraction_is_that_
 
 _HEAD_ELEMENTS = st.sampled_from([
     '<meta property="og:type" content="{v}">', '<meta property="og:title" content="{v}">',
+    '<meta name="og:type" value="{v}">', '<meta name="og:type" content="{v}">',
+    '<meta property="og:type" value="{v}">',
     '<meta property="og:url" content="{v}">', '<meta name="author" content="{v}">',
     '<meta name="AUTHOR" content="{v}">', '<meta name="pubdate" content="{v}">',
     '<meta itemprop="datePublished" content="{v}">',
