@@ -12,9 +12,18 @@ The page goes through exactly what a crawl does with it:
    ``--site``).
 
 Output: the text (UTF-8, one paragraph per line), or with ``--json`` one JSON object:
-``url``, ``encoding``, ``article`` (the article dict, text included, or null), ``method``,
-``reason``, ``seconds``, ``outlinks``. Exit status 0 for an article, 1 when the page is not an
-article (the reason is printed on stderr) or not HTML, 2 when the file cannot be read.
+``url``, ``encoding``, ``article`` (the article dict, text included, or null), ``text`` (the
+article's text, or the best text found on a page judged not an article), ``method``,
+``reason``, ``seconds``, ``outlinks``.
+
+A page judged not an article (a listing, a very short page) still has its text printed, with a
+note on stderr saying why a crawl would not keep it as an article: the command never withholds
+text it found. ``--articles-only`` refuses such pages as a crawl does (nothing on stdout but the
+JSON with ``--json``, the reason on stderr, exit status 1).
+
+Exit status 0 when text was printed, 1 when there is none (the page is not HTML, has no text,
+or is not an article with ``--articles-only``; the reason is printed on stderr), 2 when the file
+cannot be read.
 """
 
 from __future__ import annotations
@@ -39,6 +48,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         "(as a site spider does)")
     parser.add_argument("--json", action="store_true",
                         help="print text and metadata as JSON (article, method, reason)")
+    parser.add_argument("--articles-only", action="store_true",
+                        help="refuse a page judged not an article, as a crawl does (exit 1); "
+                             "default: print the text found, with a note on stderr")
 
 
 def extract_bytes(
@@ -66,13 +78,14 @@ def extract_bytes(
     response = build_response(url, 200, headers, body)
     item = page_item_from_response(response, site)
     if item is None:
-        return {"url": url, "encoding": None, "article": None, "method": "none",
+        return {"url": url, "encoding": None, "article": None, "text": "", "method": "none",
                 "reason": "not html", "seconds": 0.0, "outlinks": []}
     result = extract_page(item.url, item.html, site=site)
     return {
         "url": item.url,
         "encoding": item.encoding,
         "article": result.article,
+        "text": result.article["text"] if result.article is not None else result.best_text,
         "method": result.method,
         "reason": result.reason,
         "seconds": result.seconds,
@@ -97,13 +110,18 @@ def run(args: argparse.Namespace) -> int:
     out = extract_bytes(args.url, body, content_type=args.content_type or None,
                         content_encoding=args.content_encoding, site=args.site)
     article = out["article"]
+    refused = article is None and (args.articles_only or not out["text"])
     if args.json:
         sys.stdout.buffer.write(
             (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    elif article is not None:
-        sys.stdout.buffer.write((article["text"] + "\n").encode("utf-8"))
+    elif not refused:
+        sys.stdout.buffer.write((out["text"] + "\n").encode("utf-8"))
     sys.stdout.flush()
-    if article is None:
+    if refused:
         print(f"extract: not an article ({out['reason']}): {out['url']}", file=sys.stderr)
         return 1
+    if article is None:
+        print(f"extract: note: a crawl would not keep this page as an article "
+              f"({out['reason']}); printed the text found anyway (--articles-only refuses "
+              f"it): {out['url']}", file=sys.stderr)
     return 0

@@ -56,15 +56,40 @@ def test_json_has_the_article_method_and_reason(capsysbinary):
     assert data["encoding"] == "utf-8" and data["outlinks"]
 
 
-def test_not_an_article_exits_1_with_the_reason(capsysbinary):
+def test_not_an_article_prints_its_text_with_a_note(capsysbinary):
+    # the front page is a listing: a crawl keeps no article, the command still prints the text
     code, out, err = run_main(capsysbinary, "--url", "https://news.example/",
+                              str(NEWS / "index.html"))
+    assert code == 0 and out.strip()
+    assert "not keep this page as an article (not-article:" in err and "--articles-only" in err
+    code, out, err = run_main(capsysbinary, "--url", "https://news.example/", "--json",
+                              str(NEWS / "index.html"))
+    data = json.loads(out)
+    assert code == 0 and data["article"] is None and data["reason"].startswith("not-article")
+    assert data["text"] and data["text"] + "\n" == run_main(
+        capsysbinary, "--url", "https://news.example/", str(NEWS / "index.html"))[1]
+
+
+def test_articles_only_keeps_the_refusal_with_exit_1(capsysbinary):
+    code, out, err = run_main(capsysbinary, "--articles-only", "--url", "https://news.example/",
                               str(NEWS / "index.html"))
     assert code == 1 and out == ""
     assert "not an article (not-article:" in err
-    code, out, err = run_main(capsysbinary, "--url", "https://news.example/", "--json",
-                              str(NEWS / "index.html"))
+    code, out, err = run_main(capsysbinary, "--articles-only", "--json", "--url",
+                              "https://news.example/", str(NEWS / "index.html"))
     assert code == 1 and json.loads(out)["article"] is None
     assert json.loads(out)["reason"].startswith("not-article")
+    # an article is printed with or without the flag, the same text
+    code, out, err = run_main(capsysbinary, "--articles-only", "--url", CEASEFIRE,
+                              str(NEWS / "2024/05/ceasefire-talks.html"))
+    assert code == 0 and out == CASES[CEASEFIRE]["text"] + "\n" and err == ""
+
+
+def test_a_page_without_text_exits_1_whatever_the_flag(capsysbinary, tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_bytes(b"<html><head><title>x</title></head><body><nav></nav></body></html>")
+    code, out, err = run_main(capsysbinary, "--url", "https://x.example/", str(path))
+    assert code == 1 and out == "" and "not an article (not-article: no text)" in err
 
 
 def test_stdin(capsysbinary, monkeypatch):
