@@ -32,6 +32,11 @@ Order of work:
    article); else ``MIN_CHARS`` characters of text from a page whose links carry less than
    half of its text (listings are mostly links). A page judged not an article keeps the text
    found in ``best_text`` (``archive extract`` prints it).
+
+   On Japanese pages without rules, :mod:`pipelines.chrome` removes the Japanese news chrome
+   (related and ranking lists, member gates, share prompts, credits, the repeated headline)
+   by structure before trafilatura and by text after it; the article test judges the length
+   of the text trafilatura found (a short item whose headline was repeated stays an article).
 5. Metadata: title, author, date (ISO 8601 with offset where the page gives one), canonical
    URL, language (``<html lang>``, else guessed from the script), outlinks.
 6. On request (``requisites=True``, the crawl with ``REQUISITES_ENABLED``), an article's page
@@ -54,6 +59,7 @@ from lxml.etree import _Element
 import sites
 from crawler.requisites import page_requisites
 from crawler.urlutils import absolute_link, fast_link, url_origin
+from pipelines import chrome
 from sites.base import (
     canonical_url,
     clean_ws,
@@ -451,11 +457,21 @@ def _extract_tree(
     facts = _facts(url, tree)
     doc = None
     text = _normalise_text(found.text) if found is not None else ""
+    judged = text
+    ja_chrome = None
+    if rules is None and chrome.is_japanese(tree, facts["language"]):
+        # Japanese news chrome, by structure (the tree, before trafilatura) and by text (after)
+        ja_chrome = chrome.rules()
+        heads = chrome.headlines(tree, facts["og_title"], facts["title"])
+        chrome.prune(tree, ja_chrome)
     if not text:
         # trafilatura works on its own copy of the tree (bare_extraction copies a tree it is
-        # given): ours stays as parsed, for trafilatura's metadata below
+        # given): ours stays as parsed (or pruned of chrome), for trafilatura's metadata below
         doc = _trafilatura(tree, url) if usable else None
         text = _normalise_text(doc.text or "") if doc is not None else ""
+        judged = text  # the lengths of the article test are those of the text found
+        if ja_chrome is not None:
+            text = chrome.clean_text(text, ja_chrome, heads)
         for part_url, part_html in parts:
             part_doc = _trafilatura(part_html, part_url)
             if part_doc is not None and part_doc.text:
@@ -467,16 +483,18 @@ def _extract_tree(
         signal = facts["signal"]
         if not text:
             return ExtractionResult(None, method, "not-article: no text", outlinks=links)
-        if signal and len(text) < MIN_CHARS_WITH_SIGNAL:
+        # judged on the text found, before the chrome layer took the repeated headline and the
+        # like off it: a short news item stays an article
+        if signal and len(judged) < MIN_CHARS_WITH_SIGNAL:
             return ExtractionResult(None, method, "not-article: too short", outlinks=links,
                                     best_text=text)
         if not signal:
-            if len(text) < MIN_CHARS:
+            if len(judged) < MIN_CHARS:
                 return ExtractionResult(None, method, "not-article: too short", outlinks=links,
                                         best_text=text)
             if facts["link_density"] >= 0.5 and (
-                    _body_length(text) < LONG_BODY_CHARS
-                    or _unlinked_length(tree, text) < LONG_BODY_CHARS):
+                    _body_length(judged) < LONG_BODY_CHARS
+                    or _unlinked_length(tree, judged) < LONG_BODY_CHARS):
                 return ExtractionResult(None, method, "not-article: mostly links",
                                         outlinks=links, best_text=text)
     elif not text:
