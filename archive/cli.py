@@ -62,13 +62,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: parsers built by main, per command: a script calling main once per page builds one
+_PARSERS: dict[str | None, argparse.ArgumentParser] = {}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m archive` and the `newsarchive` console script."""
     argv = sys.argv[1:] if argv is None else argv
     debug = "--debug" in argv  # anywhere: before or after the command's name
     argv = [a for a in argv if a != "--debug"]
     only = argv[0] if argv and argv[0] in COMMANDS else None
-    parser = build_parser(only)
+    parser = _PARSERS.get(only) or _PARSERS.setdefault(only, build_parser(only))
     args = parser.parse_args(argv)
     if getattr(args, "_broken", None):
         print(args._broken, file=sys.stderr)

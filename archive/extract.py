@@ -60,11 +60,13 @@ def extract_bytes(
     content_type: str | None = "text/html",
     content_encoding: str | None = None,
     site: str | None = None,
+    metadata: bool = True,
 ) -> dict[str, Any]:
     """Extract one page given as bytes; returns the ``--json`` object.
 
     ``article`` is None when the page is not an article; ``reason`` then says why
     (``not html`` when Scrapy would not have handed the page to the pipelines at all).
+    ``metadata=False``: only the text is wanted (see :func:`pipelines.extractor.extract_page`).
     """
     from archive.responses import build_response
     from crawler.spiders.base import page_item_from_response
@@ -80,7 +82,7 @@ def extract_bytes(
     if item is None:
         return {"url": url, "encoding": None, "article": None, "text": "", "method": "none",
                 "reason": "not html", "seconds": 0.0, "outlinks": []}
-    result = extract_page(item.url, item.html, site=site)
+    result = extract_page(item.url, item.html, site=site, metadata=metadata)
     return {
         "url": item.url,
         "encoding": item.encoding,
@@ -107,8 +109,11 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"extract: {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    # the plain text needs no metadata: trafilatura's date search is skipped (the text is the
+    # same); --json prints the metadata, so it computes it
     out = extract_bytes(args.url, body, content_type=args.content_type or None,
-                        content_encoding=args.content_encoding, site=args.site)
+                        content_encoding=args.content_encoding, site=args.site,
+                        metadata=args.json)
     article = out["article"]
     refused = article is None and (args.articles_only or not out["text"])
     if args.json:

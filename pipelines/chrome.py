@@ -71,21 +71,19 @@ class Heading:
     text: str  #: core of the phrase
     match: str  #: "exact", "prefix" or "suffix"
 
-    def matches(self, heading: str) -> bool:
-        """Whether ``heading`` (a core) is this chrome heading; a prefix or suffix must end
-        where a word ends when both sides are Latin letters or digits ("pr" is not "Projects")."""
-        phrase = self.text
-        if self.match == "exact" or heading == phrase:
-            return heading == phrase
+    def regex(self) -> str:
+        """This heading as a regular expression over a whole core; a prefix or suffix must end
+        where a word ends when both sides are Latin letters or digits ("pr" is not
+        "Projects")."""
+        phrase = re.escape(self.text)
+        latin = r"[0-9a-z]"
         if self.match == "prefix":
-            if not heading.startswith(phrase):
-                return False
-            edge, nxt = phrase[-1], heading[len(phrase)]
-        else:
-            if not heading.endswith(phrase):
-                return False
-            edge, nxt = phrase[0], heading[-len(phrase) - 1]
-        return not (edge.isascii() and edge.isalnum() and nxt.isascii() and nxt.isalnum())
+            edge = f"(?!{latin})" if self.text[-1].isascii() and self.text[-1].isalnum() else ""
+            return f"{phrase}(?:{edge}.*)?"
+        if self.match == "suffix":
+            edge = f"(?<!{latin})" if self.text[0].isascii() and self.text[0].isalnum() else ""
+            return f"(?:.*{edge})?{phrase}"
+        return phrase
 
 
 @dataclass(frozen=True)
@@ -100,10 +98,16 @@ class ChromeRules:
     max_heading_chars: int
     max_widget_chars: int
 
+    def __post_init__(self) -> None:
+        any_heading = "|".join(f"(?:{h.regex()})" for h in self.headings) or r"(?!)"
+        object.__setattr__(self, "_heading_re", re.compile(any_heading, re.DOTALL))
+        object.__setattr__(self, "_heading_texts", frozenset(h.text for h in self.headings))
+
     def is_heading(self, text: str) -> bool:
         """Whether ``text`` (raw) is a chrome heading."""
         c = core(text)
-        return 0 < len(c) <= self.max_heading_chars and any(h.matches(c) for h in self.headings)
+        return 0 < len(c) <= self.max_heading_chars and \
+            self._heading_re.fullmatch(c) is not None  # type: ignore[attr-defined]
 
     def is_chrome_line(self, line: str) -> bool:
         """Whether a whole line of text is chrome: a listed line or heading, or a pattern."""
@@ -114,7 +118,7 @@ class ChromeRules:
             return True
         # a heading phrase alone on its line (by text only the exact phrase: "ランキング"
         # ending a line may be an article's subheading; its section is judged by structure)
-        return any(c == h.text for h in self.headings)
+        return c in self._heading_texts  # type: ignore[attr-defined]
 
 
 def load(path: Path = DATA) -> ChromeRules:
@@ -259,28 +263,34 @@ _TEXT_NODES = etree.XPath(
 
 
 def prune(tree: _Element, rules: ChromeRules) -> int:
-    """Remove chrome sections and widgets from ``tree`` (in place); the number removed."""
+    """Remove chrome sections and widgets from ``tree`` (in place); the number removed.
+
+    One pass over the body's visible text nodes: a short node that is a chrome heading by
+    itself, or one that starts a widget marker (the marker may run over several nodes:
+    "posted with <a>amazlet</a> at ..." is checked on the node's element)."""
     headings: list[_Element] = []
     widgets: list[_Element] = []
-    seen: set[_Element] = set()
     limit = rules.max_heading_chars * 2
+    starts = tuple({w.split()[0] for w in rules.widgets if w.split()})
     for node in _TEXT_NODES(tree):
         if len(node) > limit:
             continue
         owner = node.getparent()
-        if owner is not None and node.is_tail:
+        if owner is None:
+            continue
+        if node.is_tail:
             owner = owner.getparent()
-        if owner is None or owner in seen:
+            if owner is None:
+                continue
+        low = node.casefold()
+        if starts and any(w in low for w in starts):
+            text = _text(owner).casefold()
+            if any(w in text for w in rules.widgets):
+                widgets.append(owner)
+                continue
+        if node.is_tail or not rules.is_heading(node):
             continue
-        seen.add(owner)
-        text = _text(owner)
-        if len(text) > rules.max_widget_chars:
-            continue
-        low = text.casefold()
-        if rules.widgets and any(w in low for w in rules.widgets):
-            widgets.append(owner)
-            continue
-        found = _heading_element(owner, rules) if len(text) <= limit else None
+        found = _heading_element(owner, rules)
         if found is not None and found not in headings:
             headings.append(found)
     removed = 0

@@ -343,15 +343,21 @@ def extract_page(
     site: str | None = None,
     parts: list[tuple[str, str]] | None = None,
     requisites: bool = False,
+    metadata: bool = True,
 ) -> ExtractionResult:
     """Extract the article from ``html`` (page 1) and ``parts`` (pages 2..n as (url, html));
     with ``requisites``, an article's page requisites too.
+
+    ``metadata=False`` is for callers that want the text only (``archive extract`` without
+    ``--json``): title, author and date come from the site rules and the page's own markup,
+    without trafilatura's metadata search (its date search is the costliest part of a page
+    that has no date markup); the text and the article test are the same.
 
     Never raises: an error becomes ``reason="error: ..."`` with no article.
     """
     started = time.perf_counter()
     try:
-        result = _extract(url, html, site, parts or [], requisites)
+        result = _extract(url, html, site, parts or [], requisites, metadata)
     except Exception as exc:  # noqa: BLE001 - extraction must never stop a crawl
         result = ExtractionResult(None, "none", f"error: {type(exc).__name__}: {exc}")
     result.seconds = round(time.perf_counter() - started, 6)
@@ -420,12 +426,13 @@ def _facts(url: str, tree: _Element) -> dict[str, Any]:
 
 
 def _extract(
-    url: str, html: str, site: str | None, parts: list[tuple[str, str]], requisites: bool
+    url: str, html: str, site: str | None, parts: list[tuple[str, str]], requisites: bool,
+    metadata: bool = True,
 ) -> ExtractionResult:
     tree, usable = _parse(html)
     # read before anything else looks at the tree (the rules and trafilatura work on copies)
     found = page_requisites(url, tree) if requisites else []
-    result = _extract_tree(url, tree, usable, site, parts)
+    result = _extract_tree(url, tree, usable, site, parts, metadata)
     if requisites and result.article is not None:
         result.requisites = [(url, r.url, r.kind) for r in found]
         for part_url, part_html in parts:
@@ -435,7 +442,8 @@ def _extract(
 
 
 def _extract_tree(
-    url: str, tree: _Element, usable: bool, site: str | None, parts: list[tuple[str, str]]
+    url: str, tree: _Element, usable: bool, site: str | None, parts: list[tuple[str, str]],
+    metadata: bool = True,
 ) -> ExtractionResult:
     links = outlinks(url, tree)
     rules = sites.rules_for(url, tree, site)
@@ -513,11 +521,11 @@ def _extract_tree(
     # trafilatura's metadata is a fallback after the page's own markup: computed on first need
     # (only for pages trafilatura extracted), at most once; when the date is not needed from
     # it, only its title and author (the same values, without htmldate and the other scans)
-    needs_date = not published and doc is not None
+    needs_date = not published and doc is not None and metadata
     metadata_cache: dict[str, Any] = {}
 
     def doc_meta() -> Any:
-        if doc is None:
+        if doc is None or not metadata:
             return None
         if not metadata_cache:
             # the tree, as parsed (doc is None where trafilatura could not use it)

@@ -99,3 +99,9 @@ def test_compression_bench_prints_engines_and_ratios(tmp_path: Path) -> None:
     if importlib.util.find_spec("isal") is not None:
         assert re.search(r"\| isal \| 2 \| [0-9.]+ \| 0\.\d+ \| yes \|", out)
         assert "isal2_vs_zlib3" in _ratios(out)
+
+
+def test_cli_extract_bench_prints_ratios(tmp_path: Path) -> None:
+    out = _run(["bench.cli_extract", "--reps", "1"], tmp_path, timeout=300)
+    assert "archive_extract_cli_vs_bare_trafilatura" in _ratios(out)
+    assert re.search(r"@all = .*\n.*@generic = .*\n.*@rules = ", out)

@@ -165,3 +165,41 @@ def test_not_html_and_unreadable_files(capsysbinary, tmp_path):
     assert code == 1 and "not html" in err
     code, _, err = run_main(capsysbinary, "--url", "https://x.example/", str(tmp_path / "no"))
     assert code == 2 and "No such file" in err
+
+
+def test_a_script_calling_main_per_page_builds_the_parser_once(capsysbinary, monkeypatch):
+    import archive.cli as cli
+
+    built = []
+    real = cli.build_parser
+    monkeypatch.setattr(cli, "_PARSERS", {})
+    monkeypatch.setattr(cli, "build_parser", lambda only=None: built.append(only) or real(only))
+    outs = [run_main(capsysbinary, "--url", CEASEFIRE, str(NEWS / "2024/05/ceasefire-talks.html"))
+            for _ in range(3)]
+    assert built == ["extract"]
+    assert outs[0] == outs[1] == outs[2] and outs[0][0] == 0
+    assert run_main(capsysbinary, "--url", CEASEFIRE, "--json",
+                    str(NEWS / "2024/05/ceasefire-talks.html"))[0] == 0
+    assert built == ["extract"]
+
+
+def test_plain_text_skips_trafilatura_metadata_json_computes_it(capsysbinary, monkeypatch,
+                                                                 tmp_path):
+    from pipelines import extractor
+
+    calls = []
+    for name in ("_trafilatura_metadata", "_trafilatura_title_author"):
+        real = getattr(extractor, name)
+        monkeypatch.setattr(extractor, name,
+                            lambda *a, _r=real, _n=name: calls.append(_n) or _r(*a))
+    # no og:title, no author, no date markup: title, author and date need trafilatura's search
+    body = "".join(f"<p>{RU_TEXT} {i}</p>" for i in range(6))
+    path = tmp_path / "page.html"
+    path.write_text(f"<html lang='ru'><head><meta charset='utf-8'><title>{RU_TITLE}</title>"
+                    f"<meta property='og:type' content='article'></head><body><article>"
+                    f"<h1>{RU_TITLE}</h1>{body}</article></body></html>", "utf-8")
+    code, out, _ = run_main(capsysbinary, "--url", "https://ru.example/a.html", str(path))
+    assert code == 0 and RU_TEXT in out and calls == []
+    code, js, _ = run_main(capsysbinary, "--json", "--url", "https://ru.example/a.html",
+                           str(path))
+    assert code == 0 and calls and json.loads(js)["text"] + "\n" == out

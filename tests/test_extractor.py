@@ -15,6 +15,8 @@
 - ``sites.base.canonical_url`` takes plain values without ``urljoin``: the same URL.
 - ``outlinks`` reads the ``href`` strings by XPath and resolves plain ones without urllib: the
   same links as walking the elements and joining each with ``urljoin``.
+- ``extract_page(..., metadata=False)`` (the text only, for ``archive extract``) skips
+  trafilatura's metadata search: the same text and verdict on every bundled page.
 """
 
 from __future__ import annotations
@@ -245,3 +247,17 @@ def test_facts_equal_the_selector_form_on_generated_markup(elements):
     page = f"<html><head>{head}</head><body>{body}<p>text</p></body></html>"
     url = "https://news.example/a/1.html"
     assert _facts(url, parse_html(page)) == reference_facts(url, parse_html(page))
+
+
+def test_text_only_extraction_gives_the_same_text_and_verdict():
+    from pipelines.extractor import extract_page
+
+    compared = 0
+    for url, text in bundled_pages():
+        full, light = extract_page(url, text), extract_page(url, text, metadata=False)
+        assert (light.reason, light.method, light.best_text) == \
+            (full.reason, full.method, full.best_text), url
+        if full.article is not None:
+            assert light.article["text"] == full.article["text"], url
+            compared += 1
+    assert compared >= 20
