@@ -102,6 +102,9 @@ class ChromeRules:
         any_heading = "|".join(f"(?:{h.regex()})" for h in self.headings) or r"(?!)"
         object.__setattr__(self, "_heading_re", re.compile(any_heading, re.DOTALL))
         object.__setattr__(self, "_heading_texts", frozenset(h.text for h in self.headings))
+        object.__setattr__(self, "candidates", _Candidates(
+            [h.text for h in self.headings] + [w.split()[0] for w in self.widgets if w.split()],
+            self.max_heading_chars * 2))
 
     def is_heading(self, text: str) -> bool:
         """Whether ``text`` (raw) is a chrome heading."""
@@ -119,6 +122,47 @@ class ChromeRules:
         # a heading phrase alone on its line (by text only the exact phrase: "ランキング"
         # ending a line may be an article's subheading; its section is judged by structure)
         return c in self._heading_texts  # type: ignore[attr-defined]
+
+
+def _spellings(key: str) -> set[str]:
+    """How a phrase core can be written on a page: as it is, and a Latin one in capitals,
+    capitalised, title case and in full-width capitals ("ranking": RANKING, Ranking,
+    ＲＡＮＫＩＮＧ)."""
+    if not any(c.isascii() and c.isalpha() for c in key):
+        return {key}
+    upper = key.upper()
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in upper)
+    if len(key) <= 3:  # an abbreviation ("pr"): capitals only, "Pr" starts many words
+        return {upper, wide}
+    return {key, upper, key.capitalize(), key.title(), wide}
+
+
+class _Candidates:
+    """The body's short visible text nodes that contain a phrase core in one of its
+    :func:`_spellings`. libxml2 lists the short texts (plain strings, one pass); one substring
+    search per phrase over them all finds the phrases present (a page has a handful; most
+    text is paragraphs); one more pass fetches just the texts holding them as nodes that know
+    their element."""
+
+    def __init__(self, keys: list[str], limit: int) -> None:
+        self._keys = tuple(sorted({s for k in keys for s in _spellings(k)}))
+        self._where = (f"//body//text()[string-length() <= {limit}]"
+                       "[not(parent::script or parent::style)]")
+        self._short = etree.XPath(self._where, smart_strings=False)
+
+    def __call__(self, tree: _Element) -> list[Any]:
+        texts = self._short(tree)
+        joined = "\n".join(texts)  # one substring search per key over all short texts
+        found = [k for k in self._keys if k in joined]
+        if not found:
+            return []
+        hits = {t for t in texts if any(k in t for k in found)}
+        # XPath string literals: a text with both quote kinds is left out
+        literals = [f"'{t}'" if "'" not in t else f'"{t}"' for t in hits
+                    if not ("'" in t and '"' in t)]
+        if not literals:
+            return []
+        return tree.xpath(f"{self._where}[{' or '.join(f'. = {x}' for x in literals)}]")
 
 
 def load(path: Path = DATA) -> ChromeRules:
@@ -257,11 +301,6 @@ def _remove(el: _Element) -> None:
     parent.remove(el)
 
 
-#: the visible text nodes of the body (smart strings: each knows its element)
-_TEXT_NODES = etree.XPath(
-    "//body//text()[normalize-space()][not(ancestor::script)][not(ancestor::style)]")
-
-
 def prune(tree: _Element, rules: ChromeRules) -> int:
     """Remove chrome sections and widgets from ``tree`` (in place); the number removed.
 
@@ -270,11 +309,8 @@ def prune(tree: _Element, rules: ChromeRules) -> int:
     "posted with <a>amazlet</a> at ..." is checked on the node's element)."""
     headings: list[_Element] = []
     widgets: list[_Element] = []
-    limit = rules.max_heading_chars * 2
     starts = tuple({w.split()[0] for w in rules.widgets if w.split()})
-    for node in _TEXT_NODES(tree):
-        if len(node) > limit:
-            continue
+    for node in rules.candidates(tree):  # type: ignore[attr-defined]
         owner = node.getparent()
         if owner is None:
             continue
@@ -347,7 +383,13 @@ def clean_text(text: str, rules: ChromeRules, heads: Iterable[str] = ()) -> str:
     """``text`` without chrome lines (see the module docstring)."""
     heads = set(heads)
     kept: list[str] = []
+    # a raw line this long cannot have a core short enough to be chrome (decoration and
+    # bullets are a few characters): article paragraphs are not looked at
+    longest = rules.max_line_chars + 12
     for line in text.split("\n"):
+        if len(line) > longest and len(kept) >= _TOP_LINES:
+            kept.append(line)
+            continue
         if rules.is_chrome_line(line):
             continue
         if len(kept) < _TOP_LINES:
