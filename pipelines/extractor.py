@@ -88,7 +88,7 @@ MIN_CHARS_WITH_SIGNAL = 80
 #: a body this long (characters outside linked lines, CJK ones counting twice) is an article
 #: whatever the link density of the page around it
 LONG_BODY_CHARS = 1000
-#: link texts shorter than this are not looked for at the start of the body's lines
+#: link texts shorter than this are not looked for in the body's lines
 _MIN_LINK_TEXT = 8
 MAX_OUTLINKS = 2000
 ARTICLE_LD_TYPES = frozenset(
@@ -218,24 +218,22 @@ def _body_length(text: str) -> int:
 
 
 def _unlinked_length(tree: _Element, text: str) -> int:
-    """:func:`_body_length` of the extracted ``text`` outside linked lines: a line that starts
-    with the text of one of the page's links, making at least half of it (a headline with its
-    time or a few words), does not count. A listing's text is mostly its linked headlines; an
-    article's text is its own, however many links surround it on the page."""
-    by_prefix: dict[str, list[str]] = {}
-    for a in tree.iter("a"):
-        label = clean_ws(a.text_content())
-        if len(label) >= _MIN_LINK_TEXT:
-            by_prefix.setdefault(label[:_MIN_LINK_TEXT], []).append(label)
+    """:func:`_body_length` of the extracted ``text`` outside link texts: the text of the
+    page's links (at least ``_MIN_LINK_TEXT`` characters) found in a line does not count, nor
+    does a line that is at least half link text (a headline with its time, a row of links).
+    A listing's text is mostly its links; an article's text is its own, however many links
+    surround it on the page."""
+    labels = {clean_ws(a.text_content()) for a in tree.iter("a")}
+    found = [x for x in labels if len(x) >= _MIN_LINK_TEXT and x in text]
     unlinked = 0
     for line in text.split("\n"):
         item = line[2:] if line.startswith("- ") else line
-        labels = by_prefix.get(item[:_MIN_LINK_TEXT])
-        prefix = max((len(x) for x in labels if item.startswith(x)), default=0) \
-            if labels else 0
-        if prefix * 2 < len(item):
-            unlinked += _body_length(line)
-    return unlinked
+        linked = [(x, item.count(x)) for x in found if x in item]
+        linked_chars = sum(len(x) * n for x, n in linked)
+        if linked_chars * 2 >= len(item):
+            continue
+        unlinked += _body_length(item) - sum(_body_length(x) * n for x, n in linked)
+    return max(unlinked, 0)
 
 
 def _ld_article(tree: _Element, scripts: list[_Element] | None = None

@@ -93,3 +93,13 @@ def test_a_long_japanese_body_counts_its_characters_twice():
     result = extract_page("https://news.example.jp/a/1.html", html)
     assert result.reason == "article", result.reason
     assert len(result.article["text"]) < LONG_BODY_CHARS
+
+
+def test_a_row_of_links_is_link_text_however_long():
+    # an index page that is one line of 30 links: long, but all of it link text
+    links = [f"https://crash.example/story-{i}.html" for i in range(30)]
+    html = "<html><body>" + "".join(f'<a href="{u}">{u}</a> ' for u in links) + \
+        "</body></html>"
+    result = extract_page("https://crash.example/", html)
+    assert len(result.best_text) >= LONG_BODY_CHARS
+    assert result.article is None and result.reason == "not-article: mostly links"
