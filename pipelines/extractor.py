@@ -27,7 +27,7 @@ Order of work:
 4. Generic "is this an article" test for pages without rules: an ``og:type=article`` (also
    the frequent ``<meta name="og:type">`` and ``value=`` spellings) or a JSON-LD
    ``NewsArticle``-like object with at least ``MIN_CHARS_WITH_SIGNAL`` characters of text; a
-   long body (``LONG_BODY_CHARS`` characters outside linked lines, CJK ones counting twice)
+   long body (``LONG_BODY_CHARS`` characters outside link texts, CJK ones counting twice)
    whatever the page's link density (a full article above a long link list is still an
    article); else ``MIN_CHARS`` characters of text from a page whose links carry less than
    half of its text (listings are mostly links). A page judged not an article keeps the text
@@ -85,7 +85,7 @@ TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 MIN_CHARS = 500
 MIN_CHARS_WITH_SIGNAL = 80
-#: a body this long (characters outside linked lines, CJK ones counting twice) is an article
+#: a body this long (characters outside link texts, CJK ones counting twice) is an article
 #: whatever the link density of the page around it
 LONG_BODY_CHARS = 1000
 #: link texts shorter than this are not looked for in the body's lines
