@@ -290,7 +290,9 @@ def test_our_wacz_is_read_back_by_every_command(tmp_path):
     index = _cli("index", str(package))
     assert index.returncode == 0, index.stderr
     with zipfile.ZipFile(package) as zf:
-        assert index.stdout == zf.read("indexes/index.cdxj").decode("utf-8")
+        # the package's own index: py-wacz's layout, gzip blocks of CDXJ lines
+        packaged = gzip.decompress(zf.read("indexes/index.cdx.gz")).decode("utf-8")
+    assert index.stdout == packaged
     stats = _cli("stats", "--json", str(package))
     assert stats.returncode == 0, stats.stderr
     direct = _cli("stats", "--json", *map(str, warcs))
