@@ -16,10 +16,10 @@ demo: $(VENV)/.installed
 	$(PY) -m archive demo --out demo-output
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 test-full: $(VENV)/.installed
-	$(PY) -m pytest -q --run-slow
+	$(PY) -m pytest -q -n auto --dist loadfile --run-slow
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
