@@ -1,12 +1,12 @@
 """Compression benchmark: what each WARC gzip engine and level costs on news pages.
 
-The WARC writer compresses every record as its own gzip member (:mod:`archive.writer`); this
+The WARC writer compresses every record as its own gzip member (:mod:`archive.warc.writer`); this
 measures that step alone on the pages of the generated bench site (:mod:`bench.site`, 50-150
 KB each, boilerplate included): for zlib at levels 1, 3, 6, 9 and ISA-L (``isal``) at its
 levels 0-3, the CPU milliseconds per page (``time.process_time``, median over ``--reps``
 interleaved passes: every configuration once, then again), the compressed size over the raw
 size, and for each zlib level the ISA-L level ``WARC_GZIP_ENGINE=isal`` maps it to
-(:func:`archive.writer.isal_level`) with the speed ratio of the two. Every member is
+(:func:`archive.warc.writer.isal_level`) with the speed ratio of the two. Every member is
 inflated again by zlib and compared with its input, so only a correct engine is reported.
 
     python -m bench.compression --pages 400 --reps 5
@@ -40,7 +40,7 @@ ISAL_LEVELS = (0, 1, 2, 3)
 
 
 def _engines() -> dict[str, Any]:
-    from archive.writer import _isal_zlib
+    from archive.warc.writer import _isal_zlib
 
     isal_zlib = _isal_zlib()
     return {"zlib": zlib} if isal_zlib is None else {"zlib": zlib, "isal": isal_zlib}
@@ -63,7 +63,7 @@ def round_trips(members: Sequence[bytes], pages: Sequence[bytes]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line; see the module docstring."""
-    from archive.writer import isal_level
+    from archive.warc.writer import isal_level
     from bench.site import generate
 
     parser = argparse.ArgumentParser(prog="python -m bench.compression",

@@ -6,7 +6,7 @@
    (half Japanese, half English; a tenth of the articles edited once, so they have two
    versions; 600-1,500 characters of text each, from a fixed vocabulary with a seeded random
    generator: the same corpus every run).
-2. Builds the index (:meth:`archive.corpus.Corpus.sync`) and reports seconds per 1,000
+2. Builds the index (:meth:`archive.store.corpus.Corpus.sync`) and reports seconds per 1,000
    versions and the size of ``corpus.sqlite3``.
 3. Times ``--queries`` searches of each kind (a 2-character Japanese word, a 4-character
    Japanese word, an English word, an English phrase, an OR, a search with a source and date
@@ -87,7 +87,7 @@ def article_text(rng: random.Random, ja: bool, words: list[str], weights: list[f
 
 def generate(root: Path, versions: int, seed: int = 7) -> None:
     """An output root with ``versions`` article versions (see the module docstring)."""
-    from archive.writer import sha1_digest
+    from archive.warc.writer import sha1_digest
 
     rng = random.Random(seed)
     vocab = {ja: vocabulary(rng, ja) for ja in (True, False)}
@@ -129,7 +129,7 @@ def percentiles(times: list[float]) -> str:
 
 
 def time_queries(root: Path, queries: int, seed: int = 11) -> dict[str, list[float]]:
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     rng = random.Random(seed)
     vocab_ja = vocabulary(random.Random(7), True)  # the generator's: its commonest words
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK / "corpus")
     args = parser.parse_args(argv)
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     print(machine())
     root = args.work / f"root-{args.versions}"

@@ -1,6 +1,6 @@
 """Extraction benchmark: our extractor against bare trafilatura on the same pages, one process.
 
-* ``ours`` -- :func:`pipelines.extractor.extract_page` (site rules included: the rules for the
+* ``ours`` -- :func:`pipelines.extract.page.extract_page` (site rules included: the rules for the
   page's host when there are some, else trafilatura with our settings, plus the article test,
   metadata and outlinks: everything the crawl's workers do per page);
 * ``bare`` -- ``trafilatura.extract(html, url=url)`` with its defaults.
@@ -96,7 +96,7 @@ def _decode(url: str, file: Path) -> str:
 
 def _runner(variant: str):  # noqa: ANN202 - a callable (url, html) -> bool
     if variant == "ours":
-        from pipelines.extractor import extract_page
+        from pipelines.extract.page import extract_page
 
         def run(url: str, html: str) -> bool:
             return extract_page(url, html).article is not None
@@ -109,11 +109,11 @@ def _runner(variant: str):  # noqa: ANN202 - a callable (url, html) -> bool
 
 
 def _clear_url_caches() -> None:
-    """Forget the URL-keyed caches of :mod:`crawler.urlutils` (link resolution, hosts), so
+    """Forget the URL-keyed caches of :mod:`sites.urls` (link resolution, hosts), so
     that every pass sees each page's links as a crawl would, once: links repeated across the
     pages of a pass (navigation, footer) still hit the cache, the same page's links seen in an
     earlier pass do not."""
-    from crawler import urlutils
+    from sites import urls as urlutils
 
     for name in ("fast_link", "host_of", "_roundtrip"):
         getattr(urlutils, name).cache_clear()
@@ -169,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(versions())
     print("command: python -m bench.extraction " + " ".join(
         sys.argv[1:] if argv is None else argv))
-    print("ours: pipelines.extractor.extract_page(url, html); bare: trafilatura.extract(html, "
+    print("ours: pipelines.extract.page.extract_page(url, html); bare: trafilatura.extract(html, "
           f"url=url); one process, one warm-up page each, then {args.reps} passes, every page "
           "by both one after the other (order alternating); medians", flush=True)
     started = time.monotonic()

@@ -12,9 +12,9 @@ picked up afresh on each run, so new cases count as soon as they exist):
    and every part the crawl stitches (``parts`` with status ``ok``; a ``pages`` list of URLs is
    accepted too).
 2. The bytes are decoded as the crawl decodes them:
-   :func:`archive.responses.build_response` (Content-Type and Content-Encoding from the
+   :func:`crawler.responses.build_response` (Content-Type and Content-Encoding from the
    fixture's headers) then :func:`crawler.spiders.base.page_item_from_response`.
-3. Two extractions: (a) ours, :func:`pipelines.extractor.extract_page` with the site's rules
+3. Two extractions: (a) ours, :func:`pipelines.extract.page.extract_page` with the site's rules
    (``site=`` the site name when it has rules, as its spider passes it) and the parts; (b) bare
    ``trafilatura.extract(html, url=url)`` with default settings on each page, joined by
    newlines.
@@ -407,7 +407,7 @@ def load_page(url: str, web_root: Path = WEB_ROOT) -> tuple[str, str]:
     redirects); 3xx answers are followed; the body is decoded by Scrapy through
     ``build_response`` and ``page_item_from_response``.
     """
-    from archive.responses import build_response
+    from crawler.responses import build_response
     from crawler.spiders.base import page_item_from_response
 
     store = _store(web_root)
@@ -439,7 +439,7 @@ def load_saved_page(
     and the crawl decode it: the bytes served with ``content_type`` (default ``text/html``, no
     charset: BOM, ``<meta charset>`` and the check of lying charsets decide), through
     ``build_response`` and ``page_item_from_response``."""
-    from archive.responses import build_response
+    from crawler.responses import build_response
     from crawler.spiders.base import page_item_from_response
 
     file = pages_root / path
@@ -528,7 +528,7 @@ def evaluate_case(
 ) -> CaseResult:
     """Load the case's pages (fixtures or a saved page), run both extractors and score them."""
     import sites as site_rules
-    from pipelines.extractor import extract_page
+    from pipelines.extract.page import extract_page
 
     if "text" not in case or "url" not in case:
         result = score_case(site, case, "", {})

@@ -8,7 +8,7 @@ replay time spent reading WARC, and warcio against FastWARC on our own files.
    CPU of the whole tree and of the parent process alone: what the workers cannot take over,
    peak RSS). Pages/s = HTML pages (``html_pages`` + continuations of
    the replay's JSON summary) per second of wall time.
-3. Reading WARC, timed alone the way replay reads (FastWARC through ``archive.fastread``
+3. Reading WARC, timed alone the way replay reads (FastWARC through ``archive.warc.fastread``
    where it applies, else warcio; ``NEWSARCHIVE_WARC_READER=warcio`` for warcio only): its
    scan (one pass over every record, in the parent process, before any extraction) and its
    second pass (each ``200`` response read again by seeking to it, in the worker that
@@ -80,13 +80,13 @@ def make_warcs(work: Path, pages: int) -> list[Path]:
 
 def read_like_replay(files: Sequence[Path]) -> tuple[int, float, int, float]:
     """``(records, CPU s, responses, CPU s)``: replay's scan (every record read as its first
-    pass reads it: :mod:`archive.fastread` where it applies, else warcio), then its second
+    pass reads it: :mod:`archive.warc.fastread` where it applies, else warcio), then its second
     pass (every ``200`` response read again by seeking to it, as a worker does)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    from archive import fastread
-    from archive.pages import http_status
-    from archive.records import WarcRecords
+    from archive.warc import fastread
+    from archive.warc.records import WarcRecords
+    from crawler.pages import http_status
 
     def wanted(rec_type: str | None, _headers: Any) -> bool:
         return rec_type in ("warcinfo", "metadata")  # the bench site has no multi-page rules
@@ -126,7 +126,7 @@ def read_like_replay(files: Sequence[Path]) -> tuple[int, float, int, float]:
 
 def record_facts(rec: Any) -> tuple[Any, ...]:
     """What the reader comparison compares of a record read by warcio or by
-    :mod:`archive.fastread` (same interface): type, id, target URI, payload digest, HTTP status
+    :mod:`archive.warc.fastread` (same interface): type, id, target URI, payload digest, HTTP status
     of a response, SHA-1 of the payload bytes (its content read here)."""
     payload = rec.raw_stream.read()
     status = (rec.http_headers.get_statuscode()
@@ -181,11 +181,11 @@ def read_fastwarc(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ..
 
 
 def read_plain(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ...]]]:
-    """Replay's own reader (:mod:`archive.fastread`: plain WARC heads parsed there, members
+    """Replay's own reader (:mod:`archive.warc.fastread`: plain WARC heads parsed there, members
     inflated by ISA-L, FastWARC for anything else): every record read whole, member by member,
-    as its scan reads the records it keeps and as :func:`archive.fastread.record_at` reads one.
+    as its scan reads the records it keeps and as :func:`archive.warc.fastread.record_at` reads one.
     """
-    from archive import fastread
+    from archive.warc import fastread
 
     facts = []
     started = time.process_time()
@@ -283,7 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
          len(w_facts) / median(w_times)],
         ["FastWARC ArchiveIterator", len(f_facts), median(f_times), mb / median(f_times),
          len(f_facts) / median(f_times)],
-        ["archive.fastread, member by member (plain heads, ISA-L)", len(p_facts),
+        ["archive.warc.fastread, member by member (plain heads, ISA-L)", len(p_facts),
          median(p_times), mb / median(p_times), len(p_facts) / median(p_times)],
     ]))
     print()
@@ -299,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(ratio_line("plain_reader_vs_warcio read speed", [w / p for w, p in
                                                            zip(w_times, p_times, strict=False)]))
     p_diffs = sum(1 for a, b in zip(w_facts, p_facts, strict=False) if a != b)
-    print(f"archive.fastread's own reader reads everything we write: "
+    print(f"archive.warc.fastread's own reader reads everything we write: "
           f"{'yes' if w_facts == p_facts else 'NO'} ({len(p_facts)} records vs warcio's "
           f"{len(w_facts)}, {p_diffs} differing)")
     print(f"\n{load_line()}; total {time.monotonic() - started:.0f} s")

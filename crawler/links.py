@@ -21,7 +21,7 @@ from scrapy.utils.response import get_base_url
 from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
-from crawler.urlutils import absolute_link, fast_link, url_origin
+from sites.urls import absolute_link, fast_link, url_origin
 
 #: documents a news archive wants even though they are not HTML (archived, never extracted)
 DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "odt", "rtf", "xls", "xlsx", "ods",

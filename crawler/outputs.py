@@ -14,7 +14,7 @@ Layout under ``OUTPUT_DIR`` (default ``./data``)::
                      (shared frontier: articles-<host>-<pid>.jsonl, one per process)
     logs/            one log file per crawl
     runs/            one JSON summary per crawl (finish reason, stats)
-    state.sqlite3    crawl state: per URL validators, digests, record pointers (archive.state)
+    state.sqlite3    crawl state: per URL validators, digests, record pointers (archive.store.state)
     crawl.lock       held by the running crawl (shared by frontier workers, see
                      crawler.frontier.locks; each also holds locks/crawl-<pid>~<host>.lock)
 
@@ -26,9 +26,9 @@ Settings (defaults in brackets):
 * ``WARC_MAX_SIZE`` [1 GB] - start a new file once the current one reaches this size (bytes).
 * ``WARC_VERSION`` [``1.1``] - ``1.1`` or ``1.0``.
 * ``WARC_GZIP`` [True] - one gzip member per record; False writes plain ``.warc``.
-* ``WARC_GZIP_LEVEL`` [3] - zlib level of each member (see :data:`archive.writer.GZIP_LEVEL`).
+* ``WARC_GZIP_LEVEL`` [3] - zlib level of each member (see :data:`archive.warc.writer.GZIP_LEVEL`).
 * ``WARC_GZIP_ENGINE`` [``isal``] - ``isal`` (ISA-L, ~5 x faster; the level maps to ISA-L's
-  nearest in output size, :func:`archive.writer.isal_level`) or ``zlib``.
+  nearest in output size, :func:`archive.warc.writer.isal_level`) or ``zlib``.
 * ``WARC_FSYNC`` [False] - fsync after every record (flush happens always).
 * ``WARC_INDEX_ON_CLOSE`` [True] - write ``<file>.cdxj`` beside each WARC when it closes
   (its lines are made as the records are written: the file is not read again).
@@ -49,11 +49,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive import __version__
-from archive.state import CrawlState
-from archive.writer import GZIP_ENGINE, GZIP_LEVEL, WarcWriter, check_options
+from archive.store.state import CrawlState
+from archive.warc.writer import GZIP_ENGINE, GZIP_LEVEL, WarcWriter, check_options
 
 if TYPE_CHECKING:
-    from archive.redisstate import RedisCrawlState
+    from archive.store.redisstate import RedisCrawlState
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ class CrawlOutputs:
     @property
     def state(self) -> CrawlState | RedisCrawlState | None:
         """The output root's crawl state database (None with ``STATE_ENABLED = False``); with
-        ``REDIS_URL``, the state shared by every worker (:mod:`archive.redisstate`)."""
+        ``REDIS_URL``, the state shared by every worker (:mod:`archive.store.redisstate`)."""
         if self._state is None and self.state_enabled:
             if self.redis_url:
                 from crawler.frontier.link import redis_state

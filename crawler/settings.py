@@ -86,10 +86,10 @@ ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}
 # and a few requests per page, and EXTRACTION_QUEUE pages per worker are extracted at a time.
 CONCURRENT_ITEMS = 16
 ITEM_PIPELINES = {
-    "pipelines.extraction.ExtractionPipeline": 300,
+    "pipelines.crawl.extraction.ExtractionPipeline": 300,
     # articles' page requisites (stylesheets, scripts, images, fonts) requested and archived
-    "pipelines.requisites.RequisitesPipeline": 400,
-    "pipelines.textoutput.TextOutputPipeline": 800,
+    "pipelines.crawl.requisites.RequisitesPipeline": 400,
+    "pipelines.crawl.textoutput.TextOutputPipeline": 800,
 }
 EXTENSIONS = {
     "crawler.extensions.crawlstate.CrawlStateExtension": 0,

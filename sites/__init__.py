@@ -47,8 +47,8 @@ def load_all() -> None:
 def site_for_url(url: str) -> str | None:
     """Name of the site whose hosts include the URL's host (a Wayback capture URL counts as its
     original URL)."""
-    from crawler.urlutils import host_of
-    from crawler.wayback import original_url
+    from sites.urls import host_of
+    from sites.wayback import original_url
 
     load_all()
     # host_of is cached (a crawl asks for the same pages' hosts again), '' when unparsable

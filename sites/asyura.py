@@ -281,7 +281,7 @@ def parse_post(url: str, tree: _Element) -> Post | None:
 
     ``url`` may be a Wayback capture URL of a message page (its original URL counts).
     """
-    from crawler.wayback import original_url
+    from sites.wayback import original_url
 
     own = canonical_asyura(original_url(url))
     m_url = MSG_URL.match(own)

@@ -26,8 +26,8 @@ from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 from lxml.etree import _Element
 
-from crawler.urlutils import fast_link, url_origin
 from sites.dates import normalise_datetime
+from sites.urls import fast_link, url_origin
 
 BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li blockquote pre table tr dd dt figcaption section article "

@@ -224,7 +224,7 @@ class _NewsweekJapan(SiteRules):
                 absolute = urljoin(url, value)
                 if urlsplit(absolute).scheme in ("http", "https"):
                     return article_base(absolute)
-        from crawler.wayback import original_url
+        from sites.wayback import original_url
 
         return article_base(original_url(url))
 

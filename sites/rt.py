@@ -109,7 +109,7 @@ def section_url(section: str) -> str:
 
 def dedup_key(url: str) -> str:
     """Key that treats http/https, ``rt.com``/``www.rt.com`` and a missing trailing slash as
-    one page (call after :func:`crawler.urlutils.strip_tracking`)."""
+    one page (call after :func:`sites.urls.strip_tracking`)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if host == "rt.com":

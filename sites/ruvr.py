@@ -38,9 +38,9 @@ from typing import ClassVar
 
 from lxml.etree import _Element
 
-from crawler.wayback import normalise_original, parse_wayback_url
 from sites import register
 from sites.base import SiteExtraction, SiteRules, block_text, canonical_url, clean_ws, first_text
+from sites.wayback import normalise_original, parse_wayback_url
 
 HOSTS = ("japanese.ruvr.ru",)
 SITE_NAME_SUFFIX = re.compile(r"\s*(?:[:|\-–—]\s*)?ロシアの声\s*$")

@@ -44,8 +44,8 @@ def _write_fully(write, data: memoryview) -> None:
 
 def install() -> None:
     """Patch the WARC writer and the articles.jsonl appender as the environment asks."""
-    from archive.writer import WarcWriter
-    from pipelines import textoutput
+    from archive.warc.writer import WarcWriter
+    from pipelines.crawl import textoutput
 
     split_ms = float(os.environ.get("NEWSARCHIVE_HOOK_SPLIT_MS", "0") or 0)
     every = max(1, int(os.environ.get("NEWSARCHIVE_HOOK_SPLIT_EVERY", "1") or 1))

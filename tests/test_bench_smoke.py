@@ -90,7 +90,7 @@ def test_replay_bench_prints_ratios(tmp_path: Path) -> None:
     else:
         assert "fastwarc_vs_warcio" in names
         assert "FastWARC reads everything we write: yes" in out
-        assert "archive.fastread's own reader reads everything we write: yes" in out
+        assert "archive.warc.fastread's own reader reads everything we write: yes" in out
 
 
 def test_compression_bench_prints_engines_and_ratios(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""pipelines.chrome: the Japanese news chrome layer of pages without site rules.
+"""pipelines.extract.chrome: the Japanese news chrome layer of pages without site rules.
 
 By text, only whole short lines go: a gate, a credit, a share prompt, the headline repeated
 above the body; an article sentence that merely contains 会員, ランキング, 写真 or シェア stays.
@@ -13,8 +13,8 @@ import tomllib
 
 import pytest
 
-from pipelines import chrome
-from pipelines.extractor import MIN_CHARS_WITH_SIGNAL, extract_page
+from pipelines.extract import chrome
+from pipelines.extract.page import MIN_CHARS_WITH_SIGNAL, extract_page
 from sites.base import parse_html
 
 RULES = chrome.rules()

@@ -1,4 +1,4 @@
-"""archive.corpus: the searchable index of an output root's article versions."""
+"""archive.store.corpus: the searchable index of an output root's article versions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.corpus import Corpus, CorpusError, open_synced, parse_query, published_day
+from archive.store.corpus import Corpus, CorpusError, open_synced, parse_query, published_day
 
 
 def row(url: str, title: str, text: str, published: str, site: str = "rt", version: int = 1,
@@ -18,7 +18,7 @@ def row(url: str, title: str, text: str, published: str, site: str = "rt", versi
                     "record_id": "<urn:uuid:1>", "payload_digest": "sha1:AAA",
                     "warc_date": fetched}}
     if version > 1:
-        from archive.writer import sha1_digest
+        from archive.warc.writer import sha1_digest
 
         out["version"] = version
         out["previous_version"] = {"text_path": "t", "text_digest": sha1_digest(
@@ -153,7 +153,7 @@ def test_short_terms_of_any_script(tmp_path):
 
 
 def test_ranking_is_bounded_to_the_newest_matches(tmp_path, monkeypatch):
-    from archive import corpus as corpus_module
+    from archive.store import corpus as corpus_module
 
     write_rows(tmp_path, [row(f"https://a.example/{i}", f"Story {i}",
                               "islands " * (10 - i) + "filler", "2024-01-01") for i in range(6)])

@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from archive.records import WarcRecords
+from archive.warc.records import WarcRecords
 from fixtureweb import FixtureWeb
 from tests.conftest import ROOT, run_crawl
 from tests.faultsite import (

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from archive.cli import main
-from archive.extract import extract_bytes
+from archive.cli.extract import extract_bytes
 from tests.conftest import BUNDLED_WEB, ROOT, load_expected
 
 NEWS = BUNDLED_WEB / "news.example"
@@ -185,7 +185,7 @@ def test_a_script_calling_main_per_page_builds_the_parser_once(capsysbinary, mon
 
 def test_plain_text_skips_trafilatura_metadata_json_computes_it(capsysbinary, monkeypatch,
                                                                  tmp_path):
-    from pipelines import extractor
+    from pipelines.extract import page as extractor
 
     calls = []
     for name in ("_trafilatura_metadata", "_trafilatura_title_author"):

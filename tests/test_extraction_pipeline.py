@@ -1,4 +1,4 @@
-"""pipelines.extraction: how pages reach the worker processes, their deadline, and what a dead
+"""pipelines.crawl.extraction: how pages reach the worker processes, their deadline, and what a dead
 or stuck worker costs.
 
 ``EXTRACTION_QUEUE`` pages per worker are handed over at once (2 by default, so a worker has
@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
-import pipelines.extraction as extraction
-from crawler.items import PageItem
-from pipelines.extractor import ExtractionResult
+import pipelines.crawl.extraction as extraction
+from pipelines.extract.items import PageItem
+from pipelines.extract.page import ExtractionResult
 
 
 def held(url: str, html: str, site: str | None, parts: list, limit: float = 0.0,
@@ -217,7 +217,7 @@ def test_workers_end_when_the_crawl_is_killed() -> None:
     code = r'''
 import asyncio, sys, time
 from scrapy.utils.test import get_crawler
-from pipelines.extraction import ExtractionPipeline
+from pipelines.crawl.extraction import ExtractionPipeline
 
 async def main():
     pipe = ExtractionPipeline(get_crawler(settings_dict={"EXTRACTION_WORKERS": "2"}))

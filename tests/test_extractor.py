@@ -1,4 +1,4 @@
-"""pipelines.extractor: the shortcuts taken for speed give exactly what the plain forms give.
+"""pipelines.extract.page: the shortcuts taken for speed give exactly what the plain forms give.
 
 - ``word_count``: ASCII text is counted with ``str.split``, the rest with one regex match per
   run of CJK characters; both must agree with the one-match-per-CJK-character regex.
@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipelines.extractor import (
+from pipelines.extract.page import (
     _WORD_OR_CJK,
     MAX_OUTLINKS,
     _facts,
@@ -158,7 +158,7 @@ def test_facts_equal_the_selector_form_on_every_bundled_page():
 
 def reference_outlinks(url: str, tree: Any) -> list[str]:
     """``outlinks`` as written before the XPath: one element at a time, urljoin for all."""
-    from crawler.urlutils import absolute_link
+    from sites.urls import absolute_link
 
     seen: dict[str, None] = {}
     for element in tree.iter("a", "area"):
@@ -250,7 +250,7 @@ def test_facts_equal_the_selector_form_on_generated_markup(elements):
 
 
 def test_text_only_extraction_gives_the_same_text_and_verdict():
-    from pipelines.extractor import extract_page
+    from pipelines.extract.page import extract_page
 
     compared = 0
     for url, text in bundled_pages():

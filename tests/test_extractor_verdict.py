@@ -1,4 +1,4 @@
-"""pipelines.extractor: the "is this an article" verdict for pages without site rules.
+"""pipelines.extract.page: the "is this an article" verdict for pages without site rules.
 
 No false refusals: a page that says it is an article (``og:type=article``, also written
 ``<meta name="og:type" value="article">`` as real pages do; a ``NewsArticle`` JSON-LD) or that
@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from pipelines.extractor import LONG_BODY_CHARS, MIN_CHARS, extract_page
+from pipelines.extract.page import LONG_BODY_CHARS, MIN_CHARS, extract_page
 
 URL = "https://news.example.br/cidade/2024/05/obra-da-ponte.html"
 SENTENCE = ("A prefeitura anunciou nesta segunda-feira que a obra da ponte sobre o rio sera "

@@ -1,10 +1,10 @@
-"""archive.fastread: FastWARC reads a file only where it reads it exactly as warcio does.
+"""archive.warc.fastread: FastWARC reads a file only where it reads it exactly as warcio does.
 
 Every committed WARC (the deliberately broken ones, other tools' files) and the WARCs of a
 real crawl of the fixture web are read by both readers: either the fast reader hands the file
 back to warcio (FallBack), or it gives the same records -- offsets, lengths, types, WARC
 headers, HTTP status line, protocol and headers, payload bytes -- as
-:class:`archive.records.WarcRecords`, which must then have found nothing wrong with the file
+:class:`archive.warc.records.WarcRecords`, which must then have found nothing wrong with the file
 (a problem warcio reports is never hidden by the fast path). The same for single records
 read at an offset.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from archive import fastread
-from archive.records import WarcRecords
+from archive.warc import fastread
+from archive.warc.records import WarcRecords
 from tests.conftest import ROOT, run_crawl
 
 pytest.importorskip("fastwarc")
@@ -100,7 +100,7 @@ def test_the_environment_turns_the_fast_path_off(monkeypatch):
 
 
 def _replay_wants(rec_type, headers):
-    from archive.replay import Replay
+    from archive.cli.replay import Replay
 
     return Replay._wants_body(rec_type, headers)
 
@@ -212,7 +212,7 @@ def test_an_index_that_does_not_fit_the_file_is_not_used(indexed_warcs, tmp_path
     warc = indexed_warcs[0]
     expected = _scan_facts(_without_index(warc, tmp_path))
     copy = _tamper(warc, tmp_path, change)
-    with caplog.at_level("DEBUG", logger="archive.fastread"):
+    with caplog.at_level("DEBUG", logger="archive.warc.fastread"):
         assert _scan_facts(copy) == expected
     if refused_when == "loading":
         assert fastread._index_beside(copy) is None

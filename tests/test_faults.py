@@ -163,7 +163,7 @@ def test_no_text_from_garbage(fr):
         assert title and "\ufffd" not in title, row["url"]
         assert not any("\x80" <= c <= "\xff" for c in title), (row["url"], title)
         # the title's words are in the text, except on Japanese pages: their text leaves out
-        # the headline repeated above the body (pipelines/chrome.py)
+        # the headline repeated above the body (pipelines/extract/chrome.py)
         if row["language"] != "ja":
             assert title.split()[0] in row["text"], row["url"]
 

@@ -103,7 +103,7 @@ def _cdxj_indexer(path: Path, tmp: Path) -> list[str] | None:
     pytest.importorskip("cdxj_indexer", reason="cdxj-indexer (the wacz test extra) is missing")
     from cdxj_indexer.main import main as cdxj_main
 
-    from archive.inputs import expand
+    from archive.warc.inputs import expand
 
     # cdxj-indexer reads no WACZ: it indexes the WARCs inside, as the package's index would
     found = expand([path])
@@ -158,8 +158,8 @@ def observe(path: Path, tmp: Path, *, replay: bool = True) -> dict[str, Any]:
 
 def _start_urls(path: Path) -> list[str]:
     """Every http(s) URL the file captured (responses and revisits), as warcio reads it."""
-    from archive.inputs import expand
-    from archive.records import WarcRecords
+    from archive.warc.inputs import expand
+    from archive.warc.records import WarcRecords
 
     urls: list[str] = []
     try:
@@ -187,7 +187,7 @@ def crawls(request, tmp_path_factory) -> dict[str, Any]:
     slow = request.config.getoption("--run-slow")
     tmp = tmp_path_factory.mktemp("foreign-crawls")
     jobs = []
-    logging.getLogger("archive.records").disabled = True  # files read for their URLs only
+    logging.getLogger("archive.warc.records").disabled = True  # files read for their URLs only
     try:
         for i, path in enumerate(_files()):
             if _slow(path) and not slow:
@@ -197,7 +197,7 @@ def crawls(request, tmp_path_factory) -> dict[str, Any]:
             start.write_text("".join(f"{u}\n" for u in urls), encoding="utf-8")
             jobs.append({"warc": str(path), "urls": str(start), "out": str(tmp / f"out-{i}")})
     finally:
-        logging.getLogger("archive.records").disabled = False
+        logging.getLogger("archive.warc.records").disabled = False
     spec = tmp / "jobs.json"
     spec.write_text(json.dumps(jobs), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}

@@ -1,4 +1,4 @@
-"""CDXJ indexing (archive/indexer.py) and the record iterator (archive/records.py).
+"""CDXJ indexing (archive/warc/indexer.py) and the record iterator (archive/warc/records.py).
 
 The sample WARCs are written here, record by record, with warcio's WARCWriter (or as raw
 bytes where warcio would not write what other tools write), and each record's offset and
@@ -28,9 +28,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from archive import indexer
-from archive.indexer import CDXJIndexer, sort_lines, write_index_for
-from archive.records import WarcRecords, unwrap_target_uri
+from archive.warc import indexer
+from archive.warc.indexer import CDXJIndexer, sort_lines, write_index_for
+from archive.warc.records import WarcRecords, unwrap_target_uri
 
 ARTICLE_URN = "urn:newsarchive:article:"
 PYTHON = "/work/venv/bin/python" if Path("/work/venv/bin/python").exists() else sys.executable
@@ -186,7 +186,7 @@ def news_warc(directory: Path, version: str = "1.1", gz: bool = True,
     r1 = s.response("http://example.com/news/1", d("2024-03-05T10:20:30Z"),
                     body=b"<html><p>Story one</p></html>")
     s.request("http://example.com/news/1", d("2024-03-05T10:20:30Z"), r1.record_id)
-    # the crawl's article summaries go under a URI of their own (archive/targeturi.py)
+    # the crawl's article summaries go under a URI of their own (archive/warc/targeturi.py)
     s.metadata(ARTICLE_URN + "http://example.com/news/1", d("2024-03-05T10:20:31Z"),
                r1.record_id, {"article": True, "title": "Story one"})
     r2 = s.response("https://www.Example.org:443/a?b=2&a=1", d("2024-03-05T10:21:00Z"),
@@ -448,7 +448,7 @@ def test_truncated_tail_indexes_complete_records(samples, tmp_path, caplog):
     s = samples["news-1.1.warc.gz"]
     cut = truncated_copy(s, "cut.warc.gz")
     idx = CDXJIndexer()
-    with caplog.at_level(logging.WARNING, logger="archive.records"):
+    with caplog.at_level(logging.WARNING, logger="archive.warc.records"):
         got = idx.lines_for(cut)
     want = [x.replace(s.path.name, "cut.warc.gz") for x in expected_news(s)
             if '"url": "http://example.com/nodigest"' not in x]
@@ -494,7 +494,7 @@ def test_damaged_member_in_the_middle_is_skipped(tmp_path, caplog):
     b = s.response("http://example.com/c", "2024-04-01T00:00:03.000000Z", body=b"c")
     s.save()
     records = WarcRecords(s.path)
-    with caplog.at_level(logging.WARNING, logger="archive.records"):
+    with caplog.at_level(logging.WARNING, logger="archive.warc.records"):
         seen = [(o, r.rec_headers.get_header("WARC-Record-ID")) for o, _, r in records]
     assert seen == [(w.offset, w.record_id) for w in s.records if w is not bad]
     # the 4 bytes of the record's closing CRLFs are read as content: 44 - 4 missing

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.indexer import CDXJIndexer, sort_lines, write_index_for
+from archive.warc.indexer import CDXJIndexer, sort_lines, write_index_for
 from tests import replaytools
 
 _spec = importlib.util.spec_from_file_location(

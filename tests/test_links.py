@@ -9,8 +9,8 @@ import pytest
 from scrapy.linkextractors import LinkExtractor
 from w3lib.url import safe_url_string
 
-from archive.responses import build_response
 from crawler.links import SKIP_EXTENSIONS, page_links
+from crawler.responses import build_response
 from tests.conftest import BUNDLED_WEB
 
 PAGES = sorted(

@@ -11,8 +11,8 @@ import os
 import time
 
 from crawler.extensions.logfile import prune_logs
-from crawler.items import PageItem
 from crawler.logformatter import QuietLogFormatter, describe_item
+from pipelines.extract.items import PageItem
 from tests.conftest import run_crawl
 
 SITE = "https://news.example"

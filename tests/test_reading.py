@@ -53,7 +53,7 @@ def archive(root: Path, *argv: str, json_out: bool = False) -> subprocess.Comple
 
 def test_crawls_keep_the_index_up_to_date(root):
     assert (root / "corpus.sqlite3").exists()
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(root) as corpus:  # no sync here: the crawls' own
         assert corpus.count() == len((root / "articles.jsonl").read_text().splitlines())
@@ -131,7 +131,7 @@ def client(root):
 
 
 def article_id(root: Path, url: str, version: int = 0) -> int:
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(root) as corpus:
         versions = corpus.versions(url)
@@ -150,7 +150,7 @@ def test_article_page_provenance_and_record(client, root):
     for fact in ("twenty-year", "Provenance", "payload digest", "v1", "v2", "+2 -2 in 2 places"):
         assert fact in page, fact
     record = client.get(f"/record/{aid}")
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(root) as corpus:
         row = corpus.get(aid)
@@ -211,7 +211,7 @@ def test_text_files_have_sidecars_that_replay_reproduces(root, tmp_path):
         assert (out / row["text_path"]).with_suffix(".json").read_bytes() == \
             sidecar.read_bytes(), row["text_path"]
     # the replay's own output root is indexed too
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(out) as corpus:
         assert corpus.count() == len(rows)
@@ -220,7 +220,7 @@ def test_text_files_have_sidecars_that_replay_reproduces(root, tmp_path):
 def test_an_sqlite_without_trigrams_is_refused_with_what_to_do(monkeypatch, tmp_path):
     import sqlite3
 
-    from archive import corpus
+    from archive.store import corpus
 
     monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
     with pytest.raises(corpus.CorpusError, match=r"SQLite 3.31.1 is older than 3.34.*pip install"):

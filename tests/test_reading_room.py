@@ -131,7 +131,7 @@ def test_search_finds_a_japanese_phrase(room, browser):
 def test_diff_page_shows_the_edit_between_two_crawls(room, browser, root):  # noqa: F811
     from selenium.webdriver.common.by import By
 
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(root) as corpus:
         latest = corpus.versions(EDITED)[-1]
@@ -149,7 +149,7 @@ def test_diff_page_shows_the_edit_between_two_crawls(room, browser, root):  # no
 
 
 def test_as_archived_view_loads_nothing_from_the_live_web(room, browser, root):  # noqa: F811
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(root) as corpus:
         post = corpus.versions(POST)[-1]
@@ -180,7 +180,7 @@ def test_as_archived_view_loads_nothing_from_the_live_web(room, browser, root): 
 def test_record_link_downloads_the_exact_record(room, root):  # noqa: F811
     import urllib.request
 
-    from archive.corpus import Corpus
+    from archive.store.corpus import Corpus
 
     with Corpus(root) as corpus:
         row = corpus.versions(EDITED)[-1]

@@ -303,7 +303,7 @@ POINTER = {"filename": "x-1~h.warc.gz", "offset": 10, "length": 99,
 
 
 def _state(server: RedisServer, worker: str, heartbeat: bool = True) -> Any:
-    from archive.redisstate import RedisCrawlState, RedisGuard, connect
+    from archive.store.redisstate import RedisCrawlState, RedisGuard, connect
 
     state = RedisCrawlState(connect(server.url), worker=worker, lease=5,
                             guard=RedisGuard(server.url), host=f"host-{worker}")
@@ -314,7 +314,7 @@ def _state(server: RedisServer, worker: str, heartbeat: bool = True) -> Any:
 
 @needs_redis
 def test_redis_state_behaves_like_the_sqlite_state(redis_server, tmp_path):
-    from archive.state import CrawlState
+    from archive.store.state import CrawlState
 
     sqlite = CrawlState(tmp_path)
     shared = _state(redis_server, "w1")

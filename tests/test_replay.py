@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.pointer import record_at
-from archive.records import WarcRecords
-from archive.replay import Progress, replay
-from archive.writer import WarcWriter, http_head
+from archive.cli.replay import Progress, replay
+from archive.warc.pointer import record_at
+from archive.warc.records import WarcRecords
+from archive.warc.writer import WarcWriter, http_head
 from tests.conftest import ROOT, load_expected, run_crawl
 
 FOREIGN = ROOT / "tests" / "warcs" / "foreign"
@@ -122,7 +122,7 @@ def test_a_worker_dying_on_one_page_costs_only_that_pages_text(news_crawl, tmp_p
     """Pages go to the workers in batches; when a worker dies, every page of the batches that
     were in the pool is tried once more on its own: only the page that kills its worker each
     time ends as an error, the others are written as a one-job replay writes them."""
-    import archive.replay as replay_module
+    import archive.cli.replay as replay_module
 
     files = sorted((news_crawl.out / "warc").glob("*.warc.gz"))
     reference = replay(files, tmp_path / "one", jobs=1)
@@ -145,7 +145,7 @@ def test_a_worker_dying_on_one_page_costs_only_that_pages_text(news_crawl, tmp_p
 
 @pytest.mark.parametrize("fixture", ["news_crawl", "nwj_crawl"])
 def test_fastwarc_and_warcio_replays_are_identical(fixture, request, tmp_path, monkeypatch):
-    """The fast reader (archive.fastread) changes nothing: the same bytes with warcio only,
+    """The fast reader (archive.warc.fastread) changes nothing: the same bytes with warcio only,
     multi-page articles (whose pages the scan reads again one by one) included."""
     crawl = request.getfixturevalue(fixture)
     files = sorted((crawl.out / "warc").glob("*.warc.gz"))
@@ -411,7 +411,7 @@ def test_bodies_stored_decoded_under_content_encoding_gzip(tmp_path, name, urls)
 def test_stored_decoded_is_told_from_damage():
     from scrapy.http import Headers
 
-    from archive.responses import build_response, stored_decoded
+    from crawler.responses import build_response, stored_decoded
 
     html = b"<html><body><p>plain</p></body></html>"
     gz = Headers({"Content-Encoding": "gzip", "Content-Type": "text/html"})

@@ -1,8 +1,8 @@
 """Page requisites (issue 16, "the page as it looked"): what counts as one
-(:mod:`crawler.requisites`), and the real spiders archiving those of article pages against the
-fixture web (:mod:`pipelines.requisites`): stylesheets with their ``@import`` and fonts,
-images with ``srcset`` and ``<picture>``, icons, scripts; fetched once per crawl and per
-re-check window; never followed; robots.txt obeyed; only for articles; off with
+(:mod:`pipelines.extract.requisites`), and the real spiders archiving those of article pages
+against the fixture web (:mod:`pipelines.crawl.requisites`): stylesheets with their ``@import``
+and fonts, images with ``srcset`` and ``<picture>``, icons, scripts; fetched once per crawl and
+per re-check window; never followed; robots.txt obeyed; only for articles; off with
 ``REQUISITES_ENABLED = False``; served from the archive under ``WARC_REPLAY``."""
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.request import request_from_dict
 from scrapy.utils.test import get_crawler
 
-from archive.demo import requisites_archived
-from archive.replay import replay
-from archive.state import CrawlState
-from crawler.items import PageItem
-from crawler.requisites import (
+from archive.cli.demo import requisites_archived
+from archive.cli.replay import replay
+from archive.store.state import CrawlState
+from crawler.spiders.base import ArchiveSpider
+from fixtureweb import FixtureWeb
+from pipelines.crawl.requisites import RequisitesPipeline
+from pipelines.extract.items import PageItem
+from pipelines.extract.requisites import (
     FONT,
     ICON,
     IMAGE,
@@ -36,9 +39,6 @@ from crawler.requisites import (
     page_requisites,
     srcset_urls,
 )
-from crawler.spiders.base import ArchiveSpider
-from fixtureweb import FixtureWeb
-from pipelines.requisites import RequisitesPipeline
 from tests.conftest import BUNDLED_WEB, CrawlRun, run_crawl
 
 NWJ = "https://www.newsweekjapan.jp"

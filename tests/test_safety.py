@@ -1,7 +1,7 @@
 """Hostile input (issue: reliability and safety under faults, crashes and hostile input).
 
 * Output paths built from remote data (URL, title) never leave the output root, whatever
-  the input: property-based tests (hypothesis) on :mod:`pipelines.paths` and on writing the
+  the input: property-based tests (hypothesis) on :mod:`archive.store.paths` and on writing the
   files for real.
 * Only http and https are fetched; links are followed within the spider's scope; no request
   goes to a private, loopback, link-local, multicast or reserved address unless
@@ -9,7 +9,7 @@
   real crawls with literal ``10.0.0.1`` / ``127.0.0.1:PORT`` start URLs, a name resolving to
   the loopback, a redirect into the loopback, and ``file:`` URLs from a page, a sitemap and a
   redirect).
-* The WARC reader (:mod:`archive.records`), ``check`` and ``--repair`` never hang or raise
+* The WARC reader (:mod:`archive.warc.records`), ``check`` and ``--repair`` never hang or raise
   on mutated files (hypothesis mutations, a time bound per case).
 * Extraction never raises out of the pipeline and stays within its time limit on random and
   adversarial HTML (hypothesis tag soup, 100 000-deep nesting, huge attributes, billion
@@ -38,17 +38,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from archive.checker import Checker
-from archive.records import WarcRecords
-from archive.repair import RepairError, needs_repair, repair
-from archive.targeturi import page_url
-from archive.writer import WarcWriter, http_head
+from archive.store.paths import safe_host, slugify, text_relpath
+from archive.warc.checker import Checker
+from archive.warc.records import WarcRecords
+from archive.warc.repair import RepairError, needs_repair, repair
+from archive.warc.targeturi import page_url
+from archive.warc.writer import WarcWriter, http_head
 from crawler.middlewares.addressguard import is_public, literal_address, refusal
 from crawler.spiders.urls import UrlsSpider
-from crawler.urlutils import host_of
 from fixtureweb import FixtureWeb
-from pipelines.paths import safe_host, slugify, text_relpath
-from pipelines.textoutput import write_text_file
+from pipelines.crawl.textoutput import write_text_file
+from sites.urls import host_of
 from tests.conftest import ROOT, run_crawl
 from tests.faultsite import article_html, english, records, rows, run_summary, warc_files
 
@@ -532,7 +532,7 @@ def tag_soup(draw) -> str:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(html=st.one_of(tag_soup(), st.text(max_size=2000)))
 def test_extraction_never_raises_on_random_markup(html):
-    from pipelines.extractor import extract_page
+    from pipelines.extract.page import extract_page
 
     with time_limit(10):
         result = extract_page("https://fuzz.example/a", html)
@@ -547,8 +547,8 @@ def test_extraction_pipeline_enforces_its_time_limit():
     code = r'''
 import asyncio, json, sys, time
 from scrapy.utils.test import get_crawler
-from crawler.items import PageItem
-from pipelines.extraction import ExtractionPipeline
+from pipelines.extract.items import PageItem
+from pipelines.crawl.extraction import ExtractionPipeline
 from tests.faultsite import english, entity_bomb
 
 HUGE = '<p title="' + "a" * 3_000_000 + '">'

@@ -26,7 +26,7 @@ from crawler.spiders.newsweekjapan import (
     is_article_url,
     tag_url,
 )
-from pipelines.extractor import extract_page
+from pipelines.extract.page import extract_page
 from sites.base import parse_html
 from sites.newsweekjapan import (
     announced_pages,
@@ -543,7 +543,7 @@ def test_max_pages_reached_while_an_article_is_open_lets_it_finish_whatever_arri
     from scrapy.http import HtmlResponse
     from scrapy.utils.test import get_crawler
 
-    from crawler.items import PageItem
+    from pipelines.extract.items import PageItem
 
     def response(path: str, **meta: Any) -> HtmlResponse:
         url = f"{SITE}/{path}"

@@ -32,7 +32,6 @@ import pytest
 from lxml import html as lxml_html
 
 import sites
-from crawler import wayback
 from crawler.spiders.ruvr import (
     ARTICLE_URL,
     RuvrSpider,
@@ -42,7 +41,16 @@ from crawler.spiders.ruvr import (
     url_key,
     with_json_output,
 )
-from pipelines.extractor import extract_page
+from crawler.wayback import (
+    META_PAUSED,
+    RETRY_AFTER_MIDDLEWARE,
+    WaybackRetryAfterMiddleware,
+    request_meta,
+    retry_after_seconds,
+    slot_for,
+)
+from pipelines.extract.page import extract_page
+from sites import wayback
 from sites.ruvr import Ruvr2011, Ruvr2012, moscow_offset, parse_vor_date, url_date
 from tests.conftest import BUNDLED_WEB, load_expected, run_crawl
 
@@ -343,24 +351,24 @@ def test_wayback_url_helpers():
 
 
 def test_wayback_requests_get_their_slots():
-    assert wayback.slot_for(USER_CDX) == wayback.CDX_SLOT
-    assert wayback.slot_for(SEED_CAPTURE) == wayback.CAPTURE_SLOT
-    assert wayback.slot_for(SEED_ORIGINAL) is None
-    assert wayback.request_meta(USER_CDX) == {
+    assert slot_for(USER_CDX) == wayback.CDX_SLOT
+    assert slot_for(SEED_CAPTURE) == wayback.CAPTURE_SLOT
+    assert slot_for(SEED_ORIGINAL) is None
+    assert request_meta(USER_CDX) == {
         "download_slot": wayback.CDX_SLOT, "autothrottle_dont_adjust_delay": True}
-    assert wayback.request_meta("https://rt.com/") == {}
+    assert request_meta("https://rt.com/") == {}
 
 
 def test_retry_after_values():
-    assert wayback.retry_after_seconds("120") == 120.0
-    assert wayback.retry_after_seconds(b" 3 ") == 3.0
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds(b" 3 ") == 3.0
     now = datetime(2026, 1, 1, 0, 0, 0).timestamp()
     from email.utils import formatdate
 
-    assert wayback.retry_after_seconds(formatdate(now + 30, usegmt=True), now=now) == 30.0
-    assert wayback.retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
-    assert wayback.retry_after_seconds("soon") is None
-    assert wayback.retry_after_seconds(None) is None
+    assert retry_after_seconds(formatdate(now + 30, usegmt=True), now=now) == 30.0
+    assert retry_after_seconds(formatdate(now - 30, usegmt=True), now=now) == 0.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
 
 
 def test_spider_settings_give_two_slots_and_the_retry_after_middleware():
@@ -372,7 +380,7 @@ def test_spider_settings_give_two_slots_and_the_retry_after_middleware():
     assert slots[wayback.CDX_SLOT] == {"delay": 1.25, "concurrency": 1, "jitter": 0.0}
     assert slots[wayback.CAPTURE_SLOT] == {"delay": 0.125, "concurrency": 4, "jitter": 0.0}
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    assert middlewares == {"x.Y": 100, wayback.RETRY_AFTER_MIDDLEWARE: 560}
+    assert middlewares == {"x.Y": 100, RETRY_AFTER_MIDDLEWARE: 560}
     # -s overrides (command-line priority) are read
     settings = Settings()
     settings.set("WAYBACK_CDX_DELAY", "0", priority="cmdline")
@@ -386,19 +394,19 @@ def test_spider_settings_give_two_slots_and_the_retry_after_middleware():
 # -- the Retry-After middleware ----------------------------------------------------------------
 
 
-def _middleware(**settings: Any) -> wayback.WaybackRetryAfterMiddleware:
+def _middleware(**settings: Any) -> WaybackRetryAfterMiddleware:
     from scrapy import Spider
     from scrapy.utils.test import get_crawler
 
     crawler = get_crawler(Spider, settings_dict=settings)
     crawler.spider = crawler._create_spider("t")
-    return wayback.WaybackRetryAfterMiddleware.from_crawler(crawler)
+    return WaybackRetryAfterMiddleware.from_crawler(crawler)
 
 
 def _request(url: str = USER_CDX, **meta: Any) -> Any:
     from scrapy import Request
 
-    return Request(url, meta={**wayback.request_meta(url), **meta})
+    return Request(url, meta={**request_meta(url), **meta})
 
 
 def _response(request: Any, status: int, headers: dict[str, str] | None = None) -> Any:
@@ -460,11 +468,11 @@ def test_paused_slot_holds_its_requests(monkeypatch):
     cdx = _request()
     assert asyncio.run(mw.process_request(cdx)) is None
     assert len(slept) == 1 and 4.5 < slept[0] <= 5
-    assert cdx.meta[wayback.META_PAUSED] > 4.5
+    assert cdx.meta[META_PAUSED] > 4.5
     mw.paused_until[wayback.CDX_SLOT] = time.monotonic() + 5
     capture = _request(SEED_CAPTURE)
     assert asyncio.run(mw.process_request(capture)) is None  # the other slot is not held
-    assert len(slept) == 1 and wayback.META_PAUSED not in capture.meta
+    assert len(slept) == 1 and META_PAUSED not in capture.meta
 
 
 # -- spider pieces -----------------------------------------------------------------------------

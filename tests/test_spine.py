@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.pointer import record_at
-from archive.responses import response_from_record
+from archive.warc.pointer import record_at
+from crawler.responses import response_from_record
 from crawler.spiders.base import page_item_from_response
-from pipelines.extractor import extract_page
+from pipelines.extract.page import extract_page
 from tests.conftest import load_expected, run_crawl
 
 SITE = "https://news.example"
@@ -213,7 +213,7 @@ def test_rotation_and_warc_1_0(web, tmp_path):
 
 
 def test_index_written_while_writing_equals_a_fresh_index(site_crawl):
-    from archive.indexer import CDXJIndexer
+    from archive.warc.indexer import CDXJIndexer
 
     for path in site_crawl.warc_files:
         if path.name.endswith(".warc.gz"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.stats import collect, format_table, host_of
+from archive.warc.stats import collect, format_table, host_of
 
 _spec = importlib.util.spec_from_file_location(
     "indexer_samples", Path(__file__).with_name("test_indexer.py"))

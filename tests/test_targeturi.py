@@ -1,10 +1,10 @@
-"""archive/targeturi.py: the target URI of the crawl's records about a page."""
+"""archive/warc/targeturi.py: the target URI of the crawl's records about a page."""
 
 from __future__ import annotations
 
 import pytest
 
-from archive.targeturi import ARTICLE, about, page_url
+from archive.warc.targeturi import ARTICLE, about, page_url
 
 
 def test_about_and_back():

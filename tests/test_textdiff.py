@@ -1,8 +1,8 @@
-"""archive.textdiff: edits shown as a reader sees them (words; characters for Japanese)."""
+"""archive.store.textdiff: edits shown as a reader sees them (words; characters for Japanese)."""
 
 from __future__ import annotations
 
-from archive.textdiff import change_size, describe, diff, render_html, render_terminal, tokens
+from archive.store.textdiff import change_size, describe, diff, render_html, render_terminal, tokens
 
 
 def test_tokens_keep_the_text_and_cut_japanese_per_character():

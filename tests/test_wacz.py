@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.indexer import CDXJIndexer
-from archive.wacz import export_wacz, resource_name
-from archive.writer import WarcWriter, http_head
+from archive.cli.export_wacz import export_wacz
+from archive.warc.indexer import CDXJIndexer
+from archive.warc.wacz import resource_name
+from archive.warc.writer import WarcWriter, http_head
 from tests.conftest import ROOT, run_crawl
 
 FOREIGN = ROOT / "tests" / "warcs" / "foreign"
@@ -97,7 +98,7 @@ def test_a_crawl_exports_to_a_valid_wacz(crawl, tmp_path):
             if name.startswith("archive/"):
                 assert info.compress_type == zipfile.ZIP_STORED, name
                 assert zf.read(name) == (crawl.out / "warc" / name[8:]).read_bytes()
-        # the index is archive.indexer's (the article summaries under their urn: keys), and
+        # the index is archive.warc.indexer's (the article summaries under their urn: keys), and
         # names files as they sit under archive/
         index = index_of(zf)
         assert index == "".join(CDXJIndexer().index(warcs))
@@ -279,7 +280,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 def test_our_wacz_is_read_back_by_every_command(tmp_path):
     """check, index, stats and replay take a WACZ as they take its WARCs; the index of the
     package is the one inside it, line for line; WARC_REPLAY serves from it."""
-    from archive.replayindex import ReplayIndex
+    from archive.warc.replayindex import ReplayIndex
 
     warcs = [FOREIGN / "heritrix-style.warc.gz", FOREIGN / "wabac-style.warc"]
     package = tmp_path / "foreign.wacz"

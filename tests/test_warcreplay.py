@@ -1,5 +1,5 @@
 """Spider runs against an archive: ``scrapy crawl <spider> -s WARC_REPLAY=...`` (issue: archive
-tooling and offline replay) and the replay index behind it (:mod:`archive.replayindex`)."""
+tooling and offline replay) and the replay index behind it (:mod:`archive.warc.replayindex`)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
-from archive.indexer import write_index_for
-from archive.pointer import record_at
-from archive.replayindex import ReplayIndex, expand_spec
-from archive.responses import response_from_record
-from archive.writer import WarcWriter, http_head, sha1_digest
+from archive.warc.indexer import write_index_for
+from archive.warc.pointer import record_at
+from archive.warc.replayindex import ReplayIndex, expand_spec
+from archive.warc.writer import WarcWriter, http_head, sha1_digest
 from crawler.middlewares.warcreplay import WarcReplayMiddleware, downloaded_response
+from crawler.responses import response_from_record
 from tests.conftest import ROOT, run_crawl
 
 SITE = "https://news.example"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
+from archive.warc.writer import WarcWriter, http_head
 from archive.webapp.archived import Captures
-from archive.writer import WarcWriter, http_head
 
 URL = "https://t.example/a.html"
 

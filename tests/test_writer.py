@@ -1,4 +1,4 @@
-"""archive.writer.WarcWriter: records, digests, pointers, rotation, .open handling."""
+"""archive.warc.writer.WarcWriter: records, digests, pointers, rotation, .open handling."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archive.pointer import record_at
-from archive.writer import WarcWriter, http_head, sha1_digest, warc_date
+from archive.warc.pointer import record_at
+from archive.warc.writer import WarcWriter, http_head, sha1_digest, warc_date
 
 WARCIO = Path(sys.executable).parent / "warcio"
 RESP = http_head("HTTP/1.1 200 OK", [("Content-Type", "text/html; charset=Shift_JIS"),
@@ -126,7 +126,7 @@ def test_bad_version_is_refused(tmp_path):
 
 
 def test_index_made_while_writing_equals_reading_the_file(tmp_path):
-    from archive.indexer import CDXJIndexer
+    from archive.warc.indexer import CDXJIndexer
 
     w = WarcWriter(tmp_path, index=True, max_size=3000)
     pointers = []
@@ -190,7 +190,7 @@ def test_isal_and_zlib_members_hold_the_same_records(tmp_path, level):
 
 
 def test_isal_level_is_the_nearest_in_size():
-    from archive.writer import isal_level
+    from archive.warc.writer import isal_level
 
     assert [isal_level(n) for n in range(10)] == [None, 1, 1, 2, 2, 2, 3, 3, 3, 3]
 
@@ -202,9 +202,9 @@ def test_level_0_is_zlib_stored_blocks_whatever_the_engine(tmp_path):
 
 
 def test_without_isal_the_writer_falls_back_to_zlib(tmp_path, monkeypatch, caplog):
-    import archive.writer
+    import archive.warc.writer
 
-    monkeypatch.setattr(archive.writer, "_isal_zlib", lambda: None)
+    monkeypatch.setattr(archive.warc.writer, "_isal_zlib", lambda: None)
     writer, records = _members(tmp_path, "isal", 3)
     assert writer.gzip_engine == "zlib"
     assert "isal package is not installed" in caplog.text

@@ -1,4 +1,4 @@
-"""archive/zipnum.py: the compressed CDXJ index of a WACZ, byte for byte what cdxj-indexer's
+"""archive/warc/zipnum.py: the compressed CDXJ index of a WACZ, byte for byte what cdxj-indexer's
 ``CompressedWriter`` (py-wacz's) writes."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from archive.zipnum import compress_index
+from archive.warc.zipnum import compress_index
 
 
 def sample_lines(n: int) -> list[str]:

@@ -26,8 +26,8 @@ from typing import Any
 
 from flask import Flask, Response, abort, render_template, request, url_for
 
-from archive.corpus import RANK_WINDOW, Corpus, CorpusError, full_row
-from archive.textdiff import change_size, describe, diff, render_html
+from archive.store.corpus import RANK_WINDOW, Corpus, CorpusError, full_row
+from archive.store.textdiff import change_size, describe, diff, render_html
 from archive.webapp.archived import (
     SANDBOX_CSP,
     Captures,
@@ -133,7 +133,7 @@ def create_app(root: str | Path) -> Flask:
     @app.route("/record/<int:article_id>")
     def record(article_id: int) -> Response:
         """The exact bytes of the version's response record, as stored in its WARC file."""
-        from archive.pointer import find_warc
+        from archive.warc.pointer import find_warc
 
         row = fresh().get(article_id) or abort(404)
         if not row["warc_filename"] or row["warc_offset"] is None or not row["warc_length"]:
@@ -203,8 +203,8 @@ def decode(body: bytes, content_type: str) -> str:
     Shift_JIS as cp932)."""
     from scrapy.http import TextResponse
 
-    from archive.responses import build_response
     from crawler.decoding import page_text
+    from crawler.responses import build_response
 
     response = build_response("http://replay.invalid/", 200, [("Content-Type", content_type)],
                               body)

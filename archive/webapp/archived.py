@@ -64,7 +64,7 @@ class Captures:
                 continue
             index = warc.with_name(warc.name + ".cdxj")
             if not index.exists() or index.stat().st_mtime < warc.stat().st_mtime:
-                from archive.indexer import write_index_for
+                from archive.warc.indexer import write_index_for
 
                 try:
                     index = write_index_for(warc)
@@ -208,7 +208,7 @@ def rewrite_html(text: str, base: str, prefix: str, timestamp: str) -> str:
 
 def read_capture(root: Path, capture: ArchivedCapture) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, content-decoded payload) of a capture's record."""
-    from archive.pointer import find_warc, record_at
+    from archive.warc.pointer import find_warc, record_at
 
     path = find_warc(root, capture.filename)
     with record_at(path, capture.offset) as record:

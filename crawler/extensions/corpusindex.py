@@ -1,6 +1,6 @@
 """Extension: bring the output root's corpus index up to date when a crawl closes.
 
-The index (:mod:`archive.corpus`, ``OUTPUT_DIR/corpus.sqlite3``) is read by ``archive list``,
+The index (:mod:`archive.store.corpus`, ``OUTPUT_DIR/corpus.sqlite3``) is read by ``archive list``,
 ``search``, ``show``, ``changes`` and ``serve``. A crawl appends its rows to
 ``articles.jsonl``; at its close this extension indexes what was appended (the reading
 commands sync too, so a crawl that died is indexed by the next reader). An index that cannot
@@ -39,7 +39,7 @@ class CorpusIndexExtension:
         return cls(crawler)
 
     def spider_closed(self, spider: Any) -> None:
-        from archive.corpus import Corpus, CorpusError
+        from archive.store.corpus import Corpus, CorpusError
 
         root = CrawlOutputs.from_crawler(self.crawler).root
         if not list(root.glob("articles*.jsonl")):

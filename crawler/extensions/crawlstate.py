@@ -2,11 +2,11 @@
 
 On start-up (``from_crawler``, before anything is fetched):
 
-1. take ``OUTPUT_DIR/crawl.lock`` (:class:`archive.lock.OutputLock`); if a live process holds
+1. take ``OUTPUT_DIR/crawl.lock`` (:class:`archive.store.lock.OutputLock`); if a live process holds
    it, the crawl stops at once with a clear error instead of interleaving its files with the
    other crawl's;
 2. holding the lock, any ``*.warc.gz.open`` in ``warc/`` belongs to a crawl that died: each is
-   repaired (``archive.repair``: every complete record kept, the partial tail cut) into its
+   repaired (``archive.warc.repair``: every complete record kept, the partial tail cut) into its
    closed name, indexed, and the original moved to ``OUTPUT_DIR/damaged/`` (outside
    ``warc/``, so tools reading the archive never see it twice); each step is logged;
 3. at ``spider_opened`` the run is registered in the crawl state, and at ``spider_closed``
@@ -17,7 +17,7 @@ On start-up (``from_crawler``, before anything is fetched):
 It also writes ``OUTPUT_DIR/runs/<spider>-<UTC timestamp>.json`` at close: the finish reason
 and Scrapy's stats, which ``python -m archive run`` reads for its summary.
 
-Settings: ``STATE_ENABLED`` [True] (the crawl state database, see :mod:`archive.state`),
+Settings: ``STATE_ENABLED`` [True] (the crawl state database, see :mod:`archive.store.state`),
 ``LOCK_WAIT`` [0] seconds to wait for the lock before giving up.
 """
 
@@ -37,7 +37,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive.lock import OutputLock
+from archive.store.lock import OutputLock
 from crawler.extensions.runreport import report_of
 from crawler.outputs import CrawlOutputs
 
@@ -56,8 +56,8 @@ def recover_open_files(
         leftovers = [path for path in leftovers if writer_is_dead(path)]
     if not leftovers:
         return lines
-    from archive.checker import Checker
-    from archive.repair import repair
+    from archive.warc.checker import Checker
+    from archive.warc.repair import repair
 
     damaged = warc_dir.parent / "damaged"
     for path in leftovers:
@@ -86,7 +86,7 @@ def recover_open_files(
         lines.extend(f"  {line}" for line in result.lines)
         if result.target:
             try:
-                from archive.indexer import write_index_for
+                from archive.warc.indexer import write_index_for
 
                 write_index_for(Path(result.target))
             except Exception as exc:  # noqa: BLE001
@@ -99,7 +99,7 @@ def _existing_repair(path: Path, report: Any) -> Path | None:
     one exists with exactly the records a repair would keep (same bytes)."""
     import hashlib
 
-    from archive.repair import Repairer, repaired_name
+    from archive.warc.repair import Repairer, repaired_name
 
     stem = Path(str(path)[: -len(".open")])
     candidates = [stem, Path(repaired_name(str(stem)))]
@@ -130,7 +130,7 @@ def _index_if_missing(path: Path, lines: list[str]) -> None:
     if Path(str(path) + ".cdxj").exists():
         return
     try:
-        from archive.indexer import write_index_for
+        from archive.warc.indexer import write_index_for
 
         write_index_for(path)
     except Exception as exc:  # noqa: BLE001

@@ -8,7 +8,7 @@ for any spider:
   is fetched by one worker only; a request taken from the queue is *leased* to its worker
   until its response has been fully processed, and re-queued by the other workers if that
   worker dies (no heartbeat for ``REDIS_LEASE`` seconds);
-* **crawl state**: ``CrawlOutputs.state`` is :class:`archive.redisstate.RedisCrawlState`
+* **crawl state**: ``CrawlOutputs.state`` is :class:`archive.store.redisstate.RedisCrawlState`
   (seen URLs, validators, payload digests for revisits, record pointers with their host),
   shared by every worker;
 * **outputs per process**: each worker writes its own WARC files (their names carry pid and

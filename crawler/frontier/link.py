@@ -2,8 +2,8 @@
 
 Created once per Scrapy crawler (:meth:`FrontierLink.from_crawler`) and shared by the
 scheduler (:mod:`crawler.frontier.scheduler`) and the crawl state
-(:class:`archive.redisstate.RedisCrawlState`, through ``CrawlOutputs.state``), so that both
-see the same outage (one :class:`~archive.redisstate.RedisGuard`) and the same worker id.
+(:class:`archive.store.redisstate.RedisCrawlState`, through ``CrawlOutputs.state``), so that both
+see the same outage (one :class:`~archive.store.redisstate.RedisGuard`) and the same worker id.
 
 Settings (defaults in brackets; all read only when ``REDIS_URL`` is set):
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from archive.redisstate import RedisCrawlState, RedisGuard, WorkerRegistry, connect, worker_id
+from archive.store.redisstate import RedisCrawlState, RedisGuard, WorkerRegistry, connect, worker_id
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Locks of an output root shared by several frontier workers.
 
-A plain crawl holds ``crawl.lock`` exclusively (:class:`archive.lock.OutputLock`): one crawl
+A plain crawl holds ``crawl.lock`` exclusively (:class:`archive.store.lock.OutputLock`): one crawl
 per output root. Workers of a shared frontier may write into one output root together (one
 machine running several, or a shared file system), each into its own files, so
 :class:`WorkerLock`
@@ -27,9 +27,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive.lock import LockedError
+from archive.store.lock import LockedError
 
-#: ``<prefix>-<stamp>-<serial>-<pid>~<host>.warc[.gz].open`` (archive.writer's file names)
+#: ``<prefix>-<stamp>-<serial>-<pid>~<host>.warc[.gz].open`` (archive.warc.writer's file names)
 _WRITER = re.compile(r"-(\d+)~(.+?)\.warc(?:\.gz)?\.open$")
 
 

@@ -29,7 +29,7 @@ as it is) and closes the gaps that matter when several processes share one front
   (the crawl pauses), ``enqueue_request`` keeps requests in a local buffer, acks wait in
   order behind them, ``has_pending_requests`` answers True (no premature finish); a
   housekeeping loop retries with backoff and flushes buffer then acks when Redis is back.
-  The :class:`~archive.redisstate.RedisGuard` logs the outage once and its end once. If the
+  The :class:`~archive.store.redisstate.RedisGuard` logs the outage once and its end once. If the
   worker dies with a buffer, its parents were never acked: the others redo them.
 * **Orphans**: a command that timed out may still have run when Redis came back (a pop
   whose answer was lost); entries in the worker's own in-flight hash that it does not know
@@ -61,7 +61,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from archive.redisstate import RedisGuard, RedisUnavailable
+from archive.store.redisstate import RedisGuard, RedisUnavailable
 from crawler.frontier.link import FrontierLink
 
 logger = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Downloader middleware: fetch only what is new, and finish what a dead crawl left.
 
-Works from the output root's crawl state (:mod:`archive.state`). For each GET request, by the
+Works from the output root's crawl state (:mod:`archive.store.state`). For each GET request, by the
 state of its URL:
 
 * never fetched into this root: fetched as usual;
@@ -10,7 +10,7 @@ state of its URL:
   middleware turns a ``304`` into a ``server-not-modified`` revisit record and an unchanged
   payload into an ``identical-payload-digest`` revisit; neither writes text. A changed article
   is archived in full and gets a new text version;
-* a **page requisite** (``request.meta["requisite"]``, see :mod:`pipelines.requisites`)
+* a **page requisite** (``request.meta["requisite"]``, see :mod:`pipelines.crawl.requisites`)
   already archived: the same as an article (skipped within ``INCREMENTAL_RECHECK_DAYS``, then
   re-checked conditionally), so a stylesheet shared by many pages is fetched once per window;
 * archived by a crawl that **died** before the pipelines processed the page, or whose text
@@ -40,18 +40,18 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from archive.pointer import find_warc, record_at
-from archive.responses import response_from_record
-from archive.state import UrlState
+from archive.store.state import UrlState
+from archive.warc.pointer import find_warc, record_at
 from crawler.outputs import CrawlOutputs
-from crawler.requisites import META_REQUISITE
+from crawler.responses import response_from_record
+from pipelines.extract.requisites import META_REQUISITE
 
 logger = logging.getLogger(__name__)
 
 #: request.meta key: the stored state of the URL (dict) when the request is a re-check
 META_PREVIOUS = "incremental_previous"
 #: ``processed`` of a page whose outputs could not be written, and of the further pages of
-#: its article (archive.state.CrawlState.mark_output_failed)
+#: its article (archive.store.state.CrawlState.mark_output_failed)
 TO_REDO = (2, 3)
 #: request.meta key: set to False to always fetch a request unconditionally
 META_ENABLED = "incremental"

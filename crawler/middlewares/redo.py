@@ -3,8 +3,8 @@ write.
 
 When a page's text or row could not be written (a folder made read-only, an I/O error), the
 text pipeline leaves it marked in the crawl state (``processed = 2``,
-:meth:`archive.state.CrawlState.mark_output_failed`) instead of done. The next crawl of the same
-spider into the same root asks for those URLs before its own start requests, whether or not
+:meth:`archive.store.state.CrawlState.mark_output_failed`) instead of done. The next crawl of
+the same spider into the same root asks for those URLs before its own start requests, whether or not
 its listings still link to them; :mod:`crawler.middlewares.incremental` serves each from its
 archived record (nothing is fetched again), and the pipelines write what was missing.
 

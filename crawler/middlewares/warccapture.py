@@ -20,7 +20,7 @@ the original record (``WARC-Refers-To``). Full captures are recorded in the craw
 they are written (committed at once).
 
 After writing, ``request.meta["warc"]`` holds the response (or revisit) record's pointer
-(:class:`archive.writer.RecordPointer` as a dict) for the spider callback and the pipelines.
+(:class:`archive.warc.writer.RecordPointer` as a dict) for the spider callback and the pipelines.
 Responses served from Scrapy's HTTP cache or from a WARC replay (flags ``cached`` or
 ``warc-replay``) are not archived again.
 
@@ -62,7 +62,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Headers, Response
 
-from archive.writer import RecordPointer, http_head, sha1_digest
+from archive.warc.writer import RecordPointer, http_head, sha1_digest
 from crawler.handler import (
     META_CONN_HEADERS,
     META_FETCH_START,

@@ -1,7 +1,7 @@
 """Serve every response of a crawl from WARC files: ``scrapy crawl <spider> -s WARC_REPLAY=...``.
 
 The spider runs unchanged; no request reaches the network. Each request is looked up in the
-archive (:class:`archive.replayindex.ReplayIndex`: the ``.cdxj`` beside each WARC, SURT
+archive (:class:`archive.warc.replayindex.ReplayIndex`: the ``.cdxj`` beside each WARC, SURT
 matching as pywb does, revisits resolved) and answered with the archived response.
 
 Why a downloader middleware (and not a download handler)
@@ -29,7 +29,7 @@ Why a downloader middleware (and not a download handler)
 
 The rebuilt response is the one Scrapy's HTTP/1.1 handler would have produced, not the one the
 spider saw: the body **still content-encoded** (so it must not go through
-:func:`archive.responses.build_response`, which also decodes), chunk framing removed when
+:func:`crawler.responses.build_response`, which also decodes), chunk framing removed when
 another tool's record kept it, Scrapy's response class chosen by ``responsetypes`` from the
 headers and body as the handler does, the connection headers Twisted keeps to itself
 (``Connection``, ``Transfer-Encoding``, ``Keep-Alive``...) and this project's ``X-Crawler-*``
@@ -39,7 +39,7 @@ from the record, flags
 ``dataloss`` / ``download_stopped`` restored from ``WARC-Truncated``, plus flag
 ``warc-replay`` (so the capture middleware does not archive it again). A body that another
 tool stored already decoded under the server's ``Content-Encoding`` (ClueWeb09, wabac.js:
-:func:`archive.responses.stored_decoded`) loses that header and gets the flag
+:func:`crawler.responses.stored_decoded`) loses that header and gets the flag
 ``stored-decoded``, so the compression middleware passes it on as it is, as warcio and pywb
 serve it, instead of dropping the page as undecodable. The response URL is the
 request's URL, as for a download, even when the capture matched through SURT folding.
@@ -54,7 +54,7 @@ A replay is a full re-run: every scheduled request gets ``meta["incremental"] = 
 incremental middleware (:mod:`crawler.middlewares.incremental`, 920) neither skips pages the
 output root's crawl state already has nor resumes them from that root's own WARCs. Replayed
 into the root of the crawl being replayed, every page is processed again and the text pipeline
-writes only texts that changed (as new versions; see :mod:`pipelines.textoutput`).
+writes only texts that changed (as new versions; see :mod:`pipelines.crawl.textoutput`).
 
 A miss (no capture for that method and URL, or a revisit whose original is not in the archive)
 logs ``WARC_REPLAY miss: <METHOD> <url>`` once per request, counts ``warc_replay/miss`` and
@@ -95,10 +95,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from archive.replayindex import PICKS, ArchivedResponse, ReplayIndex
-from archive.responses import STORED_DECODED, dechunk, stored_decoded
+from archive.warc.replayindex import PICKS, ArchivedResponse, ReplayIndex
 from crawler.middlewares.incremental import META_ENABLED as META_INCREMENTAL
 from crawler.middlewares.warccapture import META_POINTER
+from crawler.responses import STORED_DECODED, dechunk, stored_decoded
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ def replay_index(spec: list[str], pick: str) -> ReplayIndex:
     """The index of the archives ``spec`` names (built once per process, again if a file
     changed). Raises FileNotFoundError or ValueError when they name nothing or hold no HTTP
     response."""
-    from archive.replayindex import expand_spec
+    from archive.warc.replayindex import expand_spec
 
     files = []
     for path in expand_spec(spec):
@@ -234,7 +234,7 @@ def preflight(settings: Any) -> list[str]:
     pick = str(settings.get("WARC_REPLAY_PICK") or "last").lower()
     if not spec or pick not in PICKS:  # a bad pick is the settings check's to report
         return []
-    quiet = logging.getLogger("archive.records")
+    quiet = logging.getLogger("archive.warc.records")
     level = quiet.level
     quiet.setLevel(logging.ERROR)  # what the reader met is in the one line below
     try:

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.urlutils import split_arg
+from sites.urls import split_arg
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")

@@ -20,7 +20,7 @@ Arguments (besides ``urls``, ``max_pages`` and ``match`` of every spider):
 * ``follow_citations`` [``1``]: also fetch the sources a post cites (URLs standing alone on a
   body line, see :mod:`sites.asyura`); when the origin is gone (DNS failure, refused or timed
   out connection, 404, 410, 5xx) fetch the Wayback Machine's raw capture instead
-  (:func:`crawler.wayback.raw_capture_url`, whose redirect to the nearest capture is followed).
+  (:func:`sites.wayback.raw_capture_url`, whose redirect to the nearest capture is followed).
 * ``follow_followups`` [``1``]: fetch the ``Re:`` posts listed under フォローアップ：.
 
 Index paging: ``index.html`` is page 1; page n+1 is ``index<n+1>.html`` *if the page links to
@@ -57,7 +57,7 @@ from twisted.python.failure import Failure
 
 from crawler.spiders.args import SpiderArgumentError, day_arg, flag_arg, int_arg, word_list
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.wayback import configure_settings, raw_capture_url, request_meta
+from crawler.wayback import configure_settings, request_meta
 from sites.asyura import (
     FOLLOW_URL,
     INDEX_URL,
@@ -70,6 +70,7 @@ from sites.asyura import (
     parse_post,
 )
 from sites.base import parse_html
+from sites.wayback import raw_capture_url
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ Arguments (``-a name=value``) common to all spiders:
 * ``max_pages``: stop after this many HTML pages have been handed to the pipelines.
 * ``match``: comma-separated words; only articles whose title or text contains one of them
   get text output (everything fetched is archived all the same). Applied by the spider through
-  ``PageItem.meta["match"]``; see :mod:`pipelines.textoutput`.
+  ``PageItem.meta["match"]``; see :mod:`pipelines.crawl.textoutput`.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.decoding import page_text
-from crawler.items import PageItem
 from crawler.middlewares.warccapture import META_POINTER
 from crawler.spiders.args import int_arg, url_list
-from crawler.urlutils import split_arg, strip_tracking
-from pipelines.requisites import requisite_failed, requisite_fetched
+from pipelines.crawl.requisites import requisite_failed, requisite_fetched
+from pipelines.extract.items import PageItem
+from sites.urls import split_arg, strip_tracking
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ class ArchiveSpider(scrapy.Spider):
         """A request for a page found in a listing, feed or sitemap (spiders override)."""
         return scrapy.Request(url, callback=self.parse, **kwargs)
 
-    # -- page requisites (pipelines.requisites): spider methods, so that their requests can
+    # -- page requisites (pipelines.crawl.requisites): spider methods, so that their requests can
     # -- be serialised by a shared frontier like any other
 
     def parse_requisite(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:

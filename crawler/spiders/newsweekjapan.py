@@ -20,14 +20,15 @@ numbered page links).
 
 Multi-page articles: page 1 is fetched like any page; then pages 2..n are fetched one after the
 other (``li.next a``, else the pager's page numbers), carried in ``request.meta`` with the
-:class:`~crawler.items.PageItem` of page 1, and ONE item is yielded for page 1 with the later
-pages as :class:`~crawler.items.PagePart` (url, html, WARC pointer, status). The chain's
-requests use ``dont_filter`` (a page already seen elsewhere must still join its article), and
-a page that redirects away from its own URL (e.g. back to page 1), answers 4xx/5xx, fails to
-download, or is the soft-404 page is recorded as ``missing``; a member-only page as a
-logged-out reader sees it is ``paywalled`` (its html kept, its text not used). The next page
-after a missing one is still tried when the pager announced it. The row's ``meta`` says
-``complete``, ``pages_announced``, ``missing_pages``, ``paywalled_pages`` and per-page notes.
+:class:`~pipelines.extract.items.PageItem` of page 1, and ONE item is yielded for page 1 with
+the later pages as :class:`~pipelines.extract.items.PagePart` (url, html, WARC pointer,
+status). The chain's requests use ``dont_filter`` (a page already seen elsewhere must still
+join its article), and a page that redirects away from its own URL (e.g. back to page 1),
+answers 4xx/5xx, fails to download, or is the soft-404 page is recorded as ``missing``; a
+member-only page as a logged-out reader sees it is ``paywalled`` (its html kept, its text not
+used). The next page after a missing one is still tried when the pager announced it. The row's
+``meta`` says ``complete``, ``pages_announced``, ``missing_pages``, ``paywalled_pages`` and
+per-page notes.
 
 Soft 404: the site answers some missing articles with a "お探しのページが見つかりませんでした"
 page; it is archived and handed on (the rules call it "not an article"), counted in the
@@ -48,11 +49,10 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.items import PageItem, PagePart
 from crawler.middlewares.warccapture import META_POINTER
 from crawler.spiders.args import int_arg, url_list, word_list
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.urlutils import strip_tracking
+from pipelines.extract.items import PageItem, PagePart
 from sites.base import parse_html
 from sites.newsweekjapan import (
     HOST,
@@ -66,6 +66,7 @@ from sites.newsweekjapan import (
     page_number,
     page_url,
 )
+from sites.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ What is followed: from listings, only the cards' title links
 followed only if it is an RT English article (:func:`sites.rt.is_article_url`: www.rt.com or
 rt.com, not ``/in-vision/`` or ``/in-motion/`` galleries, AMP copies, trends, tags, or
 arabic./russian./de. ... hosts) or a listing fragment. ``utm_*`` and click ids are stripped
-before de-duplication (:func:`crawler.urlutils.strip_tracking`), and http/https, ``rt.com`` /
+before de-duplication (:func:`sites.urls.strip_tracking`), and http/https, ``rt.com`` /
 ``www.rt.com`` and a missing trailing slash count as one page (:func:`sites.rt.dedup_key`).
 Skipped links are counted in the ``rt/skipped_links`` stat.
 
@@ -49,7 +49,6 @@ from scrapy.http import Response, TextResponse
 
 from crawler.spiders.args import flag_arg, int_arg, word_list
 from crawler.spiders.base import ArchiveSpider, is_html, xml_root
-from crawler.urlutils import strip_tracking
 from sites.dates import normalise_datetime
 from sites.rt import (
     dedup_key,
@@ -58,6 +57,7 @@ from sites.rt import (
     is_rt_host,
     section_url,
 )
+from sites.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
 

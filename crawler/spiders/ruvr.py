@@ -61,10 +61,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from crawler import wayback
 from crawler.spiders.args import SpiderArgumentError, int_arg, url_list
 from crawler.spiders.base import ArchiveSpider
-from crawler.urlutils import split_arg
+from crawler.wayback import configure_settings, request_meta
+from sites import wayback
+from sites.urls import split_arg
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
 def split_urls(value: str | list[str] | None) -> list[str]:
-    """``-a urls=`` as a list, like :func:`crawler.urlutils.split_arg` but a comma inside a
+    """``-a urls=`` as a list, like :func:`sites.urls.split_arg` but a comma inside a
     URL (``fl=timestamp,original``) does not split it: a piece that does not start with a
     scheme is glued back to the URL before it."""
     out: list[str] = []
@@ -180,7 +181,7 @@ class RuvrSpider(ArchiveSpider):
         """Spider settings, then the Wayback slots and Retry-After middleware (which read the
         ``WAYBACK_*`` settings, command-line values included)."""
         super().update_settings(settings)
-        wayback.configure_settings(settings)
+        configure_settings(settings)
 
     # -- requests --------------------------------------------------------------------------
 
@@ -198,12 +199,12 @@ class RuvrSpider(ArchiveSpider):
 
     def cdx_request(self, url: str, query: str | None = None) -> scrapy.Request:
         """A CDX page request; ``query`` is the query without resume key (for the next page)."""
-        meta = {**wayback.request_meta(url), "cdx_query": query or url}
+        meta = {**request_meta(url), "cdx_query": query or url}
         return scrapy.Request(url, callback=self.parse_cdx, meta=meta)
 
     def capture_request(self, url: str, cdx_row: dict[str, str] | None = None) -> scrapy.Request:
         """A raw capture request in the capture slot."""
-        meta: dict[str, Any] = wayback.request_meta(url)
+        meta: dict[str, Any] = request_meta(url)
         if cdx_row is not None:
             meta["cdx_row"] = cdx_row
         return scrapy.Request(url, callback=self.parse_capture, meta=meta)

@@ -44,7 +44,7 @@ from crawler.spiders.args import (
     url_list,
 )
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.urlutils import host_of, strip_tracking
+from sites.urls import host_of, strip_tracking
 
 #: how many (source host, link) follow decisions, and how many requested URLs, the spider
 #: remembers

@@ -1,0 +1,132 @@
+"""``python -m archive extract --url URL FILE``: the clean text of one saved HTML page.
+
+The page goes through exactly what a crawl does with it:
+
+1. the bytes become a Scrapy response (:func:`crawler.responses.build_response`) with the
+   ``Content-Type`` given by ``--content-type`` (default ``text/html``, no charset), so a
+   BOM, an HTTP charset, ``<meta charset>`` and detection decide the decoding as in a crawl
+   (a ``Content-Encoding`` of ``gzip``/``br``... given with ``--content-encoding`` is removed
+   by Scrapy's own middleware);
+2. :func:`crawler.spiders.base.page_item_from_response` decodes it, as the spiders do;
+3. :func:`pipelines.extract.page.extract_page` with the site rules of the URL's host (or of
+   ``--site``).
+
+Output: the text (UTF-8, one paragraph per line), or with ``--json`` one JSON object:
+``url``, ``encoding``, ``article`` (the article dict, text included, or null), ``text`` (the
+article's text, or the best text found on a page judged not an article), ``method``,
+``reason``, ``seconds``, ``outlinks``.
+
+A page judged not an article (a listing, a very short page) still has its text printed, with a
+note on stderr saying why a crawl would not keep it as an article: the command never withholds
+text it found. ``--articles-only`` refuses such pages as a crawl does (nothing on stdout but the
+JSON with ``--json``, the reason on stderr, exit status 1).
+
+Exit status 0 when text was printed, 1 when there is none (the page is not HTML, has no text,
+or is not an article with ``--articles-only``; the reason is printed on stderr), 2 when the file
+cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``python -m archive extract``."""
+    parser.add_argument("file", metavar="FILE", help="saved HTML page (bytes), or - for stdin")
+    parser.add_argument("--url", required=True,
+                        help="the page's URL (chooses the site rules; resolves relative links)")
+    parser.add_argument("--content-type", default="text/html", metavar="VALUE",
+                        help="the HTTP Content-Type the page was served with "
+                             "(default: text/html, so <meta charset> and BOM decide)")
+    parser.add_argument("--content-encoding", metavar="VALUE",
+                        help="the HTTP Content-Encoding of the bytes (gzip, deflate, br)")
+    parser.add_argument("--site", help="use this site's rules whatever the URL's host "
+                        "(as a site spider does)")
+    parser.add_argument("--json", action="store_true",
+                        help="print text and metadata as JSON (article, method, reason)")
+    parser.add_argument("--articles-only", action="store_true",
+                        help="refuse a page judged not an article, as a crawl does (exit 1); "
+                             "default: print the text found, with a note on stderr")
+
+
+def extract_bytes(
+    url: str,
+    body: bytes,
+    *,
+    content_type: str | None = "text/html",
+    content_encoding: str | None = None,
+    site: str | None = None,
+    metadata: bool = True,
+) -> dict[str, Any]:
+    """Extract one page given as bytes; returns the ``--json`` object.
+
+    ``article`` is None when the page is not an article; ``reason`` then says why
+    (``not html`` when Scrapy would not have handed the page to the pipelines at all).
+    ``metadata=False``: only the text is wanted (see :func:`pipelines.extract.page.extract_page`).
+    """
+    from crawler.responses import build_response
+    from crawler.spiders.base import page_item_from_response
+    from pipelines.extract.page import extract_page
+
+    headers: list[tuple[str, str]] = []
+    if content_type:
+        headers.append(("Content-Type", content_type))
+    if content_encoding:
+        headers.append(("Content-Encoding", content_encoding))
+    response = build_response(url, 200, headers, body)
+    item = page_item_from_response(response, site)
+    if item is None:
+        return {"url": url, "encoding": None, "article": None, "text": "", "method": "none",
+                "reason": "not html", "seconds": 0.0, "outlinks": []}
+    result = extract_page(item.url, item.html, site=site, metadata=metadata)
+    return {
+        "url": item.url,
+        "encoding": item.encoding,
+        "article": result.article,
+        "text": result.article["text"] if result.article is not None else result.best_text,
+        "method": result.method,
+        "reason": result.reason,
+        "seconds": result.seconds,
+        "outlinks": result.outlinks,
+    }
+
+
+def _read(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Extract ``args.file`` and print its text (or JSON); see the module docstring."""
+    try:
+        body = _read(args.file)
+    except OSError as exc:
+        print(f"extract: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    # the plain text needs no metadata: trafilatura's date search is skipped (the text is the
+    # same); --json prints the metadata, so it computes it
+    out = extract_bytes(args.url, body, content_type=args.content_type or None,
+                        content_encoding=args.content_encoding, site=args.site,
+                        metadata=args.json)
+    article = out["article"]
+    refused = article is None and (args.articles_only or not out["text"])
+    if args.json:
+        sys.stdout.buffer.write(
+            (json.dumps(out, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    elif not refused:
+        sys.stdout.buffer.write((out["text"] + "\n").encode("utf-8"))
+    sys.stdout.flush()
+    if refused:
+        print(f"extract: not an article ({out['reason']}): {out['url']}", file=sys.stderr)
+        return 1
+    if article is None:
+        print(f"extract: note: a crawl would not keep this page as an article "
+              f"({out['reason']}); printed the text found anyway (--articles-only refuses "
+              f"it): {out['url']}", file=sys.stderr)
+    return 0

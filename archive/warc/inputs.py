@@ -1,0 +1,259 @@
+"""The archive files a command is given: one expansion for every tool that reads archives.
+
+``check``, ``index``, ``stats``, ``replay``, ``export-wacz`` and ``WARC_REPLAY`` all take the
+same kinds of input, and all expand them here:
+
+* a **file**, taken as it is whatever its name (a ``.open`` file too: naming it is asking
+  for it);
+* a **directory**, searched recursively for ``*.warc``, ``*.warc.gz``, ``*.arc``,
+  ``*.arc.gz`` and ``*.wacz`` (sorted by path). ``*.open`` files there (still being written,
+  or left by a crawl that died) are skipped with a warning unless the caller asks for them
+  (``check`` does), and ``damaged/`` folders are never entered: they hold the originals of
+  files that were already repaired (see :mod:`archive.warc.repair`), whose records are in the
+  repaired copy;
+* a **glob** (``data/*/warc/*.warc.gz``), when no file has that very name: the matches
+  filtered as in a directory;
+* a **WACZ** package (``*.wacz``, or any zip file holding ``archive/``): every WARC/ARC
+  under its ``archive/`` folder. The members are extracted, once per process, to a
+  temporary directory that is removed when the process exits, so that every reader can
+  seek in them as in any file; their names in messages are ``package.wacz#archive/x.warc.gz``
+  and their base names (what index lines and record pointers call them) are the names under
+  ``archive/``, as in the package's own index.
+
+Each file comes out once (by its resolved path), in the order given. A name that matches
+nothing raises :class:`FileNotFoundError` (or is kept, for ``check`` to report it as
+unreadable, with ``missing_ok``). A package that cannot be read comes out as an
+:class:`ArchiveFile` whose ``problem`` says why, so each tool reports it its own way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
+import logging
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+log = logging.getLogger(__name__)
+
+WARC_SUFFIXES = (".warc", ".warc.gz")
+ARC_SUFFIXES = (".arc", ".arc.gz")
+ARCHIVE_SUFFIXES = WARC_SUFFIXES + ARC_SUFFIXES
+WACZ_SUFFIX = ".wacz"
+OPEN_SUFFIX = ".open"
+#: folder of originals already repaired (a crawl's recovery and ``check --repair`` put
+#: them there); never entered when a directory is searched
+DAMAGED_DIR = "damaged"
+_GLOB_CHARS = frozenset("*?[")
+_ZIP_MAGIC = b"PK\x03\x04"
+_COPY = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    """One archive file to read."""
+
+    #: a file that can be opened and seeked in: the file itself, or a WACZ member extracted
+    path: Path
+    #: what to call it in messages: the path as given, or ``package.wacz#archive/x.warc.gz``
+    name: str
+    #: the WACZ package it was taken from, if any
+    package: Path | None = None
+    #: why this input cannot be read (a package that is no WACZ), else None
+    problem: str | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def is_archive_name(name: str, *, open_files: bool = True) -> bool:
+    """Whether a file name looks like a WARC, ARC or WACZ (``*.open`` ones when asked)."""
+    lower = name.lower()
+    if lower.endswith(OPEN_SUFFIX):
+        if not open_files:
+            return False
+        lower = lower[: -len(OPEN_SUFFIX)]
+    return lower.endswith(ARCHIVE_SUFFIXES) or lower.endswith(WACZ_SUFFIX)
+
+
+def is_package(path: Path) -> bool:
+    """Whether ``path`` is a WACZ package: named ``*.wacz``, or a zip file (by its magic)."""
+    if path.name.lower().endswith(WACZ_SUFFIX):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == _ZIP_MAGIC
+    except OSError:
+        return False
+
+
+def expand(
+    entries: Iterable[str | os.PathLike[str]],
+    *,
+    walk_open: bool = False,
+    open_beside: bool = False,
+    missing_ok: bool = False,
+) -> list[ArchiveFile]:
+    """The archive files named by ``entries`` (see the module docstring).
+
+    ``walk_open``: take ``*.open`` files found in directories and by globs (else skipped
+    with a warning). ``open_beside``: also take the ``*.warc.open``/``*.warc.gz.open`` files
+    lying beside each file named (``check`` reports a dead writer's leftovers that way).
+    ``missing_ok``: a name that matches nothing is kept as a file (its reader says it cannot
+    be read) instead of raising FileNotFoundError.
+    """
+    out: list[ArchiveFile] = []
+    seen: set[tuple[Path, str | None]] = set()
+
+    def add(found: ArchiveFile) -> None:
+        key = (_real(found.package or found.path), found.name if found.package else None)
+        if key not in seen:
+            seen.add(key)
+            out.append(found)
+
+    for entry in entries:
+        text = os.fspath(entry)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            matched = list(_walk(path))
+        elif path.exists() or not _GLOB_CHARS.intersection(text):
+            if not path.exists() and not missing_ok:
+                raise FileNotFoundError(f"{text}: no such file or directory")
+            for found in _file(path, text):
+                add(found)
+            if open_beside and path.is_file():
+                for name in _open_beside(path):
+                    add(ArchiveFile(path.parent / name, os.path.join(os.path.dirname(text),
+                                                                     name)))
+            continue
+        else:
+            matched = sorted(Path(p) for p in glob.glob(os.path.expanduser(text), recursive=True)
+                             if os.path.isfile(p) and is_archive_name(os.path.basename(p)))
+            if not matched:
+                raise FileNotFoundError(f"{text}: matches no WARC, ARC or WACZ file")
+        for found_path in matched:
+            if found_path.name.endswith(OPEN_SUFFIX) and not walk_open:
+                log.warning("skipping %s (still open, or left by a crawl that died: "
+                            "`python -m archive check --repair` it, or name it explicitly)",
+                            found_path)
+                continue
+            for found in _file(found_path, str(found_path)):
+                add(found)
+    return out
+
+
+def paths(entries: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The readable files of :func:`expand` as paths, sorted by base name (then path), so
+    that the order of the arguments does not change a tool's outputs. Raises ValueError for
+    an input that cannot be read (a package that is no WACZ)."""
+    found = expand(entries)
+    for item in found:
+        if item.problem:
+            raise ValueError(f"{item.name}: {item.problem}")
+    return sorted((item.path for item in found), key=lambda p: (p.name, str(p)))
+
+
+def _real(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Archive files under ``folder``, recursively, sorted, ``damaged/`` folders left out."""
+    for root, dirs, files in os.walk(folder):
+        if DAMAGED_DIR in dirs:
+            log.info("not searching %s: it holds originals already repaired",
+                     os.path.join(root, DAMAGED_DIR))
+        dirs[:] = sorted(d for d in dirs if d != DAMAGED_DIR)
+        for name in sorted(files):
+            if is_archive_name(name):
+                yield Path(root) / name
+
+
+def _open_beside(path: Path) -> list[str]:
+    """Names of ``*.warc.open``/``*.warc.gz.open`` files in the folder of ``path``."""
+    try:
+        names = sorted(os.listdir(path.parent))
+    except OSError:
+        return []
+    return [n for n in names if n.endswith(OPEN_SUFFIX)
+            and n[: -len(OPEN_SUFFIX)].endswith(WARC_SUFFIXES)]
+
+
+def _file(path: Path, name: str) -> list[ArchiveFile]:
+    """One named file: itself, or the archive files packaged in it."""
+    if path.is_file() and is_package(path):
+        return _unpack(path, name)
+    return [ArchiveFile(path, name)]
+
+
+# -- WACZ packages ---------------------------------------------------------------------------
+
+_unpacked: dict[tuple[Path, int, int], list[ArchiveFile]] = {}
+_tmp: dict[str, object] = {}
+
+
+def _tmpdir() -> Path:
+    """This process's directory for extracted members (removed at exit)."""
+    made = _tmp.get("dir")
+    if made is None:
+        made = Path(tempfile.mkdtemp(prefix="newsarchive-wacz-"))
+        _tmp["dir"], _tmp["pid"] = made, os.getpid()
+        atexit.register(_cleanup)
+    assert isinstance(made, Path)
+    return made
+
+
+def _cleanup() -> None:
+    made = _tmp.get("dir")
+    if isinstance(made, Path) and _tmp.get("pid") == os.getpid():  # not in forked children
+        shutil.rmtree(made, ignore_errors=True)
+
+
+def _members(zf: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The WARC/ARC files of a package: ``archive/<name>``, as WACZ 1.x lays them out."""
+    found = []
+    for info in zf.infolist():
+        parts = PurePosixPath(info.filename).parts
+        if (len(parts) == 2 and parts[0] == "archive" and not info.is_dir()
+                and is_archive_name(parts[1], open_files=False)):
+            found.append(info)
+    return found
+
+
+def _unpack(package: Path, name: str) -> list[ArchiveFile]:
+    """The WARCs of a WACZ package, extracted (once per process) to the temporary directory."""
+    try:
+        stat = package.stat()
+        key = (_real(package), stat.st_mtime_ns, stat.st_size)
+    except OSError as exc:
+        return [ArchiveFile(package, name, problem=f"cannot read: {exc.strerror or exc}")]
+    if key in _unpacked:
+        return _unpacked[key]
+    try:
+        with zipfile.ZipFile(package) as zf:
+            members = _members(zf)
+            if not members:
+                return [ArchiveFile(package, name, problem="not a WACZ package: no WARC or ARC "
+                                    "file under archive/")]
+            dest = _tmpdir() / str(len(_unpacked))
+            dest.mkdir()
+            found = []
+            for info in members:
+                target = dest / PurePosixPath(info.filename).name
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, _COPY)  # zipfile checks the member's CRC
+                found.append(ArchiveFile(target, f"{name}#{info.filename}", package))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError,
+            EOFError) as exc:
+        return [ArchiveFile(package, name, problem=f"not a readable WACZ package: "
+                            f"{type(exc).__name__}: {exc}")]
+    _unpacked[key] = found
+    return found

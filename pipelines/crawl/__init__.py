@@ -1,0 +1,3 @@
+"""Scrapy's item pipelines of the crawl: extraction in worker processes,
+page requisites, text output.
+"""

@@ -1,0 +1,224 @@
+"""Item pipeline: write each article's text file, its ``articles.jsonl`` row and its WARC
+``metadata`` record; pages that are not articles end here (archived, no text).
+
+For an article, in this order:
+
+1. ``text/<host>/<hash16>-<slug>.txt`` (UTF-8, one paragraph per line), written to a temporary
+   name and renamed, so a crash never leaves half a text file under the real name, and beside
+   it ``<hash16>-<slug>.json``: title, URL, publication date, source and the record the text
+   came from (:func:`archive.store.articles.sidecar`);
+2. a ``metadata`` record in the crawl's WARC (``application/json``: extraction summary, text
+   digest, outlinks; ``WARC-Refers-To`` the response record; WARC-Target-URI
+   ``urn:newsarchive:article:<URL>``, see :mod:`archive.warc.targeturi`);
+3. one line in ``articles.jsonl``, flushed (fsynced with ``TEXT_FSYNC``), holding the article
+   fields and ``warc`` - the pointer to the response record (file, offset, length, record id,
+   payload digest, date) - so every text can be traced to the bytes it came from. A row is
+   appended in one write, or cut off again if the write fails (full disk); a partial last row
+   left by a killed process is cut off, with a warning, when the next crawl opens the file.
+
+The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
+A page that is not an article is dropped with a DEBUG log line (``DropItem``), and so is an
+article that does not match the spider's topic filter (``-a match=日露,ロシア,Russia``), a page
+archived as a ``revisit`` (unchanged payload) and an article whose text is unchanged.
+
+Versions: when an article fetched again has a new text, it is written as a new version,
+``<hash>-<slug>.v2.txt`` and so on, and its row carries ``version`` and ``previous_version``
+(text path and digest). Each processed page is recorded in the crawl state (committed at once)
+after its row is written, so a crash between the two re-processes the page rather than losing
+it. A page whose text, record or row cannot be written (a read-only folder, an I/O error) is
+marked to be redone instead (:meth:`archive.store.state.CrawlState.mark_output_failed`): the next
+crawl redoes it from its archived record first (:mod:`crawler.middlewares.redo`), fetching
+nothing again; the run reports it as failed.
+
+Settings: ``OUTPUT_DIR`` (see :mod:`crawler.outputs`), ``TEXT_FSYNC`` [False].
+Stats: ``text/articles_written`` (= ``_new`` + ``_changed`` + ``_incomplete``),
+``text/articles_unchanged``, ``text/skipped_unchanged`` (pages of any kind),
+``text/skipped_no_match``, ``output/write_errors``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from archive.store.articles import (
+    append_line,
+    article_row,
+    matches_topic,
+    repair_jsonl_tail,
+    write_sidecar,
+    write_text_file,
+)
+from archive.store.paths import text_relpath
+from archive.warc import targeturi
+from archive.warc.writer import sha1_digest
+from crawler.outputerrors import output_failed
+from crawler.outputs import CrawlOutputs
+from pipelines.extract.items import PageItem
+
+logger = logging.getLogger(__name__)
+
+
+class TextOutputPipeline:
+    """Write text, row and metadata record per article; see the module docstring."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.outputs = CrawlOutputs.from_crawler(crawler)
+        self.fsync = crawler.settings.getbool("TEXT_FSYNC", False)
+        self.stats = crawler.stats
+        self._jsonl: int | None = None  # O_APPEND file descriptor of articles.jsonl
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TextOutputPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.outputs.root.mkdir(parents=True, exist_ok=True)
+        path = self.outputs.articles_path
+        cut = repair_jsonl_tail(path)
+        if cut:
+            logger.warning("%s ended with a partial row (%d bytes, left by an interrupted "
+                           "write): cut off; its page is processed again when fetched", path, cut)
+            self.stats.inc_value("text/partial_row_repaired")
+        self._jsonl = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def close_spider(self) -> None:
+        if self._jsonl is not None:
+            fd, self._jsonl = self._jsonl, None
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+    def process_item(self, item: Any) -> Any:
+        try:
+            return self._process(item)
+        except (OSError, sqlite3.Error) as exc:
+            # a full disk stops the crawl (crawler.outputerrors); rows are whole or absent
+            url = getattr(item, "url", "?")
+            output_failed(self.crawler, exc, f"writing the text of {url}", url=url)
+            self._to_redo(url, [p.url for p in getattr(item, "parts", None) or ()])
+            raise DropItem(f"text not written ({exc}): {getattr(item, 'url', '?')}",
+                           log_level="DEBUG") from exc  # logged above, without the item
+
+    def _to_redo(self, url: str, parts: list[str]) -> None:
+        """Leave ``url`` (and the further pages of its article) to the next crawl, which
+        redoes it from its archived record."""
+        state = self.outputs.state
+        if state is None:
+            return
+        try:
+            state.mark_output_failed(url, parts)
+        except (OSError, sqlite3.Error) as exc:  # the state cannot be written either: the
+            # page stays unprocessed, and the run that stops on it is resumed (incremental)
+            logger.debug("could not mark %s for redoing: %s", url, exc)
+
+    def _done(self, item: PageItem, *, is_article: bool, **text: Any) -> None:
+        """Record in the crawl state that the pipelines are done with ``item``: its page,
+        and the further pages of a multi-page article (never articles on their own: they
+        are always fetched again when their article is)."""
+        state = self.outputs.state
+        if state is None:
+            return
+        state.mark_processed(item.url, is_article=is_article, **text)
+        for part in item.parts:
+            state.mark_processed(part.url, is_article=False)
+
+    def _process(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        state = self.outputs.state
+        if (item.warc or {}).get("warc_type") == "revisit":
+            self.stats.inc_value("text/skipped_unchanged")
+            known = state.get(item.url) if state is not None else None
+            if known is not None and known.is_article:
+                self.stats.inc_value("text/articles_unchanged")
+            raise DropItem(f"unchanged since the last capture: {item.url}", log_level="DEBUG")
+        if item.article is None:
+            self._done(item, is_article=False)
+            raise DropItem(
+                f"not an article ({item.extraction.get('reason', '?')}): {item.url}",
+                log_level="DEBUG",
+            )
+        article = item.article
+        words = item.meta.get("match")
+        if words and not matches_topic(article, words):
+            self.stats.inc_value("text/skipped_no_match")
+            self._done(item, is_article=False)
+            raise DropItem(f"no topic match ({', '.join(words)}): {item.url}", log_level="DEBUG")
+        text_digest = sha1_digest(article["text"].encode("utf-8"))
+        previous = state.get(item.url) if state is not None else None
+        version = 1
+        if previous is not None and previous.text_digest:
+            if previous.text_digest == text_digest:
+                self._done(item, is_article=True)
+                self.stats.inc_value("text/skipped_unchanged")
+                self.stats.inc_value("text/articles_unchanged")
+                raise DropItem(f"text unchanged: {item.url}", log_level="DEBUG")
+            version = previous.version + 1
+        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"),
+                               suffix=f".v{version}" if version > 1 else "")
+        write_text_file(self.outputs.root, str(relpath), article["text"])
+        row = article_row(item, str(relpath))
+        if version > 1 and previous is not None:
+            row["version"] = version
+            row["previous_version"] = {"text_path": previous.text_path,
+                                       "text_digest": previous.text_digest}
+        write_sidecar(self.outputs.root, str(relpath), row)
+        if self.outputs.warc_enabled and item.warc and item.warc.get("warc_type") == "response" \
+                and "record_id" in item.warc:
+            summary = {
+                "article": True,
+                "url": item.url,
+                "canonical_url": article["canonical_url"],
+                "title": article.get("title"),
+                "published": article.get("published"),
+                "method": article["method"],
+                "word_count": article["word_count"],
+                "text_digest": text_digest,
+                "text_path": str(relpath),
+                "version": version,
+                "extraction_seconds": item.extraction.get("seconds"),
+                "outlinks": item.extraction.get("outlinks", []),
+                # what the spider knew that the page alone does not say (original URL of a
+                # Wayback capture, parent post, citations...), so replay can restore it
+                "meta": item.meta,
+                "parts": row.get("parts", []),
+            }
+            meta_ptr = self.outputs.warc.write_metadata(
+                # under urn:newsarchive:article:URL, not the page's URL: replay tools would
+                # serve the summary in place of the page (archive/warc/targeturi.py)
+                targeturi.about(targeturi.ARTICLE, item.url),
+                json.dumps(summary, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                refers_to=item.warc["record_id"],
+                content_type="application/json",
+            )
+            row["metadata_record_id"] = meta_ptr.record_id
+        assert self._jsonl is not None
+        start = append_line(self._jsonl,
+                            (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8"))
+        if self.fsync:
+            os.fsync(self._jsonl)
+        try:
+            self._done(item, is_article=True, text_path=str(relpath),
+                       text_digest=text_digest, version=version)
+        except sqlite3.Error:
+            # not recorded as processed: take the row back, the page is processed again
+            # (and its row written) by the next run, never twice
+            os.ftruncate(self._jsonl, start)
+            raise
+        self.stats.inc_value("text/articles_written")
+        if (item.meta or {}).get("complete") is False:
+            self.stats.inc_value("text/articles_incomplete")
+        elif version > 1:
+            self.stats.inc_value("text/articles_changed")
+        else:
+            self.stats.inc_value("text/articles_new")
+        return row
