@@ -283,7 +283,7 @@ def _trafilatura_title_author(page: str | _Element, url: str) -> Any:
     """``title`` and ``author`` exactly as :func:`_trafilatura_metadata` gives them (the first
     steps of ``trafilatura.extract_metadata``, then its ``clean_and_trim`` of those two
     fields), without the date search, site name, categories, tags and licence it goes on to
-    compute: about 40 % of its cost. ``tests/test_extractor.py`` checks the equality on every
+    compute: about 40 % of its cost. ``tests/test_page.py`` checks the equality on every
     bundled page; should trafilatura's internals move, the whole function is used instead.
     ``page`` as for :func:`_trafilatura_metadata`: reusing the tree saves a parse."""
     from html import unescape
