@@ -25,6 +25,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.warc.checker import Checker, cross_check, expand_inputs, format_digest, parse_digest
 from archive.warc.repair import needs_repair, repair, repaired_name
+from archive.warc.writer import WarcWriter, http_head
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WARCS = os.path.join(HERE, "warcs")
@@ -453,12 +454,11 @@ def test_mutated_input_never_raises(base, flips, cut, insert, at):
 
 @pytest.mark.parametrize("version", ["1.0", "1.1"])
 def test_newsarchive_writer_output_passes_and_open_file_repairs(tmp_path, version):
-    writer_mod = pytest.importorskip("archive.warc.writer")
-    head = writer_mod.http_head("HTTP/1.1 200 OK", [("Content-Type", "text/html"),
+    head = http_head("HTTP/1.1 200 OK", [("Content-Type", "text/html"),
                                                     ("Transfer-Encoding", "chunked")])
-    req = writer_mod.http_head("GET / HTTP/1.1", [("Host", "example.com")])
+    req = http_head("GET / HTTP/1.1", [("Host", "example.com")])
     body = b"<html><body><p>Hello</p></body></html>"
-    w = writer_mod.WarcWriter(tmp_path, prefix="t", warc_version=version, hostname="h")
+    w = WarcWriter(tmp_path, prefix="t", warc_version=version, hostname="h")
     first = w.write_exchange(url="http://example.com/", response_head=head, body=body,
                              request_head=req, ip_address="192.0.2.1")
     w.write_metadata("http://example.com/", [("outlink", "http://example.com/a")],

@@ -246,7 +246,6 @@ def test_incremental_crawls_replay_into_the_same_text_versions(tmp_path):
 
 @pytest.fixture(scope="module")
 def nwj_crawl(web, tmp_path_factory):
-    pytest.importorskip("sites.newsweekjapan")
     out = tmp_path_factory.mktemp("nwj-crawl")
     run = run_crawl(web, "newsweekjapan", out)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -270,7 +269,6 @@ def test_multi_page_articles_replay_identically(nwj_crawl, tmp_path):
 def test_a_generic_crawl_of_a_multi_page_article_replays_identically(web, tmp_path):
     """The generic spider does not stitch pages: page 2 got a row of its own, and replay keeps
     it so (its metadata record says the crawl made it an article) instead of joining it."""
-    pytest.importorskip("sites.newsweekjapan")
     crawl_out = tmp_path / "crawl"
     run = run_crawl(web, "urls", crawl_out, args={
         "urls": f"{NWJ}/stories/world/2024/02/northern-territories.php", "depth": "1"})
