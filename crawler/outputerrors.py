@@ -19,6 +19,8 @@ import logging
 import sqlite3
 from typing import Any
 
+from crawler.extensions.runreport import note_failure
+
 logger = logging.getLogger(__name__)
 
 SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT})
@@ -44,7 +46,6 @@ def output_failed(crawler: Any, exc: BaseException, what: str, url: str | None =
     if stats is not None:
         stats.inc_value("output/write_errors")
     if url is not None:
-        from crawler.extensions.runreport import note_failure
 
         note_failure(crawler, url, "write", f"{type(exc).__name__}: {exc}")
     if not is_space_error(exc):

@@ -51,6 +51,7 @@ from scrapy.crawler import Crawler
 from archive import __version__
 from archive.store.state import CrawlState
 from archive.warc.writer import GZIP_ENGINE, GZIP_LEVEL, WarcWriter, check_options
+from crawler.frontier.link import redis_state
 
 if TYPE_CHECKING:
     from archive.store.redisstate import RedisCrawlState
@@ -121,7 +122,6 @@ class CrawlOutputs:
         ``REDIS_URL``, the state shared by every worker (:mod:`archive.store.redisstate`)."""
         if self._state is None and self.state_enabled:
             if self.redis_url:
-                from crawler.frontier.link import redis_state
 
                 self._state = redis_state(self.crawler)
             else:

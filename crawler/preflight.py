@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from crawler.middlewares.warcreplay import preflight as warc_replay_problems
 from crawler.settingspec import check_settings
 
 
@@ -126,7 +127,6 @@ def check_crawl(settings: Any, spider: str, arguments: dict[str, Any],
         problems.extend(check_spider_arguments(spidercls, arguments))
     problems.extend(check_output_root(settings.get("OUTPUT_DIR") or "data", create))
     if not any(p.startswith("WARC_REPLAY") for p in problems):
-        from crawler.middlewares.warcreplay import preflight as warc_replay_problems
 
         problems.extend(warc_replay_problems(settings))  # an archive with nothing to serve
     return problems

@@ -37,6 +37,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.warc.writer import sha1_digest
+
 FILENAME = "corpus.sqlite3"
 #: the oldest SQLite whose FTS5 has the trigram tokenizer
 MIN_SQLITE = (3, 34, 0)
@@ -336,7 +338,6 @@ class Corpus:
         warc = row.get("warc") or {}
         meta = row.get("meta") or {}
         previous = row.get("previous_version") or {}
-        from archive.warc.writer import sha1_digest
 
         digest = sha1_digest(row["text"].encode("utf-8"))
         values = {

@@ -28,6 +28,7 @@ from flask import Flask, Response, abort, render_template, request, url_for
 
 from archive.store.corpus import RANK_WINDOW, Corpus, CorpusError, full_row
 from archive.store.textdiff import change_size, describe, diff, render_html
+from archive.warc.pointer import find_warc
 from archive.webapp.archived import (
     SANDBOX_CSP,
     Captures,
@@ -35,6 +36,9 @@ from archive.webapp.archived import (
     rewrite_css,
     rewrite_html,
 )
+from crawler.decoding import page_text
+from crawler.extensions.runreport import article_counts
+from crawler.responses import build_response
 
 PAGE_SIZE = 30
 
@@ -133,7 +137,6 @@ def create_app(root: str | Path) -> Flask:
     @app.route("/record/<int:article_id>")
     def record(article_id: int) -> Response:
         """The exact bytes of the version's response record, as stored in its WARC file."""
-        from archive.warc.pointer import find_warc
 
         row = fresh().get(article_id) or abort(404)
         if not row["warc_filename"] or row["warc_offset"] is None or not row["warc_length"]:
@@ -203,8 +206,6 @@ def decode(body: bytes, content_type: str) -> str:
     Shift_JIS as cp932)."""
     from scrapy.http import TextResponse
 
-    from crawler.decoding import page_text
-    from crawler.responses import build_response
 
     response = build_response("http://replay.invalid/", 200, [("Content-Type", content_type)],
                               body)
@@ -222,7 +223,6 @@ def timestamp14(value: str | None) -> str:
 def source_health(root: Path) -> list[dict[str, Any]]:
     """Per spider, its crawls into ``root`` (from ``runs/<spider>-*.json``): when, and the
     articles each saw; ``quiet`` when the last crawl saw none and an earlier one did."""
-    from crawler.extensions.runreport import article_counts
 
     by_spider: dict[str, list[dict[str, Any]]] = {}
     for path in sorted((root / "runs").glob("*-*.json")):

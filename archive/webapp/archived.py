@@ -24,6 +24,9 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from archive.warc.indexer import write_index_for
+from archive.warc.pointer import find_warc, record_at
+
 #: no origin but ours, no script, no form posting anywhere, no plugin
 SANDBOX_CSP = ("default-src 'self' data: blob:; script-src 'none'; object-src 'none'; "
                "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; "
@@ -64,7 +67,6 @@ class Captures:
                 continue
             index = warc.with_name(warc.name + ".cdxj")
             if not index.exists() or index.stat().st_mtime < warc.stat().st_mtime:
-                from archive.warc.indexer import write_index_for
 
                 try:
                     index = write_index_for(warc)
@@ -208,7 +210,6 @@ def rewrite_html(text: str, base: str, prefix: str, timestamp: str) -> str:
 
 def read_capture(root: Path, capture: ArchivedCapture) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, content-decoded payload) of a capture's record."""
-    from archive.warc.pointer import find_warc, record_at
 
     path = find_warc(root, capture.filename)
     with record_at(path, capture.offset) as record:

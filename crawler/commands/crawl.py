@@ -16,6 +16,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
+from crawler.extensions.runreport import EXIT_CODES, crawl_status, report_of
 from crawler.preflight import check_crawl, given_setting_names, one_line
 
 
@@ -47,7 +48,6 @@ class Command(ScrapyCrawl):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
             return
-        from crawler.extensions.runreport import EXIT_CODES, crawl_status, report_of
 
         stats = crawler.stats.get_stats() if crawler.stats else {}
         status = crawl_status(stats.get("finish_reason"), report_of(crawler))

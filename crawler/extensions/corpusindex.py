@@ -20,6 +20,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from archive.store.corpus import Corpus, CorpusError
 from crawler.outputs import CrawlOutputs
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ class CorpusIndexExtension:
         return cls(crawler)
 
     def spider_closed(self, spider: Any) -> None:
-        from archive.store.corpus import Corpus, CorpusError
 
         root = CrawlOutputs.from_crawler(self.crawler).root
         if not list(root.glob("articles*.jsonl")):
