@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from archive.cli.replay.scan import wants_body
 from archive.warc import fastread
 from archive.warc.records import WarcRecords
 from tests.conftest import ROOT, run_crawl
@@ -99,15 +100,9 @@ def test_the_environment_turns_the_fast_path_off(monkeypatch):
     assert fastread.enabled()
 
 
-def _replay_wants(rec_type, headers):
-    from archive.cli.replay import Replay
-
-    return Replay._wants_body(rec_type, headers)
-
-
 def _scan_facts(path: Path) -> list[tuple[Any, ...]]:
     return [(offset, length, facts(record))
-            for offset, length, record in fastread.scan(path, _replay_wants)]
+            for offset, length, record in fastread.scan(path, wants_body)]
 
 
 @pytest.fixture(scope="module")

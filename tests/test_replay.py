@@ -122,13 +122,13 @@ def test_a_worker_dying_on_one_page_costs_only_that_pages_text(news_crawl, tmp_p
     """Pages go to the workers in batches; when a worker dies, every page of the batches that
     were in the pool is tried once more on its own: only the page that kills its worker each
     time ends as an error, the others are written as a one-job replay writes them."""
-    import archive.cli.replay as replay_module
+    import archive.cli.replay.pool as pool_module
 
     files = sorted((news_crawl.out / "warc").glob("*.warc.gz"))
     reference = replay(files, tmp_path / "one", jobs=1)
     rows = rows_of(tmp_path / "one")
     victim = rows[1]["url"]
-    real_work = replay_module._work
+    real_work = pool_module._work
 
     def dying_work(path, offset, url, site, parts):  # noqa: ANN001, ANN202 - test double
         if url == victim:
@@ -136,8 +136,8 @@ def test_a_worker_dying_on_one_page_costs_only_that_pages_text(news_crawl, tmp_p
         return real_work(path, offset, url, site, parts)
 
     # the pool forks its workers from this process after the patch: they run dying_work
-    monkeypatch.setattr(replay_module, "_work", dying_work)
-    monkeypatch.setattr(replay_module, "BATCH", 3)
+    monkeypatch.setattr(pool_module, "_work", dying_work)
+    monkeypatch.setattr(pool_module, "BATCH", 3)
     summary = replay(files, tmp_path / "two", jobs=2)
     assert summary.errors == 1 and summary.articles == reference.articles - 1
     assert [r for r in rows if r["url"] != victim] == rows_of(tmp_path / "two")
