@@ -1,19 +1,19 @@
 """The fixture web: a loopback forward proxy serving fixture pages for real URLs.
 
-See :mod:`fixtureweb.server` for the data layout; ``python -m fixtureweb`` runs it.
+``python -m fixtureweb`` runs it; docs/fixtureweb.md describes the data layout, the faults and
+the API. Modules: :mod:`~fixtureweb.server` (:class:`FixtureWeb`), :mod:`~fixtureweb.store`
+(the files on disk), :mod:`~fixtureweb.proxyhandler` (connections), :mod:`~fixtureweb.faultanswers`
+(broken answers on purpose), :mod:`~fixtureweb.hold`, :mod:`~fixtureweb.requestlog`,
+:mod:`~fixtureweb.response`, :mod:`~fixtureweb.httpheaders`, :mod:`~fixtureweb.tls`.
 """
 
-from fixtureweb import faults as _faults  # noqa: F401 - registers stall, drip, garbage, flaky
-from fixtureweb.server import (
-    FAULTS,
-    FixtureResponse,
-    FixtureStore,
-    FixtureWeb,
-    Hold,
-    LoggedRequest,
-    make_certificate,
-    register_fault,
-)
+from fixtureweb.faultanswers import FAULTS, register_fault
+from fixtureweb.hold import Hold
+from fixtureweb.requestlog import LoggedRequest
+from fixtureweb.response import FixtureResponse
+from fixtureweb.server import FixtureWeb
+from fixtureweb.store import FixtureStore
+from fixtureweb.tls import make_certificate
 
 __all__ = [
     "FAULTS",

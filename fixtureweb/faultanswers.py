@@ -1,53 +1,80 @@
-"""More faults for the fixture web: stalls, slow drips, garbage, and failures that recover.
+"""The faults a sidecar or route can ask for: answers that break HTTP on purpose.
 
-Importing this module registers them (``fixtureweb/__init__.py`` does, so they are available
-wherever the fixture web runs). Use them like the built-in faults, from a sidecar or a route::
-
-    {"fault": "stall"}                                   headers, half the body, then silence
-    {"fault": {"name": "stall", "keep_bytes": 0, "stall_ms": 5000}}
-    {"fault": {"name": "stall", "before_headers": true}} silence before the status line
-    {"fault": {"name": "drip", "chunk": 64, "interval_ms": 50}}
-    {"fault": {"name": "garbage", "data": "SSH-2.0-OpenSSH_9.6\\r\\n"}}
-    {"fault": {"name": "flaky", "failures": 2, "status": 503}}
-    {"fault": {"name": "flaky", "failures": 1, "status": 429,
-               "headers": {"Retry-After": "1"}}}
-
-``stall``
-    Sends the status line and headers (full ``Content-Length``) and ``keep_bytes`` of the body
-    (default: half), then sends nothing for ``stall_ms`` (default 30000) and closes the
-    connection cleanly. ``before_headers: true`` stalls before sending anything at all.
-``drip``
-    Sends the response normally framed, but the body in pieces of ``chunk`` bytes (default
-    16) with ``interval_ms`` (default 100) between them: a slow but complete response.
-``garbage``
-    Answers with bytes that are not HTTP (``data``: text, default a binary blob that starts
-    like an SSH banner), then closes.
-``flaky``
-    The first ``failures`` (default 2) requests for this URL on this server get ``status``
-    (default 503) with a short text body and the extra ``headers`` (e.g. ``Retry-After``);
-    later requests get the normal response. Counts are per fixture-web instance and URL
-    (host, path and query), so a retry of the same URL sees the next count.
-
-Faults always close the connection afterwards (the server sets ``Connection: close``).
+``"fault": "<name>"`` (or ``{"name": "<name>", ...options}``) hands the finished response to
+``FAULTS[name]`` instead of writing it normally; :func:`register_fault` adds one. Built in:
+``reset_mid_body``, ``truncate``, ``empty_reply``, ``stall``, ``drip``, ``garbage``, ``flaky``
+(their options: docs/fixtureweb.md). Faults always close the connection afterwards.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from fixtureweb.server import FixtureResponse, _reason, register_fault
+from fixtureweb.response import FixtureResponse, reason_phrase
 
-__all__ = ["flaky_count"]
+if TYPE_CHECKING:
+    from fixtureweb.proxyhandler import ProxyHandler
+
+#: fault(handler, response, is_head, options): writes whatever it likes with ``handler.send``
+#: (first call logs the request), may call ``handler.abort_connection()``; the connection is
+#: closed afterwards.  ``options`` is the sidecar/route ``fault`` object (``name`` + arguments).
+FaultFn = Callable[["ProxyHandler", FixtureResponse, bool, Mapping[str, Any]], None]
+FAULTS: dict[str, FaultFn] = {}
+
+
+def register_fault(name: str) -> Callable[[FaultFn], FaultFn]:
+    """Decorator: make ``"fault": name`` in a sidecar or route call the decorated function."""
+
+    def decorate(fn: FaultFn) -> FaultFn:
+        FAULTS[name] = fn
+        return fn
+
+    return decorate
+
+
+def _cut_body(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
+    """Headers declaring the full Content-Length, then only ``keep_bytes`` (default: half)."""
+    keep = int(opts.get("keep_bytes", len(resp.body) // 2))
+    keep = max(0, min(keep, max(len(resp.body) - 1, 0)))
+    head_bytes = handler.header_block(resp, content_length=len(resp.body), close=True)
+    handler.send(head_bytes + (b"" if head else resp.body[:keep]))
+
+
+@register_fault("reset_mid_body")
+def _fault_reset_mid_body(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
+    _cut_body(handler, resp, head, opts)
+    handler.abort_connection()
+
+
+@register_fault("truncate")
+def _fault_truncate(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
+    _cut_body(handler, resp, head, opts)
+
+
+@register_fault("empty_reply")
+def _fault_empty_reply(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
+    return None
+
+
+# -- slow, garbled and recovering answers --------------------------------------------------
 
 _COUNTS_LOCK = threading.Lock()
 _COUNTS_ATTR = "_fixtureweb_flaky_counts"
 _DEFAULT_GARBAGE = b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01\x02\xff\xfe binary \x1b[0m not http\r\n"
 
 
-def _sleep(handler: Any, seconds: float) -> None:
+def _sleep(handler: ProxyHandler, seconds: float) -> None:
     """Sleep in small steps; stop early when the server is shutting down."""
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
@@ -57,7 +84,9 @@ def _sleep(handler: Any, seconds: float) -> None:
 
 
 @register_fault("stall")
-def fault_stall(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]) -> None:
+def fault_stall(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
     """Headers and part of the body (or nothing), then silence for ``stall_ms``."""
     stall = float(opts.get("stall_ms", 30000)) / 1000.0
     if opts.get("before_headers"):
@@ -72,7 +101,9 @@ def fault_stall(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[s
 
 
 @register_fault("drip")
-def fault_drip(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]) -> None:
+def fault_drip(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
     """A complete response whose body arrives ``chunk`` bytes at a time."""
     chunk = max(1, int(opts.get("chunk", 16)))
     interval = float(opts.get("interval_ms", 100)) / 1000.0
@@ -86,7 +117,7 @@ def fault_drip(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[st
 
 @register_fault("garbage")
 def fault_garbage(
-    handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
 ) -> None:
     """Bytes that are not an HTTP response."""
     data = opts.get("data")
@@ -106,7 +137,9 @@ def flaky_count(server: Any, key: str) -> int:
 
 
 @register_fault("flaky")
-def fault_flaky(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]) -> None:
+def fault_flaky(
+    handler: ProxyHandler, resp: FixtureResponse, head: bool, opts: Mapping[str, Any]
+) -> None:
     """``failures`` error answers for this URL, then the real response."""
     pending = handler._pending
     key = f"{pending.scheme}://{pending.host}{pending.path}?{pending.query}" if pending else ""
@@ -115,7 +148,7 @@ def fault_flaky(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[s
         handler.send_fixture_response(resp, head)
         return
     status = int(opts.get("status", 503))
-    failed = FixtureResponse(status=status, reason=_reason(status))
+    failed = FixtureResponse(status=status, reason=reason_phrase(status))
     failed.headers = [(k, v) for k, v in resp.headers if k.lower() in ("date", "server")]
     failed.headers.append(("Content-Type", "text/plain; charset=utf-8"))
     for name, value in dict(opts.get("headers") or {}).items():
@@ -126,7 +159,7 @@ def fault_flaky(handler: Any, resp: FixtureResponse, head: bool, opts: Mapping[s
     handler.send_fixture_response(failed, head)
 
 
-def _logged(handler: Any) -> Any:
+def _logged(handler: ProxyHandler) -> Any:
     """The pending request-log entry (taken, so it is recorded once)."""
     entry, handler._pending = handler._pending, None
     return entry
