@@ -395,8 +395,9 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("page item: decoding the text", ("page_item", "page_text", "decoding.py")),
     ("our spider: the rest (strip_tracking, scope)", ("UrlsSpider.", "strip_tracking",
                                                       "may_follow")),
-    ("our other middlewares (faults, address guard, compression)", (
-        "faults.py", "addressguard.py", "compression.py")),
+    ("our other middlewares (fault checks, address guard, compression)", (
+        "responsecheck.py", "contentcheck.py", "fetchfailure.py", "addressguard.py",
+        "compression.py")),
     ("HTTP download (Twisted, handler)", ("twisted/web", "http11.py", "handler.py")),
 ]
 

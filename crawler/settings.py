@@ -49,7 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     # only http(s), never private/loopback addresses unless ALLOW_PRIVATE_ADDRESSES
     "crawler.middlewares.addressguard.AddressGuardMiddleware": 930,
     # retry or drop truncated bodies, stop redirect loops (after capture: see its docstring)
-    "crawler.middlewares.faults.ResponseCheckMiddleware": 940,
+    "crawler.middlewares.responsecheck.ResponseCheckMiddleware": 940,
     # closer to the downloader than every built-in middleware: see its docstring
     "crawler.middlewares.warccapture.WarcCaptureMiddleware": 950,
     # off unless WARC_REPLAY is set; next to the capture, see its docstring
@@ -59,11 +59,11 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.middlewares.compression.SafeHttpCompressionMiddleware": 590,
     # binary bodies labelled as text are never parsed; empty bodies counted
-    "crawler.middlewares.faults.ContentCheckMiddleware": 580,
+    "crawler.middlewares.contentcheck.ContentCheckMiddleware": 580,
     # 429 / 503 + Retry-After: pause the host for what it asks, then retry
     "crawler.middlewares.retryafter.RetryAfterMiddleware": 555,
     # downloads that finally failed: counted, one log line, no traceback
-    "crawler.middlewares.faults.FetchFailureMiddleware": 540,
+    "crawler.middlewares.fetchfailure.FetchFailureMiddleware": 540,
 }
 SPIDER_MIDDLEWARES = {
     # free each response's parsed tree when its callback is done (see its docstring)
