@@ -2,10 +2,10 @@
 docs/reliability.md.
 
     NEWSARCHIVE_RELIABILITY_LOG=figures.jsonl python -m pytest --run-slow \\
-        tests/test_faults.py tests/test_crashes.py tests/test_safety.py
+        tests/test_fault_crawl.py tests/test_crashes.py tests/test_safety.py
     python -m tests.reliability_table figures.jsonl
 
-Each test scenario appends one JSON line (``tests.faultsite.record_figure``); this prints one
+Each test scenario appends one JSON line (``tests.hostile_sites.record_figure``); this prints one
 markdown row per scenario kind: how many times it ran and what was lost.
 """
 

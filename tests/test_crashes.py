@@ -37,7 +37,7 @@ import pytest
 from archive.warc.records import WarcRecords
 from fixtureweb import FixtureWeb
 from tests.conftest import ROOT, run_crawl
-from tests.faultsite import (
+from tests.hostile_sites import (
     Site,
     assert_rows_point_to_records,
     build_crash_site,

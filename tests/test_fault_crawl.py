@@ -1,6 +1,7 @@
-"""Faults (issue: reliability under faults, crashes and hostile input).
+"""A crawl under server faults: the capture, responsecheck, contentcheck, fetchfailure and
+retryafter middlewares together (issue: reliability under faults, crashes and hostile input).
 
-One crawl of a generated fault site (tests/faultsite.py) served by the fixture web: every
+One crawl of a generated fault site (tests/hostile_sites.py) served by the fixture web: every
 fault page sits between good articles. For each fault the tests check that the crawl kept
 going, retried where a retry makes sense, archived what it received in a way a reader can tell
 apart from a clean capture (``WARC-Truncated`` or a ``metadata`` fetch-error note), wrote no
@@ -24,7 +25,7 @@ import pytest
 
 from fixtureweb import FixtureWeb
 from tests.conftest import CrawlRun, run_crawl
-from tests.faultsite import (
+from tests.hostile_sites import (
     FAULT_PAGES,
     JA,
     MAXSIZE,

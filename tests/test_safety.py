@@ -50,7 +50,7 @@ from fixtureweb import FixtureWeb
 from pipelines.crawl.textoutput import write_text_file
 from sites.urls import host_of
 from tests.conftest import ROOT, run_crawl
-from tests.faultsite import article_html, english, records, rows, run_summary, warc_files
+from tests.hostile_sites import article_html, english, records, rows, run_summary, warc_files
 
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
             *(f"lpt{i}" for i in range(10))}
@@ -557,7 +557,7 @@ import asyncio, json, sys, time
 from scrapy.utils.test import get_crawler
 from pipelines.extract.items import PageItem
 from pipelines.crawl.extraction import ExtractionPipeline
-from tests.faultsite import english, entity_bomb
+from tests.hostile_sites import english, entity_bomb
 
 HUGE = '<p title="' + "a" * 3_000_000 + '">'
 ATTRS = " ".join(f'a{i}="{i}"' for i in range(200_000))
