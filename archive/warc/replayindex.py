@@ -125,7 +125,7 @@ def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]])
 
 
 @dataclass
-class Capture:
+class IndexedRecord:
     """One indexed response or revisit record."""
 
     key: str  #: SURT key
@@ -164,10 +164,10 @@ class ArchivedResponse:
     ip_address: str | None = None
     truncated: str | None = None  #: WARC-Truncated of the record that held the payload
     original: dict[str, Any] | None = None  #: pointer of a revisit's original record
-    capture: Capture | None = field(default=None, repr=False)
+    capture: IndexedRecord | None = field(default=None, repr=False)
 
 
-def _pointer(record: Any, capture: Capture) -> dict[str, Any]:
+def _pointer(record: Any, capture: IndexedRecord) -> dict[str, Any]:
     headers = record.rec_headers
     return RecordPointer(
         filename=capture.path.name,
@@ -214,8 +214,8 @@ class ReplayIndex:
         #: what the reader met in files indexed in memory (a truncated tail, not a WARC...)
         self.problems: list[str] = []
         self.unresolved_revisits = 0
-        self._by_key: dict[str, list[Capture]] = defaultdict(list)
-        self._by_digest: dict[str, list[Capture]] = defaultdict(list)
+        self._by_key: dict[str, list[IndexedRecord]] = defaultdict(list)
+        self._by_digest: dict[str, list[IndexedRecord]] = defaultdict(list)
         self._seen: set[tuple[Path, int]] = set()
         self._real: dict[Path, Path] = {}  # WARC path -> resolved path, for de-duplication
 
@@ -249,7 +249,7 @@ class ReplayIndex:
                 return
         self._build(warc, rank)
 
-    def _read_cdxj(self, cdxj: Path, warc: Path, rank: int) -> Iterator[Capture]:
+    def _read_cdxj(self, cdxj: Path, warc: Path, rank: int) -> Iterator[IndexedRecord]:
         with open(cdxj, encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
                 line = line.rstrip("\n")
@@ -268,7 +268,7 @@ class ReplayIndex:
                                 cdxj, lineno, filename)
                     continue
                 method = fields.get("method")
-                yield Capture(
+                yield IndexedRecord(
                     key=key, timestamp=timestamp, url=fields.get("url", ""), path=target,
                     offset=offset, length=length, status=fields.get("status"),
                     mime=fields.get("mime"), digest=_strip_sha1(fields.get("digest")),
@@ -280,7 +280,7 @@ class ReplayIndex:
         records = WarcRecords(warc, name=warc.name)
         methods: dict[str, str] = {}  # response record id -> method of its request
         ids: dict[int, str] = {}  # capture offset -> record id
-        captures: list[Capture] = []
+        captures: list[IndexedRecord] = []
         for entry in records:
             record = entry.record
             if record.rec_type == "request":
@@ -295,7 +295,7 @@ class ReplayIndex:
             key, timestamp, blob = line.rstrip("\n").split(" ", 2)
             fields = json.loads(blob)
             ids[entry.offset] = record.rec_headers.get_header("WARC-Record-ID") or ""
-            captures.append(Capture(
+            captures.append(IndexedRecord(
                 key=key, timestamp=timestamp, url=fields["url"], path=warc,
                 offset=entry.offset, length=entry.length, status=fields.get("status"),
                 mime=fields.get("mime"), digest=_strip_sha1(fields.get("digest")),
@@ -310,7 +310,7 @@ class ReplayIndex:
         log.info("WARC_REPLAY: %s has no .cdxj beside it; indexed %d captures in memory",
                  warc.name, len(captures))
 
-    def _add(self, capture: Capture) -> None:
+    def _add(self, capture: IndexedRecord) -> None:
         if capture.status is None and not capture.is_revisit:
             return  # resource/metadata/request lines: not HTTP responses
         real = self._real.get(capture.path)
@@ -334,11 +334,11 @@ class ReplayIndex:
         """How many distinct SURT keys have captures."""
         return len(self._by_key)
 
-    def captures(self, url: str) -> list[Capture]:
+    def captures(self, url: str) -> list[IndexedRecord]:
         """Every capture whose key is ``url``'s SURT key, oldest first."""
         return sorted(self._by_key.get(surt_key(url), ()), key=lambda c: c.sort_key)
 
-    def lookup(self, url: str, method: str = "GET") -> Capture | None:
+    def lookup(self, url: str, method: str = "GET") -> IndexedRecord | None:
         """The capture that answers ``method url``, chosen by :attr:`pick`, or None."""
         method = method.upper()
         candidates = [c for c in self.captures(url) if self.method_of(c) == method]
@@ -349,13 +349,13 @@ class ReplayIndex:
             return None
         return candidates[-1] if self.pick == "last" else candidates[0]
 
-    def method_of(self, capture: Capture) -> str:
+    def method_of(self, capture: IndexedRecord) -> str:
         """The HTTP method of ``capture`` (read once from its request record; GET if unknown)."""
         if capture.method is None:
             capture.method = self._read_method(capture) or "GET"
         return capture.method
 
-    def _read_method(self, capture: Capture) -> str | None:
+    def _read_method(self, capture: IndexedRecord) -> str | None:
         try:
             with record_at(capture.path, capture.offset) as record:
                 record_id = record.rec_headers.get_header("WARC-Record-ID")
@@ -374,7 +374,7 @@ class ReplayIndex:
             return None
         return self.load(capture)
 
-    def load(self, capture: Capture) -> ArchivedResponse | None:
+    def load(self, capture: IndexedRecord) -> ArchivedResponse | None:
         """Read a capture's record (and a revisit's original); None if it cannot be served."""
         with record_at(capture.path, capture.offset) as record:
             if record.rec_type not in ("response", "revisit"):
@@ -430,7 +430,8 @@ class ReplayIndex:
             return None, None, []
         return status, http.protocol or None, list(http.headers)
 
-    def _original(self, revisit: Capture, refers: dict[str, str | None]) -> Capture | None:
+    def _original(self, revisit: IndexedRecord, refers: dict[str, str | None]
+                  ) -> IndexedRecord | None:
         digest = refers["digest"]
         if not digest:
             return None
