@@ -5,8 +5,8 @@ outputs under ``DIR``: ``text/<host>/<hash16>-<slug>.txt`` and one ``articles.js
 article. This module is the command; the work is done by one-job modules beside it:
 :mod:`~archive.cli.replay.scan` (first pass: the map of the archive),
 :mod:`~archive.cli.replay.stitch` (multi-page articles), :mod:`~archive.cli.replay.pool`
-(second pass: extraction in worker processes), :mod:`~archive.cli.replay.output` (text files
-and rows), :mod:`~archive.cli.replay.runner` (the passes in order),
+(second pass: extraction in worker processes), :mod:`~archive.cli.replay.articlewriter` (text
+files and rows), :mod:`~archive.cli.replay.passes` (the passes in order),
 :mod:`~archive.cli.replay.summary` and :mod:`~archive.cli.replay.progress`.
 How a record becomes a row: docs/replay.md.
 """
@@ -22,8 +22,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from archive.cli.replay.passes import Replay
 from archive.cli.replay.progress import Progress
-from archive.cli.replay.runner import Replay
 from archive.cli.replay.summary import Summary
 from archive.store.corpus import Corpus, CorpusError
 from sites.urls import split_arg

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from archive.cli.replay.output import ArticleWriter, PendingPage
+from archive.cli.replay.articlewriter import ArticleWriter, PendingPage
 from archive.cli.replay.pool import ExtractionPool, Outcome, Unit
 from archive.cli.replay.progress import Progress
 from archive.cli.replay.scan import ArchiveMap, ScannedRecord
