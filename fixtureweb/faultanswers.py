@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from fixtureweb.response import FixtureResponse, reason_phrase
+from fixtureweb.fixtureresponse import FixtureResponse, reason_phrase
 
 if TYPE_CHECKING:
     from fixtureweb.proxyhandler import ProxyHandler

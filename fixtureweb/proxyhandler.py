@@ -3,7 +3,7 @@
 Speaks proxy requests in absolute form, ``CONNECT`` tunnels (TLS inside when the client starts
 it, with the certificate of :mod:`fixtureweb.tls`), origin-form and direct TLS requests, HTTP/1.1
 keep-alive and HTTP/1.0; GET, HEAD, POST. Each request is answered from the
-:class:`~fixtureweb.store.FixtureStore`, after the delays and holds (:mod:`fixtureweb.hold`),
+:class:`~fixtureweb.fixturestore.FixtureStore`, after the delays and holds (:mod:`fixtureweb.hold`),
 through a fault of :mod:`fixtureweb.faultanswers` when the data asks for one; every request is
 recorded in the log just before its bytes are written. Details: docs/fixtureweb.md.
 """
@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from fixtureweb.faultanswers import FAULTS, FaultFn
+from fixtureweb.fixtureresponse import FixtureResponse, text_response
 from fixtureweb.httpheaders import split_host
 from fixtureweb.requestlog import LoggedRequest
-from fixtureweb.response import FixtureResponse, text_response
 
 if TYPE_CHECKING:
     from fixtureweb.server import FixtureServer

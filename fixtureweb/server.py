@@ -2,8 +2,9 @@
 
 :class:`FixtureWeb` starts a threaded server on 127.0.0.1 whose connections
 :class:`~fixtureweb.proxyhandler.ProxyHandler` answers from the files of a
-:class:`~fixtureweb.store.FixtureStore`; it keeps the request log and the holds, and gives the
-proxy environment for a client (``web.env()``). It never opens a connection to anything.
+:class:`~fixtureweb.fixturestore.FixtureStore`; it keeps the request log and the holds, and
+gives the proxy environment for a client (``web.env()``). It never opens a connection to
+anything.
 Data layout, faults and API: docs/fixtureweb.md.
 """
 
@@ -21,10 +22,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from fixtureweb.fixturestore import FixtureStore
 from fixtureweb.hold import Hold
 from fixtureweb.proxyhandler import ProxyHandler
 from fixtureweb.requestlog import LoggedRequest
-from fixtureweb.store import FixtureStore
 from fixtureweb.tls import make_certificate, server_ssl_context
 
 logger = logging.getLogger("fixtureweb")

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
+from fixtureweb.fixtureresponse import FixtureResponse, reason_phrase, text_response
 from fixtureweb.httpheaders import accepts_gzip, etag_matches, merge_headers, split_host
-from fixtureweb.response import FixtureResponse, reason_phrase, text_response
 
 logger = logging.getLogger("fixtureweb")
 
