@@ -88,7 +88,7 @@ CONCURRENT_ITEMS = 16
 ITEM_PIPELINES = {
     "pipelines.crawl.extraction.ExtractionPipeline": 300,
     # articles' page requisites (stylesheets, scripts, images, fonts) requested and archived
-    "pipelines.crawl.requisites.RequisitesPipeline": 400,
+    "pipelines.crawl.requisitefetch.RequisitesPipeline": 400,
     "pipelines.crawl.textoutput.TextOutputPipeline": 800,
 }
 EXTENSIONS = {

@@ -146,7 +146,7 @@ PROJECT: tuple[Setting, ...] = (
        optional=True),
     _s("WARC_REPLAY_PICK", "last", "choice", "which capture of a URL WARC_REPLAY serves",
        choices=("last", "first")),
-    # page requisites of articles (pipelines.crawl.requisites)
+    # page requisites of articles (pipelines.crawl.requisitefetch)
     _s("REQUISITES_ENABLED", True, "bool",
        "archive the page requisites of article pages (stylesheets, scripts, images, fonts)"),
     _s("REQUISITES_MAX_PER_PAGE", 150, "int",

@@ -125,9 +125,10 @@ class CrawlRun:
 
 
 def is_requisite(request: Any) -> bool:
-    """Was this fixture-web request made for a page requisite (:mod:`pipelines.crawl.requisites`)?
-    Those send a browser's ``Accept`` for their kind (``text/css,...``, ``image/...``,
-    ``*/*``), never Scrapy's default ``text/html,...``, which pages, feeds and robots.txt get."""
+    """Was this fixture-web request made for a page requisite
+    (:mod:`pipelines.crawl.requisitefetch`)? Those send a browser's ``Accept`` for their kind
+    (``text/css,...``, ``image/...``, ``*/*``), never Scrapy's default ``text/html,...``, which
+    pages, feeds and robots.txt get."""
     return not request.headers.get("Accept", "text/html").startswith("text/html")
 
 

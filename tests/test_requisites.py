@@ -1,6 +1,6 @@
 """Page requisites (issue 16, "the page as it looked"): what counts as one
 (:mod:`pipelines.extract.requisites`), and the real spiders archiving those of article pages
-against the fixture web (:mod:`pipelines.crawl.requisites`): stylesheets with their ``@import``
+against the fixture web (:mod:`pipelines.crawl.requisitefetch`): stylesheets with their ``@import``
 and fonts, images with ``srcset`` and ``<picture>``, icons, scripts; fetched once per crawl and
 per re-check window; never followed; robots.txt obeyed; only for articles; off with
 ``REQUISITES_ENABLED = False``; served from the archive under ``WARC_REPLAY``."""
@@ -25,7 +25,7 @@ from archive.cli.replay import replay
 from archive.store.state import CrawlState
 from crawler.spiders.base import ArchiveSpider
 from fixtureweb import FixtureWeb
-from pipelines.crawl.requisites import RequisitesPipeline
+from pipelines.crawl.requisitefetch import RequisitesPipeline
 from pipelines.extract.items import PageItem
 from pipelines.extract.requisites import (
     FONT,

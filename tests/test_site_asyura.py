@@ -53,7 +53,7 @@ RT_URL = "http://rt.com/news/russia-japan-first-talks-134/"
 RUVR_URL = "http://japanese.ruvr.ru/2013_11_02/123810289/"
 POST_111 = f"{SITE}/13/warb12/msg/111.html"
 #: the photo post 111 shows (on rt.com): a page requisite, fetched as one
-#: (pipelines.crawl.requisites)
+#: (pipelines.crawl.requisitefetch)
 PHOTO_111 = "http://rt.com/files/news/26/6e/30/00/russia-japan-first-talks.si.jpg"
 
 #: page chrome, widgets and ads of the fixture pages: none may reach a post's text
@@ -356,7 +356,7 @@ def test_crawl_seed_post_with_followup_and_citations(crawls):
     wayback = raw_capture_url(RUVR_URL)
     assert wayback in urls and urls.index(wayback) > urls.index(RUVR_URL)
     # no link that is not a citation is followed; the post's photo is asked for only as a page
-    # requisite (pipelines.crawl.requisites), as are the cited RT article's
+    # requisite (pipelines.crawl.requisitefetch), as are the cited RT article's
     pages = [r.url for r in run.requests if r.method != "CONNECT" and not is_requisite(r)
              and not r.url.endswith("/robots.txt")]
     assert not any("mofa.go.jp" in u or u.endswith(".jpg") for u in pages)

@@ -10,7 +10,7 @@ state of its URL:
   middleware turns a ``304`` into a ``server-not-modified`` revisit record and an unchanged
   payload into an ``identical-payload-digest`` revisit; neither writes text. A changed article
   is archived in full and gets a new text version;
-* a **page requisite** (``request.meta["requisite"]``, see :mod:`pipelines.crawl.requisites`)
+* a **page requisite** (``request.meta["requisite"]``, see :mod:`pipelines.crawl.requisitefetch`)
   already archived: the same as an article (skipped within ``INCREMENTAL_RECHECK_DAYS``, then
   re-checked conditionally), so a stylesheet shared by many pages is fetched once per window;
 * archived by a crawl that **died** before the pipelines processed the page, or whose text

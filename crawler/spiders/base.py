@@ -28,7 +28,7 @@ from twisted.python.failure import Failure
 from crawler.decoding import page_text
 from crawler.middlewares.warccapture import META_POINTER
 from crawler.spiders.args import int_arg, url_list
-from pipelines.crawl.requisites import requisite_failed, requisite_fetched
+from pipelines.crawl.requisitefetch import requisite_failed, requisite_fetched
 from pipelines.extract.items import PageItem
 from sites.urls import split_arg, strip_tracking
 
@@ -244,8 +244,8 @@ class ArchiveSpider(scrapy.Spider):
         """A request for a page found in a listing, feed or sitemap (spiders override)."""
         return scrapy.Request(url, callback=self.parse, **kwargs)
 
-    # -- page requisites (pipelines.crawl.requisites): spider methods, so that their requests can
-    # -- be serialised by a shared frontier like any other
+    # -- page requisites (pipelines.crawl.requisitefetch): spider methods, so that their
+    # -- requests can be serialised by a shared frontier like any other
 
     def parse_requisite(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Callback of a page requisite: nothing on it is followed; a stylesheet's own

@@ -18,7 +18,7 @@ Settings (defaults in brackets):
   back and the next page comes over.
 * ``EXTRACTION_KILL_GRACE`` [5] - see below.
 
-With ``REQUISITES_ENABLED`` (see :mod:`pipelines.crawl.requisites`) the workers also read each
+With ``REQUISITES_ENABLED`` (see :mod:`pipelines.crawl.requisitefetch`) the workers also read each
 article's page requisites from the tree they parse anyway (``item.extraction["requisites"]``),
 so that finding them costs the crawl's reactor thread nothing.
 
@@ -169,7 +169,7 @@ class ExtractionPipeline:
         self.timeout = crawler.settings.getfloat("EXTRACTION_TIMEOUT", 120.0)
         self.kill_grace = crawler.settings.getfloat("EXTRACTION_KILL_GRACE", 5.0)
         self.queue = max(1, crawler.settings.getint("EXTRACTION_QUEUE", 2))
-        #: an article's page requisites are read too (for pipelines.crawl.requisites)
+        #: an article's page requisites are read too (for pipelines.crawl.requisitefetch)
         self.requisites = requisites_enabled(crawler.settings)
         self._pool: list[_Worker] = []
         self._context: Any = None

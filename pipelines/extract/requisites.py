@@ -2,7 +2,7 @@
 
 Found in a page's parsed HTML (:func:`page_requisites`, run by the extractor on the tree it
 parses anyway) and in a stylesheet's text (:func:`css_requisites`). Requested and archived by
-:mod:`pipelines.crawl.requisites`. No Scrapy here: the extraction workers and ``archive replay``
+:mod:`pipelines.crawl.requisitefetch`. No Scrapy here: the extraction workers and ``archive replay``
 import this module.
 
 What counts, in an HTML page:
