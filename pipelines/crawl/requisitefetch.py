@@ -1,72 +1,13 @@
 """Item pipeline: request each article's page requisites, so the archive shows the page as it
 looked (styled, with its images and fonts), not only its HTML.
 
-What a page's requisites are (stylesheets, scripts, images with every ``srcset`` candidate,
-icons, fonts, what stylesheets ``@import`` and ``url()``) is defined in
-:mod:`pipelines.extract.requisites`. The extraction workers read them from the tree they parse
-anyway (no second parse in the crawl's reactor thread), and this pipeline, after
-:mod:`pipelines.crawl.extraction` (priority 400: between the extraction, 300, and the text
-output, 800), hands them to Scrapy's scheduler (``engine.crawl``) once a page has been judged
-an article. Only the pipelines know which pages are articles (site rules, trafilatura and the
-generic test), so this is where the decision belongs; a guess from URL patterns before the
-extraction would miss the generic spider's articles and take listing pages for articles.
-
-The requests are ordinary Scrapy requests and go the way every request goes: robots.txt
-(``ROBOTSTXT_OBEY``), the download slot and politeness settings of their host, the address
-guard (http(s) only, no private addresses), the incremental middleware, and the WARC capture
-middleware, which archives each exchange as a request/response pair (or a revisit). Requisites
-on other hosts (CDNs) are requested (``allow_offsite``: they are part of how the page looked).
-Each carries ``meta["requisite"] = {"page", "kind", "depth"}``, the page URL as ``Referer``
-(not from an https page to an http requisite) and a browser's ``Accept`` for its kind.
-
-Never crawled onwards: their callback (:meth:`crawler.spiders.base.ArchiveSpider.parse_requisite`,
-a spider method so that requests survive a shared frontier's serialisation) yields no items and
-no links; a stylesheet yields requests for its own requisites (``@import``, ``url()``), down to
-:data:`MAX_DEPTH` stylesheets deep, at most ``REQUISITES_MAX_PER_PAGE`` per stylesheet.
-
-Fetched once:
-
-* within a crawl by Scrapy's duplicate filter (a shared frontier's filter is shared by every
-  worker): a stylesheet used by every page is requested once. The pipeline remembers the
-  last :data:`SEEN_CACHE` URLs it handed over and does not even build a request for those
-  again (a site's logo and stylesheets come back on every article; each request built costs
-  the reactor tens of microseconds);
-* across runs by the crawl state, as articles are (:mod:`crawler.middlewares.incremental`): a
-  requisite archived within ``INCREMENTAL_RECHECK_DAYS`` is not requested again, after that it
-  is re-checked conditionally, and an unchanged answer is archived as a ``revisit`` (a ``304``
-  as ``server-not-modified``, the same payload as ``identical-payload-digest``).
-
-Priority 5: after the further pages of articles being fetched (10) and before new pages (0), so
-a page's requisites are fetched soon after the page.
-
-Not requested: the requisites of pages that are not articles; of an article archived as a
-revisit (its payload is unchanged: its requisites were requested with the original capture);
-of pages fetched from the Wayback Machine (their requisites name the original, often dead,
-site: ``requisites/skipped_wayback``); those past ``REQUISITES_MAX_PER_PAGE`` on one page
-(stylesheets come first).
-
-Settings (defaults in brackets):
-
-* ``REQUISITES_ENABLED`` [True] - request the page requisites of articles. Off by itself
-  without ``WARC_ENABLED`` (nothing would keep them). Under ``WARC_REPLAY`` they are
-  requested as in the live crawl and answered from the archive
-  (:mod:`crawler.middlewares.warcreplay`: nothing reaches the network, a requisite the archive
-  lacks is a counted miss), so a replay re-runs the crawl as it was.
-* ``REQUISITES_MAX_PER_PAGE`` [150] - requisites requested per page (and per stylesheet).
-* ``REQUISITES_MAX_SIZE`` [10 MiB] - ``download_maxsize`` of a requisite (0: the crawl's
-  ``DOWNLOAD_MAXSIZE``); a longer one is archived cut (``WARC-Truncated: length``) and counted
-  as failed.
-
-Stats: ``requisites/pages`` (articles with requisites), ``requisites/requested``
-(scheduled, stylesheets' own included: each ends in exactly one of the outcomes below),
-``requisites/duplicate`` (not requested again: already requested in this crawl),
-``requisites/over_limit``, ``requisites/skipped_wayback``; the outcomes:
-``requisites/archived`` and ``requisites/archived/<kind>`` (response records),
-``requisites/revisits``, ``requisites/from_archive`` (answered from the archive:
-``WARC_REPLAY``, or a page resumed after a dead crawl), ``requisites/skipped_archived`` (not
-sent: archived within the re-check window), ``requisites/ignored`` (refused before being sent:
-robots.txt, the address guard), ``requisites/failed`` (no answer, or not a 2xx one; what
-arrived is archived all the same).
+After :mod:`pipelines.crawl.extraction` (priority 400), it hands the requisites the extraction
+workers found (:mod:`pipelines.extract.requisites`) to Scrapy's scheduler once a page has been
+judged an article, as ordinary requests (robots.txt, slots, address guard, incremental check,
+WARC capture) with ``meta["requisite"]``; a stylesheet's own requisites follow, down to
+:data:`MAX_DEPTH`. Never crawled onwards; fetched once per crawl and per re-check window.
+Settings ``REQUISITES_ENABLED``, ``REQUISITES_MAX_PER_PAGE``, ``REQUISITES_MAX_SIZE``; stats
+``requisites/...``. The whole story: docs/requisites.md.
 """
 
 from __future__ import annotations

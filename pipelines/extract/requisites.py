@@ -1,37 +1,11 @@
 """Page requisites: what a browser fetches to show a page as it looked.
 
 Found in a page's parsed HTML (:func:`page_requisites`, run by the extractor on the tree it
-parses anyway) and in a stylesheet's text (:func:`css_requisites`). Requested and archived by
-:mod:`pipelines.crawl.requisitefetch`. No Scrapy here: the extraction workers and ``archive replay``
-import this module.
-
-What counts, in an HTML page:
-
-* ``<link href>`` with ``rel`` ``stylesheet`` (stylesheet); ``icon``, ``shortcut icon``,
-  ``apple-touch-icon``, ``apple-touch-icon-precomposed``, ``mask-icon`` (icon); ``preload`` /
-  ``modulepreload`` of a style, script, font or image (``imagesrcset`` too);
-* ``<script src>``;
-* ``<img src srcset data-src data-srcset>`` (the ``data-`` forms: lazy loading scripts swap
-  them in, and a replayed page runs those scripts), ``<source srcset data-srcset>`` in a
-  ``<picture>``, ``<input type=image src>``, ``<video poster>``, and the old ``background``
-  attribute of ``body``, ``table``, ``tr``, ``td``, ``th``; every candidate of a ``srcset``
-  (a replaying browser picks its own);
-* in ``<style>`` elements and ``style`` attributes: ``@import`` (stylesheet) and ``url()``
-  (font inside ``@font-face``, else image).
-
-In a stylesheet: the same ``@import``, ``url()`` and ``image-set()`` references.
-
-Not requisites: links (``<a>``), frames (``<iframe>``: a page of its own), the media of
-``<video>`` and ``<audio>`` (large, and not needed to see the page), ``rel`` ``preconnect``,
-``dns-prefetch``, ``prefetch`` (the next navigation), ``manifest``, ``canonical``,
-``alternate``; ``data:``, ``javascript:``, ``blob:`` and ``about:`` URIs and anything that is
-not http(s) after resolution; the page's own URL and a site's root (``/``: an empty ``src``
-filled in by a script, never a real requisite; a browser would fetch the home page).
-
-URLs are resolved against ``<base href>`` (the first that has one) or the page URL (a
-stylesheet's against the stylesheet's URL), stripped of HTML whitespace and of their fragment,
-each listed once (its first kind wins), stylesheets first, then the rest in document order
-(what ``style`` attributes name last).
+parses anyway) and in a stylesheet's text (:func:`css_requisites`): stylesheets, scripts,
+images (every ``srcset`` candidate, lazy-loading ``data-`` forms), icons, fonts, and what
+stylesheets ``@import`` and ``url()``. Requested and archived by
+:mod:`pipelines.crawl.requisitefetch`. No Scrapy here: the extraction workers and ``archive
+replay`` import this module. What counts and what does not: docs/requisites.md.
 """
 
 from __future__ import annotations
