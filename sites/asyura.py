@@ -140,6 +140,88 @@ def is_asyura(url: str) -> bool:
         return False
 
 
+# -- crawl: boards and their generations (what ``scrapy crawl asyura`` asks) -----------------
+
+#: The boards a run without arguments follows (their current generations): ``senkyo``
+#: (政治・選挙・NHK) carries Japanese politics and diplomacy, where posts on Japan–Russia
+#: relations (territorial talks, summits, sanctions, energy) land; every public capture of the
+#: site we know (2007–2025) is from it. ``warb`` (戦争b) carries war and military affairs: the
+#: project's seed post (the 2013 2+2 talks, reposting RT and Voice of Russia) is in warb12, and
+#: reposts of foreign war coverage go there. Other boards are given with ``-a board=``.
+DEFAULT_BOARDS = ("senkyo", "warb")
+SITE_TOP = "http://www.asyura2.com/"
+#: a board generation's directory as the site top links it
+_TOP_LINK = re.compile(r"^https?://(?:www\.)?asyura2\.com/(\d\d)/([a-z]+)(\d+)/(?:index\.html)?$")
+#: board generations whose directory year is known (seen in public captures of their pages)
+KNOWN_BOARDS: dict[str, str] = {
+    "senkyo31": "07",
+    "senkyo119": "11",
+    "warb12": "13",
+    "senkyo216": "16",
+    "senkyo223": "17",
+    "senkyo275": "20",
+    "senkyo298": "25",
+}
+_BOARD_URL = re.compile(
+    r"^(?:https?://)?(?:www\.)?asyura2\.com/(\d\d)/([a-z]+\d+)(?:/(?:index\d*\.html)?)?$"
+)
+_BOARD_PATH = re.compile(r"^/?(\d\d)/([a-z]+\d+)/?$")
+
+
+def is_board_code(spec: str) -> bool:
+    """A bare board code (``senkyo``): its current generation is read from the site top."""
+    return re.fullmatch(r"[a-z]+", spec) is not None
+
+
+def newest_known(code: str) -> str | None:
+    """Index URL of the newest generation of board ``code`` in :data:`KNOWN_BOARDS`."""
+    known = [(int(b[len(code):]), b) for b in KNOWN_BOARDS
+             if b.startswith(code) and b[len(code):].isdigit()]
+    if not known:
+        return None
+    board = max(known)[1]
+    return f"http://www.asyura2.com/{KNOWN_BOARDS[board]}/{board}/index.html"
+
+
+def current_generations(base: str, hrefs: list[str], codes: list[str]) -> dict[str, str]:
+    """``{code: index URL}`` of the highest generation of each board code that the site top's
+    links (``hrefs``, relative to ``base``) show."""
+    best: dict[str, tuple[int, str]] = {}
+    for href in hrefs:
+        m = _TOP_LINK.match(urljoin(base, href.strip()))
+        if not m or m.group(2) not in codes:
+            continue
+        gen = int(m.group(3))
+        if gen > best.get(m.group(2), (-1, ""))[0]:
+            best[m.group(2)] = (gen, f"http://www.asyura2.com/{m.group(1)}/"
+                                     f"{m.group(2)}{m.group(3)}/index.html")
+    return {code: url for code, (_, url) in best.items()}
+
+
+def top_page_generations(url: str, tree: _Element, codes: list[str]) -> dict[str, str]:
+    """:func:`current_generations` over every link (``<a href>``) of the site's top page."""
+    hrefs = [a.get("href") for a in tree.iter("a") if a.get("href") is not None]
+    return current_generations(url, hrefs, codes)
+
+
+def board_index_url(spec: str) -> str:
+    """First index page of a board given as ``13/warb12``, a board URL, or a bare code listed
+    in :data:`KNOWN_BOARDS`. Raises ValueError otherwise."""
+    spec = spec.strip()
+    m = _BOARD_URL.match(spec) or _BOARD_PATH.match(spec)
+    if m:
+        yy, board = m.group(1), m.group(2)
+    elif re.fullmatch(r"[a-z]+\d+", spec) and spec in KNOWN_BOARDS:
+        yy, board = KNOWN_BOARDS[spec], spec
+    else:
+        raise ValueError(
+            f"board {spec!r}: give it as YY/<board><gen> (e.g. 13/warb12), as its URL, as a "
+            f"board code (senkyo: its current generation) or as one of "
+            f"{', '.join(sorted(KNOWN_BOARDS))}"
+        )
+    return f"http://www.asyura2.com/{yy}/{board}/index.html"
+
+
 # -- flattening a page into lines ------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""Newsweek Japan (ニューズウィーク日本版, www.newsweekjapan.jp): extraction rules and URL helpers.
+"""Newsweek Japan (ニューズウィーク日本版, www.newsweekjapan.jp): URL rules, start points, listings
+and extraction rules.
 
 Layouts (eras), chosen by markup, newest first:
 
@@ -25,12 +26,13 @@ from __future__ import annotations
 import copy
 import re
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from lxml.etree import _Element
 
 from sites import register
 from sites.base import SiteExtraction, SiteRules, clean_ws, drop, first_text
+from sites.urls import strip_tracking
 
 HOST = "www.newsweekjapan.jp"
 HOSTS = (HOST, "newsweekjapan.jp")
@@ -132,6 +134,123 @@ def next_page_url(url: str, tree: _Element) -> str | None:
     if current < announced_pages(tree):
         return page_url(base, current + 1)
     return None
+
+
+# -- crawl: start points, URL classes, listings (what ``scrapy crawl newsweekjapan`` asks) ----
+
+ROOT = f"https://{HOST}"
+#: the RSS feed read when the spider is given no ``urls``
+FEED_URL = f"{ROOT}/story/rss.xml"
+#: listings read when the spider is given no ``urls``
+DEFAULT_LISTINGS = (f"{ROOT}/stories/world/",)
+#: tag pages read when the spider is given no ``urls``
+DEFAULT_TAGS = ("ロシア", "北方領土")
+#: sent on feed requests only: the feed URL answers HTML to non-browser user agents
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36"
+)
+ARTICLE_PATH = re.compile(
+    r"^/(?:stories/[a-z_]+|headlines/[a-z_]+|worldvoice/[A-Za-z0-9_.-]+|[a-z][a-z0-9_]*)"
+    r"/\d{4}/\d{2}/[^/]+\.php$"
+)
+LISTING_PAGE = re.compile(r"/index_(\d+)\.php$")
+EXCLUDED_PATHS = ("/category_admin/", "/magazine/", "/special/")
+#: regions of a listing page whose links are not the listing (sidebars, bottom widgets)
+LISTING_NOISE = NOISE + ("#head", "#naviWrap", "#categoryNaviWrap", "#contentHead", "#footer")
+#: the pager of a listing (numbered links may carry the ``$i`` bug: skipped)
+LISTING_PAGER = "ul.indexNavi a[href], li.next a[href]"
+
+
+def is_site_url(url: str) -> bool:
+    """Is the URL on www.newsweekjapan.jp or newsweekjapan.jp (http or https)?"""
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in HOSTS
+
+
+def is_article_url(url: str) -> bool:
+    """Does the URL look like an article page (story, column, WorldVoice, headline)?"""
+    if not is_site_url(url) or "$" in url:
+        return False
+    path = urlsplit(url).path
+    if any(path.startswith(p) for p in EXCLUDED_PATHS):
+        return False
+    return bool(ARTICLE_PATH.match(path))
+
+
+def is_feed_url(url: str) -> bool:
+    """Feed URLs by their look (``.xml``, ``.rss``)."""
+    return urlsplit(url).path.endswith((".xml", ".rss"))
+
+
+def clean_href(base: str, href: str) -> str | None:
+    """An absolute, tracking-free URL for a link, or None for hrefs never to follow
+    (``$`` template bugs, javascript:, mailto:, fragments)."""
+    href = (href or "").strip().replace("\\", "")
+    if not href or "$" in href or href.startswith(("#", "javascript:", "mailto:")):
+        return None
+    absolute = urljoin(base, href)
+    if urlsplit(absolute).scheme not in ("http", "https"):
+        return None
+    return strip_tracking(absolute)
+
+
+def tag_url(tag: str) -> str:
+    """``/tagsearch/<tag>`` with the tag percent-encoded as UTF-8."""
+    return f"{ROOT}/tagsearch/{quote(tag.strip(), safe='')}"
+
+
+def listing_region(tree: _Element) -> _Element:
+    """A copy of the listing's ``#content`` (the whole page without it), sidebars and
+    widgets (:data:`LISTING_NOISE`) removed."""
+    tree = copy.deepcopy(tree)
+    for selector in LISTING_NOISE:
+        for el in tree.cssselect(selector):
+            parent = el.getparent()
+            if parent is not None:
+                parent.remove(el)
+    found = tree.cssselect("#content")
+    return found[0] if found else tree
+
+
+def listing_links(url: str, tree: _Element) -> tuple[list[str], int]:
+    """(the article URLs a listing or tag page links in its region, in page order; how many
+    hrefs holding ``$`` were skipped)."""
+    articles: list[str] = []
+    dollars = 0
+    for a in listing_region(tree).iter("a"):
+        raw = a.get("href") or ""
+        if "$" in raw:
+            dollars += 1
+            continue
+        target = clean_href(url, raw)
+        if target is not None and is_article_url(target):
+            articles.append(target)
+    return articles, dollars
+
+
+def same_listing(current: str, target: str) -> bool:
+    """Are both URLs pages of one listing (the same directory)?"""
+    def directory(url: str) -> str:
+        return urlsplit(url).path.rsplit("/", 1)[0]
+
+    return directory(current) == directory(target)
+
+
+def listing_next_pages(url: str, tree: _Element, page: int, last: int) -> list[tuple[str, int]]:
+    """(URL, n) of the ``index_<n>.php`` pages of this listing that its pager links, with
+    ``page < n <= last``, in page order."""
+    found: list[tuple[str, int]] = []
+    for a in tree.cssselect(LISTING_PAGER):
+        target = clean_href(url, a.get("href") or "")
+        if target is None or not is_site_url(target):
+            continue
+        m = LISTING_PAGE.search(urlsplit(target).path)
+        if m and same_listing(url, target):
+            n = int(m.group(1))
+            if page < n <= last:
+                found.append((target, n))
+    return found
 
 
 # -- page states ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""rt.com (RT English): URL patterns and extraction rules for three layout eras.
+"""rt.com (RT English): URL patterns, start points, listings and extraction rules (four eras).
 
 Eras, newest first (Fundus style: the first whose markup matches wins):
 
@@ -43,13 +43,14 @@ from __future__ import annotations
 
 import re
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml.etree import _Element
 
 from sites import register
-from sites.base import SiteExtraction, SiteRules, clean_ws, first_text, json_ld
+from sites.base import SiteExtraction, SiteRules, clean_ws, first_text, json_ld, select
 from sites.dates import normalise_datetime
+from sites.urls import strip_tracking
 
 HOSTS: tuple[str, ...] = ("www.rt.com", "rt.com")
 UTC = "+00:00"
@@ -118,6 +119,47 @@ def dedup_key(url: str) -> str:
     if not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
         path += "/"
     return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+# -- crawl: start points, listings (what ``scrapy crawl rt`` asks) ---------------------------
+
+ROOT = "https://www.rt.com"
+#: section listings read when the spider is given no ``urls``
+DEFAULT_SECTIONS = ("news", "russia")
+#: the RSS feeds read by default
+FEED_URLS = (f"{ROOT}/rss/", f"{ROOT}/rss/news/")
+#: read with ``-a sitemaps=1``: its ``Sitemap:`` lines lead to the sitemaps
+ROBOTS_URL = f"{ROOT}/robots.txt"
+#: listing cards' title links, (selector, attribute) (sites/README.md 2.2); sidebars such as
+#: "Top stories" use other containers
+CARD_LINKS: tuple[tuple[str, str], ...] = (
+    ("li.listCard-rows__item a.link.link_hover", "href"),
+    ("li.listCard-rows__item .list-card__content--title a", "href"),
+)
+#: the "More" button of a listing and of each fragment, (selector, attribute)
+MORE_LINKS: tuple[tuple[str, str], ...] = (
+    (".listing__button a", "href"),
+    (".listing__button a", "data-href"),
+    ("a[href*='/listing/']", "href"),
+)
+
+
+def _attr_links(url: str, tree: _Element, rules: tuple[tuple[str, str], ...]) -> list[str]:
+    """The attribute values the rules select, made absolute, selector by selector."""
+    return [urljoin(url, el.get(attr)) for selector, attr in rules
+            for el in select(tree, selector) if el.get(attr) is not None]
+
+
+def listing_card_links(url: str, tree: _Element) -> list[str]:
+    """The article links of a section listing or "More" fragment (its cards' title links),
+    absolute, in page order per selector; not yet filtered nor de-duplicated."""
+    return _attr_links(url, tree, CARD_LINKS)
+
+
+def listing_more_links(url: str, tree: _Element) -> list[str]:
+    """The "More" links of a listing (its next fragment), absolute and tracking-free; the
+    spider keeps those that :func:`is_listing_page_url` accepts."""
+    return [strip_tracking(u) for u in _attr_links(url, tree, MORE_LINKS)]
 
 
 # -- extraction ------------------------------------------------------------------------------

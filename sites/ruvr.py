@@ -1,5 +1,6 @@
 """Voice of Russia, Japanese service (ロシアの声, ``japanese.ruvr.ru``, 2011–2014), read through
-the Wayback Machine (the host is dead; see :mod:`crawler.spiders.ruvr`).
+the Wayback Machine (the host is dead; see :mod:`crawler.spiders.ruvr`): CDX discovery rules
+and extraction rules.
 
 **The markup these rules read is a design, not an observation.** No real HTML of the site is
 available to the project (``shared/sites/README.md`` §3.3 is "recalled, unverified"), so the
@@ -35,18 +36,119 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml.etree import _Element
 
 from sites import register
 from sites.base import SiteExtraction, SiteRules, block_text, canonical_url, clean_ws, first_text
-from sites.wayback import normalise_original, parse_wayback_url
+from sites.urls import split_arg
+from sites.wayback import cdx_query_url, normalise_original, original_url, parse_wayback_url
 
 HOSTS = ("japanese.ruvr.ru",)
 SITE_NAME_SUFFIX = re.compile(r"\s*(?:[:|\-–—]\s*)?ロシアの声\s*$")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2}))?")
 _URL_DATE = re.compile(r"/(\d{4})_(\d{2})_(\d{2})/|/(\d{4})/(\d{2})/(\d{2})/\d+\.html")
 _LIST_SPLIT = re.compile(r"\s*[,、，]\s*")
+
+# -- crawl: discovery through the Wayback CDX API (what ``scrapy crawl ruvr`` asks) ----------
+
+HOST = HOSTS[0]
+ARTICLE_URL = re.compile(
+    r"^https?://japanese\.ruvr\.ru(?::80)?/(?:\d{4}_\d\d_\d\d/\d+/?|\d{4}/\d\d/\d\d/\d+\.html)$"
+)
+#: the default CDX query: the whole host over the site's life
+DEFAULT_PREFIX = f"{HOST}/"
+DEFAULT_FROM = "2011"
+DEFAULT_TO = "2014"
+CDX_PAGE_SIZE = 5000
+HTML_MIMETYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: a Wayback timestamp, 1-14 digits (``from`` / ``to``)
+TIMESTAMP = re.compile(r"^\d{1,14}$")
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def split_urls(value: str | list[str] | None) -> list[str]:
+    """``-a urls=`` as a list, like :func:`sites.urls.split_arg` but a comma inside a
+    URL (``fl=timestamp,original``) does not split it: a piece that does not start with a
+    scheme is glued back to the URL before it."""
+    out: list[str] = []
+    for piece in split_arg(value):
+        if out and not SCHEME.match(piece):
+            out[-1] += "," + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def is_article_url(url: str) -> bool:
+    """Is ``url`` (an original URL) a japanese.ruvr.ru article?"""
+    return bool(ARTICLE_URL.match(url))
+
+
+def default_cdx_query(prefix: str = DEFAULT_PREFIX, date_from: str | None = None,
+                      date_to: str | None = None, limit: int = CDX_PAGE_SIZE) -> str:
+    """The CDX query of a crawl given no ``urls``: one prefix query, HTML 200s, one row per
+    URL, with resume keys."""
+    return cdx_query_url(
+        prefix,
+        matchType="prefix",
+        **{"from": date_from or DEFAULT_FROM, "to": date_to or DEFAULT_TO},
+        filter=["statuscode:200", "mimetype:text/html"],
+        collapse="urlkey",
+        showResumeKey="true",
+        limit=limit,
+    )
+
+
+def url_key(row: dict[str, str]) -> str:
+    """The identity of a CDX row's URL: its ``urlkey`` (SURT), else the original URL without
+    scheme, ``www.``, default port and trailing slash."""
+    if row.get("urlkey"):
+        return row["urlkey"]
+    parts = urlsplit(normalise_original(row.get("original", "")))
+    host = parts.netloc.removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def skip_reason(row: dict[str, str]) -> str | None:
+    """Why a CDX row is not fetched (``revisit``, ``status``, ``mimetype``, ``not-article``,
+    ``malformed``), or None to fetch it. Duplicates are decided by the spider."""
+    original, timestamp = row.get("original"), row.get("timestamp")
+    if not original or not timestamp or not TIMESTAMP.match(timestamp):
+        return "malformed"
+    mimetype = row.get("mimetype")
+    if mimetype == "warc/revisit":
+        return "revisit"
+    status = row.get("statuscode")
+    if status is not None and status != "200":
+        return "status"
+    if mimetype is not None and mimetype.split(";")[0].strip().lower() not in HTML_MIMETYPES:
+        return "mimetype"
+    if not is_article_url(original):
+        return "not-article"
+    return None
+
+
+def historical_redirects(chain: list[str], final: str) -> list[str]:
+    """Original URLs that redirected at crawl time, from the archive URLs of a redirect chain
+    (a hop whose original URL differs from the next hop's was an archived 3xx; a hop to the
+    same original URL is the archive's redirect to the nearest capture)."""
+    originals = [normalise_original(original_url(u)) for u in [*chain, final]]
+    return [originals[i] for i in range(len(chain)) if originals[i] != originals[i + 1]]
+
+
+def with_json_output(query_url: str) -> str:
+    """A CDX query URL with ``output=json`` (added when missing)."""
+    parts = urlsplit(query_url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == "output" for k, _ in query):
+        return query_url
+    query.append(("output", "json"))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# -- dates ------------------------------------------------------------------------------------
 
 #: Moscow switched to permanent UTC+4 at 2011-03-27 02:00 local time...
 MSK_PERMANENT_SUMMER = datetime(2011, 3, 27, 2, 0)

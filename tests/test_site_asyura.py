@@ -21,16 +21,14 @@ from twisted.internet.error import DNSLookupError
 from twisted.python.failure import Failure
 
 import sites
-from crawler.spiders.asyura import (
-    AsyuraSpider,
-    board_index_url,
-    current_generations,
-    newest_known,
-)
+from crawler.spiders.asyura import AsyuraSpider
 from pipelines.extract.page import extract_page
 from sites.asyura import (
     FOLLOW_URL,
+    board_index_url,
     canonical_asyura,
+    current_generations,
+    newest_known,
     next_index_url,
     parse_index,
     parse_post,

@@ -19,23 +19,21 @@ from typing import Any
 import pytest
 
 import sites
-from crawler.spiders.newsweekjapan import (
-    BROWSER_USER_AGENT,
-    NewsweekJapanSpider,
-    clean_href,
-    is_article_url,
-    tag_url,
-)
+from crawler.spiders.newsweekjapan import NewsweekJapanSpider
 from pipelines.extract.page import extract_page
 from sites.base import parse_html
 from sites.newsweekjapan import (
+    BROWSER_USER_AGENT,
     announced_pages,
     article_base,
+    clean_href,
+    is_article_url,
     is_paywalled,
     is_soft_404,
     next_page_url,
     page_number,
     page_url,
+    tag_url,
 )
 from tests.conftest import BUNDLED_WEB, ROOT, CrawlRun, load_expected, run_crawl
 

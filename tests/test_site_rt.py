@@ -15,9 +15,10 @@ import pytest
 from lxml import etree
 
 import sites
-from crawler.spiders.rt import RTSpider, feed_items, robots_sitemaps, sitemap_entries
+from crawler.spiders.rt import RTSpider
 from pipelines.extract.page import extract_page
 from sites.base import parse_html
+from sites.feeds import feed_items, robots_sitemaps, sitemap_entries
 from sites.rt import dedup_key, is_article_url, is_listing_page_url
 from tests.conftest import BUNDLED_WEB, is_requisite, load_expected, run_crawl
 

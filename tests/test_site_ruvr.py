@@ -32,15 +32,7 @@ import pytest
 from lxml import html as lxml_html
 
 import sites
-from crawler.spiders.ruvr import (
-    ARTICLE_URL,
-    RuvrSpider,
-    historical_redirects,
-    skip_reason,
-    split_urls,
-    url_key,
-    with_json_output,
-)
+from crawler.spiders.ruvr import RuvrSpider
 from crawler.wayback import (
     META_PAUSED,
     RETRY_AFTER_MIDDLEWARE,
@@ -51,7 +43,19 @@ from crawler.wayback import (
 )
 from pipelines.extract.page import extract_page
 from sites import wayback
-from sites.ruvr import Ruvr2011, Ruvr2012, moscow_offset, parse_vor_date, url_date
+from sites.ruvr import (
+    ARTICLE_URL,
+    Ruvr2011,
+    Ruvr2012,
+    historical_redirects,
+    moscow_offset,
+    parse_vor_date,
+    skip_reason,
+    split_urls,
+    url_date,
+    url_key,
+    with_json_output,
+)
 from tests.conftest import BUNDLED_WEB, load_expected, run_crawl
 
 WB_DIR = BUNDLED_WEB / "web.archive.org"

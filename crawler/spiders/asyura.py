@@ -2,16 +2,16 @@
 
 Arguments (besides ``urls``, ``max_pages`` and ``match`` of every spider):
 
-* ``board`` [``senkyo,warb`` when no ``urls``: see :data:`DEFAULT_BOARDS`]: board(s) to
-  crawl, comma-separated. A board generation lives in the directory ``/<YY>/<board><gen>/``
+* ``board`` [``senkyo,warb`` when no ``urls``: :data:`sites.asyura.DEFAULT_BOARDS`]: board(s)
+  to crawl, comma-separated. A board generation lives in the directory ``/<YY>/<board><gen>/``
   where ``YY`` is the two-digit year the generation opened. Give it as ``13/warb12``, as a URL
   (``http://www.asyura2.com/13/warb12/``, ``…/index.html``), as a bare ``warb12`` for the
-  generations listed in :data:`KNOWN_BOARDS` (those seen in public captures), or as a bare
-  board code (``senkyo``) for *its current generation*: read from the links of the site's top
-  page (``http://www.asyura2.com/``), the highest generation listed; when the top page lists
-  none, the newest generation in :data:`KNOWN_BOARDS` (logged, stat
-  ``asyura/board_fallback``). Boards move to a new generation every few months, so a
-  scheduled run names codes, not generations.
+  generations listed in :data:`sites.asyura.KNOWN_BOARDS` (those seen in public captures), or
+  as a bare board code (``senkyo``) for *its current generation*: read from the links of the
+  site's top page (``http://www.asyura2.com/``), the highest generation listed; when the top
+  page lists none, the newest known generation (logged, stat ``asyura/board_fallback``).
+  Boards move to a new generation every few months, so a scheduled run names codes, not
+  generations.
 * ``since`` / ``until`` (``YYYY-MM-DD``, inclusive, JST): index rows dated after ``until`` are
   skipped; paging stops at the first index page holding a row older than ``since`` (rows are
   newest first); posts reached otherwise (follow-ups, ``urls``) whose own date is outside the
@@ -37,11 +37,9 @@ extracted by whatever site rules own their host (the spider's ``site`` is not fo
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -59,92 +57,30 @@ from crawler.spiders.args import SpiderArgumentError, day_arg, flag_arg, int_arg
 from crawler.spiders.base import ArchiveSpider, is_html
 from crawler.wayback import configure_settings, request_meta
 from sites.asyura import (
+    DEFAULT_BOARDS,
     FOLLOW_URL,
     INDEX_URL,
     MSG_URL,
+    SITE_TOP,
+    board_index_url,
     canonical_asyura,
     index_page_number,
     is_asyura,
+    is_board_code,
+    newest_known,
     next_index_url,
     parse_index,
     parse_post,
+    top_page_generations,
 )
 from sites.base import parse_html
 from sites.wayback import raw_capture_url
 
 logger = logging.getLogger(__name__)
 
-#: The boards a run without arguments follows (their current generations; see ``board``):
-#: ``senkyo`` (政治・選挙・NHK) carries Japanese politics and diplomacy, where posts on
-#: Japan–Russia relations (territorial talks, summits, sanctions, energy) land; every public
-#: capture of the site we know (2007–2025) is from it. ``warb`` (戦争b) carries war and
-#: military affairs: the project's seed post (the 2013 2+2 talks, reposting RT and Voice of
-#: Russia) is in warb12, and reposts of foreign war coverage go there. Other boards are given
-#: with ``-a board=``.
-DEFAULT_BOARDS = ("senkyo", "warb")
-SITE_TOP = "http://www.asyura2.com/"
-#: a board generation's directory as the site top links it
-_TOP_LINK = re.compile(r"^https?://(?:www\.)?asyura2\.com/(\d\d)/([a-z]+)(\d+)/(?:index\.html)?$")
-#: board generations whose directory year is known (seen in public captures of their pages)
-KNOWN_BOARDS: dict[str, str] = {
-    "senkyo31": "07",
-    "senkyo119": "11",
-    "warb12": "13",
-    "senkyo216": "16",
-    "senkyo223": "17",
-    "senkyo275": "20",
-    "senkyo298": "25",
-}
-_BOARD_URL = re.compile(
-    r"^(?:https?://)?(?:www\.)?asyura2\.com/(\d\d)/([a-z]+\d+)(?:/(?:index\d*\.html)?)?$"
-)
-_BOARD_PATH = re.compile(r"^/?(\d\d)/([a-z]+\d+)/?$")
 #: HTTP statuses that mean "the origin no longer has it": try the Wayback Machine
 GONE_STATUSES = frozenset({404, 410})
 _NETWORK_ERRORS = (DNSLookupError, ConnectError, TCPTimedOutError, TimeoutError, ConnectionLost)
-
-
-def newest_known(code: str) -> str | None:
-    """Index URL of the newest generation of board ``code`` in :data:`KNOWN_BOARDS`."""
-    known = [(int(b[len(code):]), b) for b in KNOWN_BOARDS
-             if b.startswith(code) and b[len(code):].isdigit()]
-    if not known:
-        return None
-    board = max(known)[1]
-    return f"http://www.asyura2.com/{KNOWN_BOARDS[board]}/{board}/index.html"
-
-
-def current_generations(base: str, hrefs: list[str], codes: list[str]) -> dict[str, str]:
-    """``{code: index URL}`` of the highest generation of each board code that the site top's
-    links (``hrefs``, relative to ``base``) show."""
-    best: dict[str, tuple[int, str]] = {}
-    for href in hrefs:
-        m = _TOP_LINK.match(urljoin(base, href.strip()))
-        if not m or m.group(2) not in codes:
-            continue
-        gen = int(m.group(3))
-        if gen > best.get(m.group(2), (-1, ""))[0]:
-            best[m.group(2)] = (gen, f"http://www.asyura2.com/{m.group(1)}/"
-                                     f"{m.group(2)}{m.group(3)}/index.html")
-    return {code: url for code, (_, url) in best.items()}
-
-
-def board_index_url(spec: str) -> str:
-    """First index page of a board given as ``13/warb12``, a board URL, or a bare code listed
-    in :data:`KNOWN_BOARDS`. Raises ValueError otherwise."""
-    spec = spec.strip()
-    m = _BOARD_URL.match(spec) or _BOARD_PATH.match(spec)
-    if m:
-        yy, board = m.group(1), m.group(2)
-    elif re.fullmatch(r"[a-z]+\d+", spec) and spec in KNOWN_BOARDS:
-        yy, board = KNOWN_BOARDS[spec], spec
-    else:
-        raise SpiderArgumentError(
-            f"board {spec!r}: give it as YY/<board><gen> (e.g. 13/warb12), as its URL, as a "
-            f"board code (senkyo: its current generation) or as one of "
-            f"{', '.join(sorted(KNOWN_BOARDS))}"
-        )
-    return f"http://www.asyura2.com/{yy}/{board}/index.html"
 
 
 class AsyuraSpider(ArchiveSpider):
@@ -175,8 +111,11 @@ class AsyuraSpider(ArchiveSpider):
         specs = word_list(board, "board") if board else (
             [] if self.start_urls_arg else list(DEFAULT_BOARDS))
         #: board codes whose current generation is read from the site top
-        self.board_codes = [s for s in specs if re.fullmatch(r"[a-z]+", s)]
-        self.boards = [board_index_url(s) for s in specs if s not in self.board_codes]
+        self.board_codes = [s for s in specs if is_board_code(s)]
+        try:
+            self.boards = [board_index_url(s) for s in specs if s not in self.board_codes]
+        except ValueError as exc:
+            raise SpiderArgumentError(str(exc)) from None
         self.since = day_arg(since, "since")
         self.until = day_arg(until, "until")
         if self.since and self.until and self.since > self.until:
@@ -227,10 +166,10 @@ class AsyuraSpider(ArchiveSpider):
 
     def parse_top(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """The site's top page: the current generation of each board code asked for."""
-        hrefs = response.css("a::attr(href)").getall() if isinstance(response, TextResponse) \
-            else []
+        found = top_page_generations(response.url, parse_html(response.text), self.board_codes) \
+            if isinstance(response, TextResponse) else {}
         yield from self._board_requests(
-            current_generations(response.url, hrefs, self.board_codes),
+            found,
             f"the site top ({response.url}) links no such board")
 
     def top_failed(self, failure: Failure) -> Iterator[Any]:

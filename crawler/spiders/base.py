@@ -1,4 +1,5 @@
-"""Base class of every newsarchive spider: arguments every spider accepts, page items, feeds.
+"""Base class of every newsarchive spider: arguments every spider accepts, page items, feeds
+(read by :mod:`sites.feeds`).
 
 Arguments (``-a name=value``) common to all spiders:
 
@@ -12,15 +13,11 @@ Arguments (``-a name=value``) common to all spiders:
 
 from __future__ import annotations
 
-import gzip
 import logging
-import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
-from lxml import etree
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
@@ -30,23 +27,12 @@ from crawler.middlewares.warccapture import META_POINTER
 from crawler.spiders.args import int_arg, url_list
 from pipelines.crawl.requisitefetch import requisite_failed, requisite_fetched
 from pipelines.extract.items import PageItem
+from sites.feeds import FEED_KINDS, feed_urls, root_kind, sitemap_urls, xml_root_checked
 from sites.urls import split_arg, strip_tracking
 
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-MAX_XML_BYTES = 50 * 1024 * 1024
-_XML_PARSER_ARGS = {
-    "recover": True,
-    "resolve_entities": False,  # no entity expansion: billion laughs and XXE are inert
-    "no_network": True,
-    "load_dtd": False,
-    "huge_tree": False,
-    "remove_comments": True,
-}
-#: where a DOCTYPE with an internal subset is looked for (it precedes the root element)
-_DOCTYPE_SCAN = 1 << 20
-_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S | re.I)
 
 
 def is_html(response: Response) -> bool:
@@ -60,88 +46,6 @@ def is_html(response: Response) -> bool:
         return False
     head = response.body[:1024].lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
-
-
-def xml_root(body: bytes) -> etree._Element | None:
-    """Parse an XML document safely (gzip-compressed allowed); None if it is not XML."""
-    return xml_root_checked(body)[0]
-
-
-def xml_root_checked(body: bytes) -> tuple[etree._Element | None, bool]:
-    """(root or None, whether the document declared entities in a DTD internal subset).
-
-    Entities are never expanded nor loaded (no billion laughs, no XXE: see
-    ``_XML_PARSER_ARGS``). A document that declares them has its internal subset dropped
-    before parsing, so that libxml2's amplification guard does not stop the parse half way
-    and the rest of a sitemap or feed is still read; references to the dropped entities are
-    left out of the text.
-    """
-    if body[:2] == b"\x1f\x8b":
-        try:
-            with gzip.GzipFile(fileobj=__import__("io").BytesIO(body)) as fh:
-                body = fh.read(MAX_XML_BYTES + 1)
-        except (OSError, EOFError):
-            return None, False
-        if len(body) > MAX_XML_BYTES:
-            return None, False
-    if not body.lstrip()[:1] == b"<":
-        return None, False
-    declared = b"<!ENTITY" in body[:_DOCTYPE_SCAN]
-    if declared:
-        body = _INTERNAL_SUBSET.sub(b"", body[:_DOCTYPE_SCAN], count=1) + body[_DOCTYPE_SCAN:]
-    try:
-        root = etree.fromstring(body, parser=etree.XMLParser(**_XML_PARSER_ARGS))
-    except etree.XMLSyntaxError:
-        return None, declared
-    return root, declared
-
-
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
-
-
-def sitemap_urls(root: etree._Element) -> tuple[str, list[str]]:
-    """(``urlset`` | ``sitemapindex`` | '', the <loc> URLs)."""
-    kind = _local(root.tag)
-    if kind not in ("urlset", "sitemapindex"):
-        return "", []
-    locs = [
-        (el.text or "").strip()
-        for el in root.iter()
-        if _local(el.tag) == "loc" and (el.text or "").strip()
-    ]
-    return kind, locs
-
-
-def feed_urls(root: etree._Element, base: str) -> list[str]:
-    """Item URLs of an RSS 0.9x/2.0, RSS 1.0 (RDF) or Atom feed, in feed order."""
-    kind = _local(root.tag)
-    urls: list[str] = []
-    if kind in ("rss", "rdf"):
-        for item in root.iter():
-            if _local(item.tag) != "item":
-                continue
-            link = guid = None
-            for child in item:
-                name = _local(child.tag)
-                if name == "link" and (child.text or "").strip():
-                    link = child.text.strip()
-                elif name == "guid" and child.get("isPermaLink", "true") != "false":
-                    guid = (child.text or "").strip() or None
-            about = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
-            url = link or (guid if guid and guid.startswith("http") else None) or about
-            if url:
-                urls.append(urljoin(base, url))
-    elif kind == "feed":
-        for entry in root.iter():
-            if _local(entry.tag) != "entry":
-                continue
-            for child in entry:
-                if _local(child.tag) == "link" and child.get("rel", "alternate") == "alternate":
-                    if child.get("href"):
-                        urls.append(urljoin(base, child.get("href")))
-                        break
-    return urls
 
 
 def page_item_from_response(
@@ -228,7 +132,7 @@ class ArchiveSpider(scrapy.Spider):
         if kind == "urlset":
             return (self.request_for(strip_tracking(u), **request_kwargs) for u in locs)
         items = feed_urls(root, response.url)
-        if items or _local(root.tag) in ("rss", "rdf", "feed"):
+        if items or root_kind(root) in FEED_KINDS:
             return (self.request_for(strip_tracking(u), **request_kwargs) for u in items)
         return None
 

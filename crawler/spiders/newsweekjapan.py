@@ -37,12 +37,9 @@ page; it is archived and handed on (the rules call it "not an article"), counted
 
 from __future__ import annotations
 
-import copy
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
 
 import scrapy
 from scrapy.exceptions import CloseSpider
@@ -55,81 +52,31 @@ from crawler.spiders.base import ArchiveSpider, is_html
 from pipelines.extract.items import PageItem, PagePart
 from sites.base import parse_html
 from sites.newsweekjapan import (
-    HOST,
-    HOSTS,
-    NOISE,
+    BROWSER_USER_AGENT,
+    DEFAULT_LISTINGS,
+    DEFAULT_TAGS,
+    FEED_URL,
     announced_pages,
     article_base,
+    is_article_url,
+    is_feed_url,
     is_paywalled,
     is_soft_404,
+    listing_links,
+    listing_next_pages,
     next_page_url,
     page_number,
     page_url,
+    tag_url,
 )
 from sites.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
 
-ROOT = f"https://{HOST}"
-FEED_URL = f"{ROOT}/story/rss.xml"
-DEFAULT_LISTINGS = (f"{ROOT}/stories/world/",)
-DEFAULT_TAGS = ("ロシア", "北方領土")
-#: sent on feed requests only: the feed URL answers HTML to non-browser user agents
-BROWSER_USER_AGENT = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/124.0.0.0 Safari/537.36"
-)
 #: safety limit on the pages of one article
 MAX_ARTICLE_PAGES = 30
 META_CHAIN = "nwj_chain"
 META_PAGE = "nwj_page"
-
-ARTICLE_PATH = re.compile(
-    r"^/(?:stories/[a-z_]+|headlines/[a-z_]+|worldvoice/[A-Za-z0-9_.-]+|[a-z][a-z0-9_]*)"
-    r"/\d{4}/\d{2}/[^/]+\.php$"
-)
-LISTING_PAGE = re.compile(r"/index_(\d+)\.php$")
-EXCLUDED_PATHS = ("/category_admin/", "/magazine/", "/special/")
-#: regions of a listing page whose links are not the listing (sidebars, bottom widgets)
-LISTING_NOISE = NOISE + ("#head", "#naviWrap", "#categoryNaviWrap", "#contentHead", "#footer")
-
-
-def is_site_url(url: str) -> bool:
-    """Is the URL on www.newsweekjapan.jp or newsweekjapan.jp (http or https)?"""
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and (parts.hostname or "").lower() in HOSTS
-
-
-def is_article_url(url: str) -> bool:
-    """Does the URL look like an article page (story, column, WorldVoice, headline)?"""
-    if not is_site_url(url) or "$" in url:
-        return False
-    path = urlsplit(url).path
-    if any(path.startswith(p) for p in EXCLUDED_PATHS):
-        return False
-    return bool(ARTICLE_PATH.match(path))
-
-
-def is_feed_url(url: str) -> bool:
-    """Feed URLs by their look (``.xml``, ``.rss``)."""
-    return urlsplit(url).path.endswith((".xml", ".rss"))
-
-
-def clean_href(base: str, href: str) -> str | None:
-    """An absolute, tracking-free URL for a link, or None for hrefs never to follow
-    (``$`` template bugs, javascript:, mailto:, fragments)."""
-    href = (href or "").strip().replace("\\", "")
-    if not href or "$" in href or href.startswith(("#", "javascript:", "mailto:")):
-        return None
-    absolute = urljoin(base, href)
-    if urlsplit(absolute).scheme not in ("http", "https"):
-        return None
-    return strip_tracking(absolute)
-
-
-def tag_url(tag: str) -> str:
-    """``/tagsearch/<tag>`` with the tag percent-encoded as UTF-8."""
-    return f"{ROOT}/tagsearch/{quote(tag.strip(), safe='')}"
 
 
 class NewsweekJapanSpider(ArchiveSpider):
@@ -247,45 +194,14 @@ class NewsweekJapanSpider(ArchiveSpider):
         if item is not None:
             yield item
         tree = parse_html(response.text)
-        region = self._listing_region(tree)
         page = response.meta.get("listing_page", 1)
-        for a in region.iter("a"):
-            raw = a.get("href") or ""
-            if "$" in raw:
-                self.crawler.stats.inc_value("newsweekjapan/dollar_links_skipped")
-                continue
-            url = clean_href(response.url, raw)
-            if url is not None and is_article_url(url):
-                yield self.article_request(url, found_on=response.url)
-        # paging: the pager's links (numbered ones may carry the ``$i`` bug: skipped)
-        for a in tree.cssselect("ul.indexNavi a[href], li.next a[href]"):
-            url = clean_href(response.url, a.get("href") or "")
-            if url is None or not is_site_url(url):
-                continue
-            m = LISTING_PAGE.search(urlsplit(url).path)
-            if m and self._same_listing(response.url, url):
-                n = int(m.group(1))
-                if page < n <= self.listing_pages:
-                    yield self.listing_request(url, page=n)
-
-    @staticmethod
-    def _listing_region(tree: Any) -> Any:
-        tree = copy.deepcopy(tree)
-        for selector in LISTING_NOISE:
-            for el in tree.cssselect(selector):
-                parent = el.getparent()
-                if parent is not None:
-                    parent.remove(el)
-        found = tree.cssselect("#content")
-        return found[0] if found else tree
-
-    @staticmethod
-    def _same_listing(current: str, target: str) -> bool:
-        def directory(url: str) -> str:
-            path = urlsplit(url).path
-            return path.rsplit("/", 1)[0]
-
-        return directory(current) == directory(target)
+        articles, dollars = listing_links(response.url, tree)
+        if dollars:
+            self.crawler.stats.inc_value("newsweekjapan/dollar_links_skipped", dollars)
+        for url in articles:
+            yield self.article_request(url, found_on=response.url)
+        for url, n in listing_next_pages(response.url, tree, page, self.listing_pages):
+            yield self.listing_request(url, page=n)
 
     # -- articles --------------------------------------------------------------------------
 

@@ -41,93 +41,33 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy.http import Response, TextResponse
 
 from crawler.spiders.args import flag_arg, int_arg, word_list
-from crawler.spiders.base import ArchiveSpider, is_html, xml_root
+from crawler.spiders.base import ArchiveSpider, is_html
+from sites.base import parse_html
 from sites.dates import normalise_datetime
+from sites.feeds import feed_items, robots_sitemaps, root_kind, sitemap_entries, xml_root
 from sites.rt import (
+    DEFAULT_SECTIONS,
+    FEED_URLS,
+    ROBOTS_URL,
     dedup_key,
     is_article_url,
     is_listing_page_url,
     is_rt_host,
+    listing_card_links,
+    listing_more_links,
     section_url,
 )
 from sites.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
 
-ROOT = "https://www.rt.com"
-DEFAULT_SECTIONS = ("news", "russia")
-FEED_URLS = (f"{ROOT}/rss/", f"{ROOT}/rss/news/")
-ROBOTS_URL = f"{ROOT}/robots.txt"
-#: listing cards' title links (sites/README.md 2.2); sidebars use other containers
-CARD_LINKS = (
-    "li.listCard-rows__item a.link.link_hover::attr(href)",
-    "li.listCard-rows__item .list-card__content--title a::attr(href)",
-)
-#: the "More" button of a listing and of each fragment
-MORE_LINKS = (
-    ".listing__button a::attr(href)",
-    ".listing__button a::attr(data-href)",
-    "a[href*='/listing/']::attr(href)",
-)
 META_RT = "rt"
-
-
-def _local(tag: Any) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
-
-
-def feed_items(root: etree._Element, base: str) -> list[dict[str, str]]:
-    """Items of an RSS 2.0 / RDF feed: ``url`` (the ``<guid>`` when it is a permalink URL,
-    else ``<link>``), ``link``, ``guid``, ``pubDate`` (raw) - in feed order."""
-    items: list[dict[str, str]] = []
-    for item in root.iter():
-        if _local(item.tag) != "item":
-            continue
-        fields: dict[str, str] = {}
-        for child in item:
-            name = _local(child.tag)
-            text = (child.text or "").strip()
-            if name == "guid":
-                if child.get("isPermaLink", "true").lower() != "false" and text.startswith(
-                    ("http://", "https://")
-                ):
-                    fields["guid"] = text
-            elif name in ("link", "pubdate") and text:
-                fields["pubDate" if name == "pubdate" else "link"] = text
-        url = fields.get("guid") or fields.get("link")
-        if url:
-            items.append({**fields, "url": urljoin(base, url)})
-    return items
-
-
-def sitemap_entries(root: etree._Element) -> tuple[str, list[dict[str, str]]]:
-    """(``urlset`` | ``sitemapindex`` | '', entries with ``loc`` and ``lastmod`` if given)."""
-    kind = _local(root.tag)
-    if kind not in ("urlset", "sitemapindex"):
-        return "", []
-    entries = []
-    for el in root:
-        fields = {_local(c.tag): (c.text or "").strip() for c in el if isinstance(c.tag, str)}
-        if fields.get("loc"):
-            entries.append(fields)
-    return kind, entries
-
-
-def robots_sitemaps(text: str) -> list[str]:
-    """The ``Sitemap:`` URLs of a robots.txt."""
-    found = []
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            found.append(value.strip())
-    return found
 
 
 class RTSpider(ArchiveSpider):
@@ -235,7 +175,7 @@ class RTSpider(ArchiveSpider):
                 if request is not None:
                     yield request
             return
-        if _local(root.tag) not in ("rss", "rdf"):
+        if root_kind(root) not in ("rss", "rdf"):
             logger.warning("rt: XML that is neither a feed nor a sitemap: %s", response.url)
             return
         for item in feed_items(root, response.url):
@@ -255,23 +195,19 @@ class RTSpider(ArchiveSpider):
         item = self.page_item(response, source="listing")
         if item is not None:
             yield item
-        for selector in CARD_LINKS:
-            for href in response.css(selector).getall():
-                request = self.article_request(
-                    urljoin(response.url, href), source="listing", found_in=response.url
-                )
-                if request is not None:
-                    yield request
+        tree = parse_html(response.text)
+        for url in listing_card_links(response.url, tree):
+            request = self.article_request(url, source="listing", found_in=response.url)
+            if request is not None:
+                yield request
         page = response.meta.get("listing_page", 0)
         if page >= self.listing_pages:
             return
-        for selector in MORE_LINKS:
-            for href in response.css(selector).getall():
-                url = strip_tracking(urljoin(response.url, href))
-                if is_listing_page_url(url) and self._first_time(url):
-                    yield scrapy.Request(
-                        url, callback=self.parse_listing, meta={"listing_page": page + 1}
-                    )
+        for url in listing_more_links(response.url, tree):
+            if is_listing_page_url(url) and self._first_time(url):
+                yield scrapy.Request(
+                    url, callback=self.parse_listing, meta={"listing_page": page + 1}
+                )
 
     def parse_article(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         """An article page: hand it on with where it was found."""

@@ -53,10 +53,8 @@ delays with ``-s WAYBACK_CDX_DELAY=0 -s WAYBACK_CAPTURE_DELAY=0``.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
@@ -65,86 +63,20 @@ from crawler.spiders.args import SpiderArgumentError, int_arg, url_list
 from crawler.spiders.base import ArchiveSpider
 from crawler.wayback import configure_settings, request_meta
 from sites import wayback
-from sites.urls import split_arg
+from sites.ruvr import (
+    CDX_PAGE_SIZE,
+    DEFAULT_PREFIX,
+    SCHEME,
+    TIMESTAMP,
+    default_cdx_query,
+    historical_redirects,
+    skip_reason,
+    split_urls,
+    url_key,
+    with_json_output,
+)
 
 logger = logging.getLogger(__name__)
-
-HOST = "japanese.ruvr.ru"
-ARTICLE_URL = re.compile(
-    r"^https?://japanese\.ruvr\.ru(?::80)?/(?:\d{4}_\d\d_\d\d/\d+/?|\d{4}/\d\d/\d\d/\d+\.html)$"
-)
-DEFAULT_PREFIX = f"{HOST}/"
-DEFAULT_FROM = "2011"
-DEFAULT_TO = "2014"
-CDX_PAGE_SIZE = 5000
-HTML_MIMETYPES = frozenset({"text/html", "application/xhtml+xml"})
-_TIMESTAMP = re.compile(r"^\d{1,14}$")
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
-
-
-def split_urls(value: str | list[str] | None) -> list[str]:
-    """``-a urls=`` as a list, like :func:`sites.urls.split_arg` but a comma inside a
-    URL (``fl=timestamp,original``) does not split it: a piece that does not start with a
-    scheme is glued back to the URL before it."""
-    out: list[str] = []
-    for piece in split_arg(value):
-        if out and not _SCHEME.match(piece):
-            out[-1] += "," + piece
-        else:
-            out.append(piece)
-    return out
-
-
-def is_article_url(url: str) -> bool:
-    """Is ``url`` (an original URL) a japanese.ruvr.ru article?"""
-    return bool(ARTICLE_URL.match(url))
-
-
-def url_key(row: dict[str, str]) -> str:
-    """The identity of a CDX row's URL: its ``urlkey`` (SURT), else the original URL without
-    scheme, ``www.``, default port and trailing slash."""
-    if row.get("urlkey"):
-        return row["urlkey"]
-    parts = urlsplit(wayback.normalise_original(row.get("original", "")))
-    host = parts.netloc.removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
-
-
-def skip_reason(row: dict[str, str]) -> str | None:
-    """Why a CDX row is not fetched (``revisit``, ``status``, ``mimetype``, ``not-article``,
-    ``malformed``), or None to fetch it. Duplicates are decided by the spider."""
-    original, timestamp = row.get("original"), row.get("timestamp")
-    if not original or not timestamp or not _TIMESTAMP.match(timestamp):
-        return "malformed"
-    mimetype = row.get("mimetype")
-    if mimetype == "warc/revisit":
-        return "revisit"
-    status = row.get("statuscode")
-    if status is not None and status != "200":
-        return "status"
-    if mimetype is not None and mimetype.split(";")[0].strip().lower() not in HTML_MIMETYPES:
-        return "mimetype"
-    if not is_article_url(original):
-        return "not-article"
-    return None
-
-
-def historical_redirects(chain: list[str], final: str) -> list[str]:
-    """Original URLs that redirected at crawl time, from the archive URLs of a redirect chain
-    (a hop whose original URL differs from the next hop's was an archived 3xx; a hop to the
-    same original URL is the archive's redirect to the nearest capture)."""
-    originals = [wayback.normalise_original(wayback.original_url(u)) for u in [*chain, final]]
-    return [originals[i] for i in range(len(chain)) if originals[i] != originals[i + 1]]
-
-
-def with_json_output(query_url: str) -> str:
-    """A CDX query URL with ``output=json`` (added when missing)."""
-    parts = urlsplit(query_url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(k == "output" for k, _ in query):
-        return query_url
-    query.append(("output", "json"))
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 class RuvrSpider(ArchiveSpider):
@@ -167,12 +99,12 @@ class RuvrSpider(ArchiveSpider):
         super().__init__(*args, **kwargs)
         self.start_urls_arg = url_list(urls, "urls", split=split_urls)
         for label, value in (("from", date_from), ("to", date_to)):
-            if value not in (None, "") and not _TIMESTAMP.match(str(value)):
+            if value not in (None, "") and not TIMESTAMP.match(str(value)):
                 raise SpiderArgumentError(
                     f"{label} must be a 1-14 digit timestamp, not {value!r}")
         self.date_from = str(date_from) if date_from else None
         self.date_to = str(date_to) if date_to else None
-        self.prefix = _SCHEME.sub("", prefix) if prefix else DEFAULT_PREFIX
+        self.prefix = SCHEME.sub("", prefix) if prefix else DEFAULT_PREFIX
         self.cdx_limit = int_arg(cdx_limit, "cdx_limit", CDX_PAGE_SIZE, minimum=1)
         self.seen_keys: set[str] = set()
 
@@ -187,15 +119,7 @@ class RuvrSpider(ArchiveSpider):
 
     def default_query(self) -> str:
         """The CDX query used when no ``urls`` are given."""
-        return wayback.cdx_query_url(
-            self.prefix,
-            matchType="prefix",
-            **{"from": self.date_from or DEFAULT_FROM, "to": self.date_to or DEFAULT_TO},
-            filter=["statuscode:200", "mimetype:text/html"],
-            collapse="urlkey",
-            showResumeKey="true",
-            limit=self.cdx_limit,
-        )
+        return default_cdx_query(self.prefix, self.date_from, self.date_to, self.cdx_limit)
 
     def cdx_request(self, url: str, query: str | None = None) -> scrapy.Request:
         """A CDX page request; ``query`` is the query without resume key (for the next page)."""
