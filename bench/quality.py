@@ -24,7 +24,7 @@ picked up afresh on each run, so new cases count as soon as they exist):
    Beside it, the same scores on a bag of 4-token shingles (:func:`shingles`), which also see
    the order of the words: a paragraph of chrome made of words the article happens to use
    costs precision here where the bag of tokens forgives it.
-5. Leaks: each string of the site's :data:`BOILERPLATE` list that is in our text but not in the
+5. Leaks: each string of the site's chrome (:func:`chrome_strings`) in our text but not in the
    expected text. Metadata: ``title``, ``author``, ``published`` must equal the expected values.
 
 The CI gate (:func:`check_floors`, run by ``tests/test_quality.py``) compares a report with
@@ -79,42 +79,25 @@ FLOOR_DECIMALS = 3
 #: tokens per shingle of the shingle F1
 SHINGLE_SIZE = 4
 
-#: Known widget / boilerplate strings per site. A string leaks when it is in our text but not
-#: in the expected text. Collected from the fixture pages (fixtureweb/web/<host>/) of each site:
-#: rankings, recommendations, share bars, newsletter boxes, profile boxes, comment forms,
-#: radio players, footers.
-BOILERPLATE: dict[str, tuple[str, ...]] = {
-    "newsweekjapan": (
-        "人気ランキング", "今、あなたにオススメ", "ニュース速報", "MAGAZINE", "メールマガジン",
-        "プロフィール", "関連ワード", "この筆者のコラム", "記事一覧へ", "【関連記事】",
-        "次のページ", "前のページ", "注目のキーワード", "サイト内検索", "お得な定期購読",
-        "会員限定", "会員登録", "申し訳ありません", "会社概要", "Copyright", "shareTool",
-        "googletag",
-    ),
-    "rt": (
-        "You can share this story", "Trends:", "Follow RT on", "Read more", "Posting rules",
-        "READ MORE", "Get short URL", "Where to watch", "QUESTION MORE", "Published time",
-        "Share this story", "Related news", "Add comment", "Most read", "Trending:", "Tags:",
-        "Top stories", "RT Features",
-    ),
-    "asyura": (
-        "拍手はせず", "登録無しでコメント可能", "投稿コメント全ログ", "コメント即時配信",
-        "スレ建て依頼", "削除コメント確認方法", "引用元リンクを表示してください", "★阿修羅♪",
-        "▲コメTop", "▼コメBtm", "フォローアップ", "すべてのページの引用、転載、リンクを許可します",
-        "確認メールは不要です", "最新投稿・コメント全文リスト", "htmltag可",
-    ),
-    "ruvr": (
-        "ラジオを聴く", "生放送を聴く", "ただいま放送中", "言語を選択", "この記事を聴く",
-        "あわせて読む", "関連ニュース", "関連記事", "最も読まれた記事", "最新ニュース", "番組表",
-        "今日の番組", "印刷用ページ", "メールで送る", "共有する", "コメントを書くには",
-        "ロシアの声をフォローする", "記事を転載する場合は", "転載の際はリンクを", "写真:",
-    ),
+#: Known widget / boilerplate strings of sites without a site module: the generic spider's
+#: synthetic news.example (fixtureweb/web/news.example/). A site with rules keeps its list in
+#: ``sites/<site>.py`` (``CHROME_STRINGS``); :func:`chrome_strings` reads either.
+GENERIC_CHROME: dict[str, tuple[str, ...]] = {
     "news.example": (
         "Most read", "Share this article", "Sign up for our newsletter", "Related stories",
         "Advertisement:", "Log in to join the discussion", "All rights reserved",
         "Subscribe today",
     ),
 }
+
+
+def chrome_strings(site: str) -> tuple[str, ...]:
+    """The site's known page chrome (rankings, share bars, newsletter boxes, comment forms,
+    footers): ``CHROME_STRINGS`` of ``sites/<site>.py``, else :data:`GENERIC_CHROME`."""
+    import sites as site_rules
+
+    return site_rules.chrome_strings(site) or GENERIC_CHROME.get(site, ())
+
 
 # ------------------------------------------------------------------------------ tokens, scores
 
@@ -198,7 +181,7 @@ def score_shingles(got: str, want: str, size: int = SHINGLE_SIZE) -> Score:
 def leaked_strings(site: str, got: str, want: str) -> list[str]:
     """Boilerplate strings of ``site`` that are in ``got`` but not in ``want``."""
     got_n, want_n = _norm(got), _norm(want)
-    return [s for s in BOILERPLATE.get(site, ()) if _norm(s) in got_n and _norm(s) not in want_n]
+    return [s for s in chrome_strings(site) if _norm(s) in got_n and _norm(s) not in want_n]
 
 
 def _norm(text: str) -> str:

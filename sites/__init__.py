@@ -1,13 +1,19 @@
-"""Per-site extraction rules, one small module per source (like Fundus' publishers).
+"""Everything about a source, one module per site (like Fundus' publishers): ``sites/<site>.py``.
 
-:func:`register` adds a site's era classes (newest first); :func:`rules_for` returns the
-era that applies to a URL and parsed page, or None for sites without rules (the extractor then
-uses trafilatura alone). Site modules are imported by :func:`load_all`, listed in ``SITE_MODULES``.
+A site module holds its hosts and URL patterns, start points, listing/feed/next-page rules
+(asked by its spider in ``crawler/spiders/<site>.py``), its page chrome (``CHROME_STRINGS``)
+and its extraction rules: one :class:`~sites.base.SiteRules` class per layout era.
+:func:`register` adds a site's era classes (newest first); :func:`rules_for` returns the era
+that applies to a URL and parsed page, or None for sites without rules (the extractor then
+uses trafilatura alone). Site modules are imported by :func:`load_all`, listed in
+``SITE_MODULES``. Shared pure helpers: :mod:`sites.base`, :mod:`sites.feeds`,
+:mod:`sites.urls`, :mod:`sites.dates`, :mod:`sites.wayback`; see docs/adding-a-site.md.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 
 from lxml.etree import _Element
 
@@ -70,3 +76,18 @@ def site_names() -> list[str]:
     """Registered site names."""
     load_all()
     return sorted(_REGISTRY)
+
+
+def eras(name: str) -> list[type[SiteRules]]:
+    """A site's era classes, newest first ([] for a site without rules)."""
+    load_all()
+    return list(_REGISTRY.get(name, []))
+
+
+def chrome_strings(name: str) -> tuple[str, ...]:
+    """The ``CHROME_STRINGS`` of a site's module: page chrome that must never reach an
+    article's text (() for a site without rules or without the list)."""
+    classes = eras(name)
+    if not classes:
+        return ()
+    return tuple(getattr(sys.modules[classes[0].__module__], "CHROME_STRINGS", ()))

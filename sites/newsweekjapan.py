@@ -253,6 +253,20 @@ def listing_next_pages(url: str, tree: _Element, page: int, last: int) -> list[t
     return found
 
 
+# -- chrome: strings that must never reach an article's text --------------------------------
+
+#: page chrome of the fixture pages: rankings, recommendations, magazine and newsletter boxes,
+#: profiles, pagers, paywall notices. A string leaks when it is in our text but not in the expected
+#: text (bench/quality.py, tests/test_sites.py).
+CHROME_STRINGS: tuple[str, ...] = (
+    "人気ランキング", "今、あなたにオススメ", "ニュース速報", "MAGAZINE", "メールマガジン",
+    "プロフィール", "関連ワード", "この筆者のコラム", "記事一覧へ", "【関連記事】",
+    "次のページ", "前のページ", "注目のキーワード", "サイト内検索", "お得な定期購読",
+    "会員限定", "会員登録", "申し訳ありません", "会社概要", "Copyright", "shareTool",
+    "googletag",
+)
+
+
 # -- page states ----------------------------------------------------------------------------
 
 

@@ -162,6 +162,19 @@ def listing_more_links(url: str, tree: _Element) -> list[str]:
     return [strip_tracking(u) for u in _attr_links(url, tree, MORE_LINKS)]
 
 
+# -- chrome: strings that must never reach an article's text --------------------------------
+
+#: page chrome of the fixture pages: share bars, trends, read-more cards, short URL, comments,
+#: sidebars. A string leaks when it is in our text but not in the expected text (bench/quality.py,
+#: tests/test_sites.py).
+CHROME_STRINGS: tuple[str, ...] = (
+    "You can share this story", "Trends:", "Follow RT on", "Read more", "Posting rules",
+    "READ MORE", "Get short URL", "Where to watch", "QUESTION MORE", "Published time",
+    "Share this story", "Related news", "Add comment", "Most read", "Trending:", "Tags:",
+    "Top stories", "RT Features",
+)
+
+
 # -- extraction ------------------------------------------------------------------------------
 
 #: removed before the body is read (selectors apply to the whole page; see sites/README.md 2.4)

@@ -22,7 +22,6 @@ import hashlib
 import json
 import re
 import time
-from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -57,6 +56,7 @@ from sites.ruvr import (
     with_json_output,
 )
 from tests.conftest import BUNDLED_WEB, load_expected, run_crawl
+from tests.sitecases import char_f1, check_warc_pointers
 
 WB_DIR = BUNDLED_WEB / "web.archive.org"
 CDX_DIR = WB_DIR / "cdx-answers"
@@ -93,17 +93,6 @@ WIDGETS_2011 = [
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def char_f1(got: str, want: str) -> float:
-    """Character-level F1 (whitespace ignored): the measure for Japanese text."""
-    a = Counter(c for c in got if not c.isspace())
-    b = Counter(c for c in want if not c.isspace())
-    common = sum((a & b).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 def capture_file(url: str) -> Path:
     """The fixture file that answers a Wayback capture URL."""
     path = urlsplit(url).path
@@ -133,17 +122,6 @@ def check_case(row: dict[str, Any], case: dict[str, Any]) -> None:
 def fetched(run: Any) -> list[Any]:
     """The proxy log's GET requests (CONNECTs left out), in order."""
     return [r for r in run.requests if r.method == "GET"]
-
-
-def check_warc_pointers(run: Any) -> None:
-    records = {(r["file"], r["offset"]): r for r in run.records()}
-    assert run.articles
-    for row in run.articles:
-        ptr = row["warc"]
-        record = records.get((ptr["filename"], ptr["offset"]))
-        assert record is not None, row["url"]
-        assert record["type"] == "response" and record["id"] == ptr["record_id"]
-        assert record["uri"] == row["url"]
 
 
 # -- site rules on the fixture captures --------------------------------------------------------
