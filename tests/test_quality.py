@@ -19,10 +19,10 @@ import pytest
 
 from bench import quality
 from bench.quality import (
-    BOILERPLATE,
     Report,
     SiteReport,
     check_floors,
+    chrome_strings,
     evaluate_case,
     expected_sites,
     floor_value,
@@ -122,7 +122,7 @@ def test_multi_page_cases_stitch_the_ok_parts_only(report):
 def _degrade(site: str, case: dict) -> tuple[str, dict]:
     """Half the paragraphs dropped, a widget string appended, a wrong title."""
     lines = case["text"].splitlines()
-    text = "\n".join(lines[: max(1, len(lines) // 2)] + [BOILERPLATE[site][0]])
+    text = "\n".join(lines[: max(1, len(lines) // 2)] + [chrome_strings(site)[0]])
     meta = {k: case.get(k) for k in quality.META_FIELDS}
     meta["title"] = (case.get("title") or "") + " | Newsweek"
     return text, meta
@@ -133,7 +133,7 @@ def test_degraded_text_is_flagged(report, floors, site):
     case = load_cases(site)[0]
     text, meta = _degrade(site, case)
     degraded = score_case(site, case, text, meta, bare_text=case["text"])
-    assert BOILERPLATE[site][0] in degraded.leaks
+    assert chrome_strings(site)[0] in degraded.leaks
     assert degraded.ours.f1 < 0.9
     assert set(degraded.metadata) == {"title"}
 
@@ -141,7 +141,7 @@ def test_degraded_text_is_flagged(report, floors, site):
     one = Report([SiteReport(site, True, [degraded, *others])], complete=False)
     failures = "\n".join(check_floors(one, floors))
     assert "minimum case F1" in failures
-    assert "boilerplate leaked" in failures and repr(BOILERPLATE[site][0]) in failures
+    assert "boilerplate leaked" in failures and repr(chrome_strings(site)[0]) in failures
     assert "metadata mismatch" in failures and "title" in failures
 
 
