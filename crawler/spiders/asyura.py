@@ -1,37 +1,15 @@
 """``scrapy crawl asyura``: asyura2.com (阿修羅♪) boards, posts, follow-ups and cited sources.
 
-Arguments (besides ``urls``, ``max_pages`` and ``match`` of every spider):
+Arguments (besides ``urls``, ``max_pages`` and ``match`` of every spider): ``board``
+[``senkyo,warb`` when no ``urls``; board codes are read at their current generation from the
+site top], ``since`` / ``until`` (JST days), ``pages`` (index pages per board),
+``follow_citations`` [1] (cited sources, from the Wayback Machine when the origin is gone),
+``follow_followups`` [1] (``Re:`` posts). Board index pages are paged only through the links
+they show; only :data:`sites.asyura.FOLLOW_URL` URLs are followed, on the ``www.`` host.
 
-* ``board`` [``senkyo,warb`` when no ``urls``: :data:`sites.asyura.DEFAULT_BOARDS`]: board(s)
-  to crawl, comma-separated. A board generation lives in the directory ``/<YY>/<board><gen>/``
-  where ``YY`` is the two-digit year the generation opened. Give it as ``13/warb12``, as a URL
-  (``http://www.asyura2.com/13/warb12/``, ``…/index.html``), as a bare ``warb12`` for the
-  generations listed in :data:`sites.asyura.KNOWN_BOARDS` (those seen in public captures), or
-  as a bare board code (``senkyo``) for *its current generation*: read from the links of the
-  site's top page (``http://www.asyura2.com/``), the highest generation listed; when the top
-  page lists none, the newest known generation (logged, stat ``asyura/board_fallback``).
-  Boards move to a new generation every few months, so a scheduled run names codes, not
-  generations.
-* ``since`` / ``until`` (``YYYY-MM-DD``, inclusive, JST): index rows dated after ``until`` are
-  skipped; paging stops at the first index page holding a row older than ``since`` (rows are
-  newest first); posts reached otherwise (follow-ups, ``urls``) whose own date is outside the
-  range are archived but not handed to the pipelines.
-* ``pages``: at most this many index pages per board.
-* ``follow_citations`` [``1``]: also fetch the sources a post cites (URLs standing alone on a
-  body line, see :mod:`sites.asyura`); when the origin is gone (DNS failure, refused or timed
-  out connection, 404, 410, 5xx) fetch the Wayback Machine's raw capture instead
-  (:func:`sites.wayback.raw_capture_url`, whose redirect to the nearest capture is followed).
-* ``follow_followups`` [``1``]: fetch the ``Re:`` posts listed under フォローアップ：.
-
-Index paging: ``index.html`` is page 1; page n+1 is ``index<n+1>.html`` *if the page links to
-it* (the real naming is unverified, so the spider never guesses a URL the page does not show).
-
-Only asyura URLs matching :data:`sites.asyura.FOLLOW_URL` are followed, always with the
-``www.`` host (``asyura2.com`` is rewritten). Row ``meta``: posts get ``board``, ``msg``,
-``poster_id``, ``comments`` [{n, name, date, text}], ``followups`` [{url, title}], ``cites``
-[original URLs] and ``parent`` (URL of the post a ``Re:`` answers); cited documents get
-``cited_by`` (the post URL), ``original_url`` and ``via`` (``origin`` or ``wayback``), and are
-extracted by whatever site rules own their host (the spider's ``site`` is not forced on them).
+What the site is (boards and their generations, URL patterns, index rows, posts, comments,
+citations) is :mod:`sites.asyura`'s; the full reference of arguments, stats and row ``meta``
+is docs/sources.md ("asyura").
 """
 
 from __future__ import annotations

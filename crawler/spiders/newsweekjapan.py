@@ -1,38 +1,15 @@
 """``scrapy crawl newsweekjapan``: Newsweek Japan (ニューズウィーク日本版) stories, columns,
 WorldVoice posts and headlines, from listings, the RSS feed and tag pages.
 
-Arguments (plus ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
+Arguments (plus ``urls``, ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
+``tags`` [``ロシア,北方領土``], ``feed`` [the story feed], ``listings`` [``/stories/world/``]
+(defaults when no ``urls``), ``listing_pages`` [3]. The feed is asked for with a browser-like
+User-Agent. A multi-page article is fetched page after page (``dont_filter``, priority 10)
+and yielded as ONE item of page 1 with the later pages as parts; missing and paywalled pages
+are recorded in the row's ``meta``. Soft 404 pages are counted in ``newsweekjapan/soft_404``.
 
-* ``urls``: start here instead of the defaults. Each URL is classified: a feed (``.xml``,
-  ``.rss``), an article page (``/<section>/<YYYY>/<MM>/<name>.php``; any ``_n.php`` page is
-  canonicalised to page 1 and the whole article fetched), else a listing or tag page.
-* ``tags`` [``ロシア,北方領土`` when no ``urls``]: tag pages ``/tagsearch/<tag>`` (percent-encoded).
-* ``feed`` [``https://www.newsweekjapan.jp/story/rss.xml`` when no ``urls``]: RSS feed URL(s).
-* ``listings`` [``https://www.newsweekjapan.jp/stories/world/`` when no ``urls``]: listing
-  pages; their ``index_<n>.php`` pages are followed.
-* ``listing_pages`` [3]: how many pages of each listing (``index_<n>.php``, n ≤ this) to read.
-
-What it fetches: listing and tag pages (links to article pages inside ``#content``, widgets
-and sidebars dropped first; ``index_<n>.php`` paging), the feed (with a browser-like
-``User-Agent``: without one the real site answers the feed URL with an HTML page), and article
-pages. Hrefs containing ``$`` are never followed (the template prints ``x_$i.php`` for its
-numbered page links).
-
-Multi-page articles: page 1 is fetched like any page; then pages 2..n are fetched one after the
-other (``li.next a``, else the pager's page numbers), carried in ``request.meta`` with the
-:class:`~pipelines.extract.items.PageItem` of page 1, and ONE item is yielded for page 1 with
-the later pages as :class:`~pipelines.extract.items.PagePart` (url, html, WARC pointer,
-status). The chain's requests use ``dont_filter`` (a page already seen elsewhere must still
-join its article), and a page that redirects away from its own URL (e.g. back to page 1),
-answers 4xx/5xx, fails to download, or is the soft-404 page is recorded as ``missing``; a
-member-only page as a logged-out reader sees it is ``paywalled`` (its html kept, its text not
-used). The next page after a missing one is still tried when the pager announced it. The row's
-``meta`` says ``complete``, ``pages_announced``, ``missing_pages``, ``paywalled_pages`` and
-per-page notes.
-
-Soft 404: the site answers some missing articles with a "お探しのページが見つかりませんでした"
-page; it is archived and handed on (the rules call it "not an article"), counted in the
-``newsweekjapan/soft_404`` stat.
+URL classes, start points, listing links and paging, next pages and page states are
+:mod:`sites.newsweekjapan`'s; the full reference is docs/sources.md ("newsweekjapan").
 """
 
 from __future__ import annotations

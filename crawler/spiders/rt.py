@@ -1,39 +1,16 @@
 """``scrapy crawl rt``: RT English articles (www.rt.com, old rt.com URLs) from section
 listings, RSS feeds and sitemaps.
 
-Arguments (plus ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
+Arguments (plus ``urls``, ``max_pages`` and ``match``, see :mod:`crawler.spiders.base`):
+``sections`` [``news,russia`` when no ``urls``], ``feeds`` [1 when no ``urls``, else 0],
+``sitemaps`` [0] (robots.txt's ``Sitemap:`` lines), ``listing_pages`` [3] ("More" pages per
+listing). Each response is classified by what it is (feed or sitemap, robots.txt, article
+URL, else a listing); only RT English articles and listing fragments are followed, once each
+(:func:`sites.rt.dedup_key`); skipped links are counted in ``rt/skipped_links``. Rows say
+where an article was found (``meta.source``, ``found_in``, ``feed_published``, ``lastmod``).
 
-* ``urls``: start here instead of the defaults: article pages (new
-  ``/<section>/<id>-<slug>/`` or old ``http://rt.com/<section>/<slug>-<n>/``), section
-  listings, listing "More" fragments, RSS feeds, sitemaps or ``robots.txt`` (``utm_*`` stripped
-  from RT URLs). Each response is classified by what it is (XML feed or sitemap, robots.txt,
-  article URL, else a listing), so any mix works.
-* ``sections`` [``news,russia`` when no ``urls``]: section listings
-  ``https://www.rt.com/<section>/``.
-* ``feeds`` [``1`` when no ``urls``, else ``0``]: also read ``https://www.rt.com/rss/`` and
-  ``https://www.rt.com/rss/news/``.
-* ``sitemaps`` [``0``]: read ``https://www.rt.com/robots.txt`` and follow its ``Sitemap:``
-  lines (sitemap indexes, then URL sets). Off by default: RT's sitemaps list the whole archive.
-* ``listing_pages`` [``3``]: how many "More" pages (``/listing/<query>/prepare/<template>/
-  <size>/<page>``) to follow from each listing.
-
-What is followed: from listings, only the cards' title links
-(``li.listCard-rows__item a.link.link_hover``; never sidebars such as "Top stories") and the
-"More" fragments; from feeds, each item's ``<guid>`` (when it is a permalink), else its
-``<link>``; from sitemaps, every ``<loc>``. Links from article pages are not followed. A URL is
-followed only if it is an RT English article (:func:`sites.rt.is_article_url`: www.rt.com or
-rt.com, not ``/in-vision/`` or ``/in-motion/`` galleries, AMP copies, trends, tags, or
-arabic./russian./de. ... hosts) or a listing fragment. ``utm_*`` and click ids are stripped
-before de-duplication (:func:`sites.urls.strip_tracking`), and http/https, ``rt.com`` /
-``www.rt.com`` and a missing trailing slash count as one page (:func:`sites.rt.dedup_key`).
-Skipped links are counted in the ``rt/skipped_links`` stat.
-
-Each article row's ``meta`` says where the article was found: ``source`` (``urls``,
-``listing``, ``feed``, ``sitemap``), ``found_in`` (the listing, feed or sitemap URL), and for
-feeds ``feed_published`` (the item's ``pubDate``, ISO 8601) and for sitemaps ``lastmod``;
-``requested_url`` when the page was reached through a redirect.
-
-Without arguments the spider reads the live site's current listings and feeds.
+URL rules, start points and listing links are :mod:`sites.rt`'s, feeds and sitemaps are read
+by :mod:`sites.feeds`; the full reference is docs/sources.md ("rt").
 """
 
 from __future__ import annotations

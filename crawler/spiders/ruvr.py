@@ -1,53 +1,16 @@
 """``scrapy crawl ruvr``: Voice of Russia's Japanese service (ロシアの声, ``japanese.ruvr.ru``,
 2011–2014), read from the Wayback Machine because the host is gone.
 
-How it works:
+Discovery through the CDX API (one prefix query by default, followed with resume keys; rows
+checked again on our side and skipped rows counted in ``ruvr/cdx_skipped/<reason>``), then
+raw ``id_`` captures with their redirects followed; each row's ``meta`` holds the original URL
+and the capture time. Arguments: ``urls`` (original URLs, capture URLs or CDX queries),
+``from`` / ``to`` [2011 / 2014], ``prefix`` [``japanese.ruvr.ru/``], ``cdx_limit`` [5000],
+plus ``max_pages`` and ``match``. CDX queries and captures use two download slots at the
+archive's published rate limits (``WAYBACK_*`` settings, :mod:`crawler.wayback`).
 
-1. **Discovery** through the Wayback CDX API (``/cdx/search/cdx``, JSON output), by default
-   one prefix query for the whole host over the site's life::
-
-       url=japanese.ruvr.ru/ matchType=prefix from=2011 to=2014 output=json
-       filter=statuscode:200 filter=mimetype:text/html collapse=urlkey
-       showResumeKey=true limit=5000
-
-   followed page after page with ``resumeKey=`` while the answer ends with a resume key.
-   Rows are checked again on our side (the filters are not trusted; user-given queries may
-   have none): ``warc/revisit`` rows (status ``-``), non-200 rows, non-HTML rows, rows whose
-   ``original`` is not an article URL (:data:`ARTICLE_URL`: ``/YYYY_MM_DD/<id>/`` of
-   2012–2014 and ``/YYYY/MM/DD/<id>.html`` of 2011) and second rows of the same URL
-   (``urlkey``) are skipped and counted in the stats (``ruvr/cdx_skipped/<reason>``).
-2. **Captures** are fetched raw with the ``id_`` form
-   (``https://web.archive.org/web/<timestamp>id_/<original>``): the archived bytes without
-   the Wayback toolbar or link rewriting. Redirects are followed: the archive's redirect to
-   the nearest capture and historical redirects (archived 3xx, replayed as real 3xx). Every
-   exchange, redirects included, is archived to WARC under its archive URL by the capture
-   middleware.
-3. Each capture becomes a page item whose ``meta`` (the ``meta`` of the articles.jsonl row)
-   says what it is: ``original_url`` (the URL the page was published under, ``:80``
-   removed), ``capture_timestamp`` (14 digits, UTC), ``capture_time`` (ISO 8601),
-   ``archive_url`` (what was fetched), and when redirects were followed ``redirected_from``
-   (the archive URLs before the final one) and ``historical_redirects`` (original URLs that
-   answered with a redirect at crawl time). The site rules (:mod:`sites.ruvr`) give the
-   article the original URL as ``canonical_url``; ``url`` stays the archive URL.
-
-Arguments (``-a name=value``):
-
-* ``urls``: instead of the default query: original URLs of dead pages (fetched as
-  ``<from or 2>id_/<url>``, i.e. the capture nearest ``from``, or the earliest one), Wayback
-  capture URLs (any mode; fetched in ``id_`` mode) and CDX query URLs (``output=json`` is
-  added when missing); ``a,b`` or a file with one per line. Commas inside a URL (``fl=a,b``)
-  are kept.
-* ``from`` / ``to`` [``2011`` / ``2014``]: capture time range, 1–14 digit Wayback timestamps
-  (``20131101``).
-* ``prefix`` [``japanese.ruvr.ru/``]: URL prefix of the CDX query, e.g.
-  ``japanese.ruvr.ru/2013_11_`` for November 2013 (a scheme is dropped).
-* ``cdx_limit`` [5000]: rows per CDX page.
-* ``max_pages``, ``match``: see :mod:`crawler.spiders.base`.
-
-Rate limits: CDX queries and captures go through two download slots configured from the
-``WAYBACK_*`` settings (CDX 0.8 requests/s = 1.25 s apart, captures 8/s = 0.125 s apart; a
-429 pauses the slot for its ``Retry-After``): see :mod:`crawler.wayback`. Tests override the
-delays with ``-s WAYBACK_CDX_DELAY=0 -s WAYBACK_CAPTURE_DELAY=0``.
+The CDX rules (default query, row checks, article URLs) are :mod:`sites.ruvr`'s; the full
+reference is docs/sources.md ("ruvr").
 """
 
 from __future__ import annotations
