@@ -124,7 +124,7 @@ FAULT_PAGES = {
     "laughs.html": "billion-laughs DTD inside an HTML page",
 }
 MAXSIZE = 2 * 1024 * 1024
-TIMEOUT = 2
+TIMEOUT = 8
 
 
 def build_fault_site(root: Path, secret_file: Path) -> Site:
@@ -138,9 +138,9 @@ def build_fault_site(root: Path, secret_file: Path) -> Site:
     long_story = english("Long story", 60)
     h.page("reset.html", long_story, {"fault": "reset_mid_body"})
     h.page("truncated.html", long_story, {"fault": "truncate"})
-    h.page("stall.html", long_story, {"fault": {"name": "stall", "stall_ms": 20000}})
+    h.page("stall.html", long_story, {"fault": {"name": "stall", "stall_ms": 60000}})
     h.page("stall-head.html", None, {"fault": {"name": "stall", "before_headers": True,
-                                               "stall_ms": 20000}})
+                                               "stall_ms": 60000}})
     h.page("drip.html", english("Drip story"), {"fault": {"name": "drip", "chunk": 500,
                                                           "interval_ms": 40}}, good=True)
     h.page("burst.html", english("Burst story"), {"fault": {"name": "flaky", "failures": 2,
