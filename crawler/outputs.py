@@ -1,37 +1,17 @@
 """The output root of a crawl and the objects every component shares through it.
 
 One :class:`CrawlOutputs` exists per Scrapy crawler (``CrawlOutputs.from_crawler``): the WARC
-capture middleware writes exchanges through its :attr:`warc` writer, the text pipeline writes
-metadata records through the same writer and the text files under :attr:`text_dir`. The writer
-is created on first use and closed on ``spider_closed``, which Scrapy sends after every item
-pipeline has closed, so the metadata records of the last articles still land in the file.
+capture middleware writes exchanges through its :attr:`warc` writer (created on first use,
+closed on ``spider_closed``, after every item pipeline has closed), the text pipeline writes
+metadata records through it and text files under :attr:`text_dir`, and every component
+reads the crawl state through :attr:`state`, whose back end ``CRAWLSTATE_BACKEND`` names
+(:func:`crawl_state_backend`: unset, the SQLite state of the output root, or with
+``REDIS_URL`` the Redis state shared by the workers).
 
-Layout under ``OUTPUT_DIR`` (default ``./data``)::
-
-    warc/            WARC files (+ a .cdxj index beside each closed file)
-    text/<host>/     one UTF-8 .txt per article
-    articles.jsonl   one JSON line per article, with a pointer to its WARC record
-                     (shared frontier: articles-<host>-<pid>.jsonl, one per process)
-    logs/            one log file per crawl
-    runs/            one JSON summary per crawl (finish reason, stats)
-    state.sqlite3    crawl state: per URL validators, digests, record pointers (archive.store.state)
-    crawl.lock       held by the running crawl (shared by frontier workers, see
-                     crawler.frontier.locks; each also holds locks/crawl-<pid>~<host>.lock)
-
-Settings (defaults in brackets):
-
-* ``OUTPUT_DIR`` [``data``] - the output root.
-* ``WARC_ENABLED`` [True] - write WARC files at all.
-* ``WARC_PREFIX`` [the spider's name] - first part of WARC file names.
-* ``WARC_MAX_SIZE`` [1 GB] - start a new file once the current one reaches this size (bytes).
-* ``WARC_VERSION`` [``1.1``] - ``1.1`` or ``1.0``.
-* ``WARC_GZIP`` [True] - one gzip member per record; False writes plain ``.warc``.
-* ``WARC_GZIP_LEVEL`` [3] - zlib level of each member (see :data:`archive.warc.writer.GZIP_LEVEL`).
-* ``WARC_GZIP_ENGINE`` [``isal``] - ``isal`` (ISA-L, ~5 x faster; the level maps to ISA-L's
-  nearest in output size, :func:`archive.warc.writer.isal_level`) or ``zlib``.
-* ``WARC_FSYNC`` [False] - fsync after every record (flush happens always).
-* ``WARC_INDEX_ON_CLOSE`` [True] - write ``<file>.cdxj`` beside each WARC when it closes
-  (its lines are made as the records are written: the file is not read again).
+Layout under ``OUTPUT_DIR`` (``warc/``, ``text/<host>/``, ``articles.jsonl``, ``logs/``,
+``runs/``, ``state.sqlite3``, ``crawl.lock``): README, "Output layout". Settings
+(``OUTPUT_DIR``, ``WARC_*``, ``STATE_ENABLED``, ``CRAWLSTATE_BACKEND``): README's settings
+table, declared in :mod:`crawler.settingspec`.
 """
 
 from __future__ import annotations
@@ -43,22 +23,45 @@ import platform
 import socket
 import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import build_from_crawler, load_object
 
 from archive import __version__
-from archive.store.state import CrawlState
+from archive.store.crawlstate import CrawlStateBackend
 from archive.warc.writer import GZIP_ENGINE, GZIP_LEVEL, WarcWriter, check_options
-from crawler.frontier.link import redis_state
-
-if TYPE_CHECKING:
-    from archive.store.redisstate import RedisCrawlState
 
 logger = logging.getLogger(__name__)
 
 _ATTR = "_newsarchive_outputs"
+
+#: the crawl state of a plain crawl: one SQLite database per output root
+SQLITE_BACKEND = "archive.store.state.CrawlState"
+#: the crawl state of a shared-frontier crawl (``REDIS_URL``): in Redis, shared by the workers
+REDIS_BACKEND = "crawler.frontier.link.FrontierCrawlState"
+
+
+def crawl_state_backend(settings: Any) -> str:
+    """The class path of the crawl state back end: ``CRAWLSTATE_BACKEND`` if set, else the
+    Redis state when ``REDIS_URL`` is set, else the SQLite state."""
+    chosen = settings.get("CRAWLSTATE_BACKEND")
+    if chosen:
+        return str(chosen)
+    return REDIS_BACKEND if settings.get("REDIS_URL") else SQLITE_BACKEND
+
+
+def open_crawl_state(crawler: Crawler, root: Path) -> CrawlStateBackend:
+    """The crawl state back end of ``crawler``, built as Scrapy builds its components: the
+    class's ``from_crawler(crawler, root)`` if it has one, else ``cls(root)``."""
+    backend = load_object(crawl_state_backend(crawler.settings))
+    state = build_from_crawler(backend, crawler, root)
+    if not isinstance(state, CrawlStateBackend):
+        raise TypeError(f"CRAWLSTATE_BACKEND {backend!r} does not implement "
+                        "archive.store.crawlstate.CrawlStateBackend")
+    return state
+
 
 #: Settings recorded in each warcinfo record: the ones that change what gets archived.
 WARCINFO_SETTINGS = (
@@ -96,7 +99,7 @@ class CrawlOutputs:
         if self.warc_enabled:
             _check_warc_settings(settings)
         self.state_enabled = settings.getbool("STATE_ENABLED", True)
-        self._state: CrawlState | RedisCrawlState | None = None
+        self._state: CrawlStateBackend | None = None
         self.run_id: int | None = None
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
@@ -117,15 +120,11 @@ class CrawlOutputs:
         return self._warc
 
     @property
-    def state(self) -> CrawlState | RedisCrawlState | None:
-        """The output root's crawl state database (None with ``STATE_ENABLED = False``); with
-        ``REDIS_URL``, the state shared by every worker (:mod:`archive.store.redisstate`)."""
+    def state(self) -> CrawlStateBackend | None:
+        """The crawl state (None with ``STATE_ENABLED = False``): the output root's database,
+        or with ``REDIS_URL`` the state shared by every worker (:func:`open_crawl_state`)."""
         if self._state is None and self.state_enabled:
-            if self.redis_url:
-
-                self._state = redis_state(self.crawler)
-            else:
-                self._state = CrawlState(self.root)
+            self._state = open_crawl_state(self.crawler, self.root)
         return self._state
 
     def _make_writer(self) -> WarcWriter:

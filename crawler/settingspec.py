@@ -2,7 +2,8 @@
 
 ``crawler/settings.py`` takes the project's defaults from :data:`PROJECT` (so a default is
 written in one place), the README's settings table is checked against it by
-``tests/test_settingspec.py``, and :func:`check_settings` refuses bad values before a crawl
+``tests/test_readme.py``, ``tests/test_settingspec.py`` finds every setting the code reads
+here or among Scrapy's defaults, and :func:`check_settings` refuses bad values before a crawl
 fetches anything (``scrapy crawl`` and ``python -m archive run`` both call it). Scrapy's own
 settings that a user commonly gives with ``-s`` are in :data:`SCRAPY` with Scrapy's types and
 ranges (their defaults stay Scrapy's, or ``crawler/settings.py``'s where the project sets them).
@@ -16,6 +17,11 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from scrapy.utils.misc import load_object
+
+from archive.store.crawlstate import missing_methods
+from archive.store.redisstate import RedisCrawlState
 
 #: what Scrapy's ``Settings.getbool`` accepts as text
 _TRUE = ("1", "True", "true")
@@ -173,6 +179,8 @@ PROJECT: tuple[Setting, ...] = (
        "crawl logs older than this are pruned (0: no age limit)", minimum=0),
     # state and incremental runs
     _s("STATE_ENABLED", True, "bool", "keep the crawl state database"),
+    _s("CRAWLSTATE_BACKEND", None, "str",
+       "crawl state class (None: Redis's with REDIS_URL, else SQLite's)", optional=True),
     _s("INCREMENTAL_ENABLED", True, "bool", "skip/re-check archived articles, resume crawls"),
     _s("INCREMENTAL_RECHECK_DAYS", 7, "float",
        "days before an archived article is re-checked (0: always; negative: never)"),
@@ -300,6 +308,7 @@ def check_settings(settings: Any, given: Iterable[str] = ()) -> list[str]:
     replay = settings.get("WARC_REPLAY")
     if replay:
         problems.extend(_check_replay_paths(str(replay)))
+    problems.extend(_check_backend(settings))
     problems.extend(unknown_names(given))
     return problems
 
@@ -308,6 +317,29 @@ def _check_replay_paths(spec: str) -> list[str]:
     missing = [part for part in (p.strip() for p in spec.split(",")) if part
                and not glob.glob(os.path.expanduser(part))]
     return [f"WARC_REPLAY: no such file, directory or glob match: {part}" for part in missing]
+
+
+def _check_backend(settings: Any) -> list[str]:
+    """``CRAWLSTATE_BACKEND`` names a loadable class with every crawl-state method; the Redis
+    state is built on the shared frontier's connection, which needs ``REDIS_URL``."""
+    path = settings.get("CRAWLSTATE_BACKEND")
+    if not path:
+        return []
+    try:
+        backend = load_object(str(path))
+    except Exception as exc:  # noqa: BLE001 - any import failure is the same message
+        return [f"CRAWLSTATE_BACKEND: cannot load {path} ({type(exc).__name__}: {exc})"]
+    if not isinstance(backend, type):
+        return [f"CRAWLSTATE_BACKEND: {path} is not a class"]
+    missing = missing_methods(backend)
+    if missing:
+        return [f"CRAWLSTATE_BACKEND: {path} lacks {', '.join(missing)} "
+                "(archive.store.crawlstate.CrawlStateBackend)"]
+    if issubclass(backend, RedisCrawlState) and not (
+            settings.get("REDIS_URL") and hasattr(backend, "from_crawler")):
+        return [f"CRAWLSTATE_BACKEND: {path} needs REDIS_URL and is set as "
+                "crawler.frontier.link.FrontierCrawlState"]
+    return []
 
 
 def unknown_names(given: Iterable[str]) -> list[str]:

@@ -19,9 +19,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -36,6 +34,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from fixtureweb import FixtureWeb
 from tests.conftest import ROOT, TEST_SETTINGS, run_crawl
+from tests.redisserver import MISSING, RedisServer, needs_redis
 
 HOST = "frontier.test"
 PAGES = 1000
@@ -50,68 +49,6 @@ FRONTIER_SETTINGS = {"REDIS_LEASE": "4", "REDIS_HEARTBEAT": "1", "REDIS_POLL": "
                      "REDIS_RETRY_MAX": "2", "REDIS_SOCKET_TIMEOUT": "1",
                      "CONCURRENT_REQUESTS": "8"}
 WORKER_TIMEOUT = 150
-
-REDIS_SERVER = shutil.which("redis-server")
-try:
-    import scrapy_redis  # noqa: F401
-
-    MISSING = None if REDIS_SERVER else \
-        "redis-server not installed (apt-get install redis-server; .ci/run installs it)"
-except ImportError:
-    MISSING = "scrapy-redis not installed (the pyproject dependency scrapy-redis is missing)"
-needs_redis = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
-
-
-# -- Redis -----------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """A throwaway ``redis-server`` on a free loopback port (optionally persistent)."""
-
-    def __init__(self, workdir: Path, persistent: bool = False) -> None:
-        self.port = free_port()
-        self.dir = workdir
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.persistent = persistent
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.start()
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        cmd = [str(REDIS_SERVER), "--port", str(self.port), "--bind", "127.0.0.1",
-               "--dir", str(self.dir), "--save", ""]
-        cmd += (["--appendonly", "yes", "--appendfsync", "always"] if self.persistent
-                else ["--appendonly", "no"])
-        self.proc = subprocess.Popen(cmd, stdout=open(self.dir / "redis.log", "ab"),
-                                     stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if self.client().ping():
-                    return
-            except Exception:  # noqa: BLE001 - not up yet
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def client(self) -> Any:
-        import redis
-
-        return redis.Redis(port=self.port, socket_timeout=2)
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.terminate()  # graceful: an AOF is flushed
-            self.proc.wait(10)
-        self.proc = None
 
 
 @pytest.fixture
@@ -303,50 +240,15 @@ POINTER = {"filename": "x-1~h.warc.gz", "offset": 10, "length": 99,
 
 
 def _state(server: RedisServer, worker: str, heartbeat: bool = True) -> Any:
-    from archive.store.redisstate import RedisCrawlState, RedisGuard, connect
+    from archive.store.redisguard import RedisGuard
+    from archive.store.redisstate import RedisCrawlState
+    from crawler.frontier.link import connect
 
     state = RedisCrawlState(connect(server.url), worker=worker, lease=5,
                             guard=RedisGuard(server.url), host=f"host-{worker}")
     if heartbeat:
         state.registry.heartbeat(worker)
     return state
-
-
-@needs_redis
-def test_redis_state_behaves_like_the_sqlite_state(redis_server, tmp_path):
-    from archive.store.state import CrawlState
-
-    sqlite = CrawlState(tmp_path)
-    shared = _state(redis_server, "w1")
-    for state in (sqlite, shared):
-        run = state.start_run("urls")
-        state.record_fetch("u1", status=200, etag='"e1"', last_modified=None,
-                           pointer=POINTER, html=True, run_id=run)
-        state.record_fetch("u2", status=404, etag=None, last_modified=None,
-                           pointer={**POINTER, "offset": 200}, html=False, run_id=run)
-        state.record_fetch("u1", status=200, etag=None, last_modified="Mon", pointer=None,
-                           html=False, run_id=run, full_capture=False)
-        state.record_fetch("nope", status=200, etag="x", last_modified=None, pointer=None,
-                           html=False, run_id=run, full_capture=False)
-        state.mark_processed("u1", is_article=True, text_path="t/1.txt", text_digest="d1",
-                             version=1)
-        state.mark_processed("nope", is_article=True)
-        state.finish_run(run, "finished")
-    for url in ("u1", "u2", "nope"):
-        a, b = sqlite.get(url), shared.get(url)
-        assert (a is None) == (b is None), url
-        if a is None:
-            continue
-        for name in a.__dataclass_fields__:
-            if name != "last_fetch":
-                assert getattr(a, name) == getattr(b, name), (url, name)
-        assert {**a.pointer(), "host": "host-w1"} == b.pointer()
-    assert sqlite.counts() == shared.counts() == {"urls": 2, "articles": 1, "unprocessed": 0}
-    assert sqlite.original_for("u1", "sha1:AAA")["record_id"] == "<urn:uuid:1>"
-    original = shared.original_for("u1", "sha1:AAA")
-    assert original["record_id"] == "<urn:uuid:1>" and original["host"] == "host-w1"
-    assert sqlite.original_for("u2", "sha1:AAA") is None  # a 404 is nobody's original
-    assert sqlite.unfinished_runs() == shared.unfinished_runs() == []
 
 
 @needs_redis

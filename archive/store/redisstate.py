@@ -1,41 +1,15 @@
-"""Crawl state shared by several crawler processes on several hosts, kept in Redis.
+"""The crawl state shared by the workers of a shared frontier, kept in Redis.
 
-:class:`RedisCrawlState` has the public methods of :class:`archive.store.state.CrawlState` (``get``,
-``record_fetch``, ``original_for``, ``mark_processed``, ``start_run``, ``finish_run``,
-``unfinished_runs``, ``counts``, ``close``) with the same meaning, so the incremental and
-capture middlewares and the text pipeline work unchanged when ``REDIS_URL`` is set (see
-:mod:`crawler.frontier` and ``docs/distributed.md``). What differs:
-
-* **One state per Redis prefix**, not per output root: every process using the same Redis
-  database and ``REDIS_PREFIX`` (default ``newsarchive``) shares the seen URLs, validators,
-  payload digests and record pointers, whatever its ``OUTPUT_DIR``.
-* **Pointers name the host**: a stored record pointer (``UrlState.pointer()``, the result of
-  ``original_for``) carries ``host``, the machine whose WARC file holds the record (the file
-  name also ends in ``~<host>``), because a revisit written on one host may refer to an
-  original written on another.
-* **Races between hosts are settled in Redis**: every write is one Lua script (atomic).
-  ``original_for`` *claims* a (URL, payload digest) that has no original yet (``SET NX`` with
-  a time-out): the caller writes the full ``response`` record and ``record_fetch`` publishes it
-  and drops the claim. A second process asking for the same pair meanwhile waits (a few
-  milliseconds: the time it takes to write one record) for the original, so it writes a
-  ``revisit`` to it instead of a second copy. A claim of a process that died is taken over.
-  Two processes therefore never archive the same payload of a URL twice.
-* **Runs belong to workers**: ``start_run`` records the worker id (host, pid, random suffix);
-  ``unfinished_runs`` lists the unfinished runs whose worker no longer heartbeats
-  (:class:`WorkerRegistry`), i.e. the runs that died, as in the SQLite state.
-
-Key layout (``P`` = the prefix; ``H`` = sha1 hex of a URL)::
-
-    P:url:H              hash: the urls row of CrawlState (plus ``host``)
-    P:digest:H           hash: payload digest -> JSON pointer of the first full capture
-    P:claim:H:<digest>   string: worker writing that original (expires)
-    P:urls / P:articles / P:unprocessed   sets of H, for counts()
-    P:run:seq, P:run:<id> (hash), P:runs:open (set)
-    P:workers            sorted set: worker -> time of its last heartbeat (Redis clock)
-
-**Redis unreachable**: every call goes through a :class:`RedisGuard`, which retries with
-exponential backoff (capped) and logs one clear line when Redis goes away and one when it is
-back. The calling thread waits meanwhile, so the crawl pauses rather than losing an update.
+:class:`RedisCrawlState` is a back end of :class:`archive.store.crawlstate.CrawlStateBackend`
+(the crawler picks it when ``REDIS_URL`` is set, see :mod:`crawler.frontier.link`), with the
+meaning of the SQLite :class:`archive.store.state.CrawlState`. What differs: one state per
+``REDIS_PREFIX`` (not per output root); record pointers name the ``host`` whose WARC holds
+the record; every write is one Lua script, and ``original_for`` *claims* a (URL, payload
+digest) with no original yet, so two workers never archive the same payload twice (the second
+waits for the first's record and writes a revisit); ``unfinished_runs`` are the open runs of
+workers that stopped heartbeating (:mod:`archive.store.workers`). Every call goes through the
+process's :class:`archive.store.redisguard.RedisGuard` (an outage pauses the crawl). Key
+layout and the whole story: ``docs/distributed.md``.
 """
 
 from __future__ import annotations
@@ -46,15 +20,14 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-from archive.store.state import UrlState
+from archive.store.crawlstate import UrlState
+from archive.store.redisguard import RedisGuard
+from archive.store.workers import LUA_NOW, WorkerRegistry, worker_id
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 #: How long a claim on an original lives if its holder never publishes it (seconds).
 CLAIM_TTL = 30.0
@@ -62,161 +35,7 @@ CLAIM_TTL = 30.0
 CLAIM_WAIT = 10.0
 
 
-def worker_id() -> str:
-    """A process's id in the shared state: ``<host>-<pid>-<random>``."""
-    host = "".join(c if c.isalnum() or c in "-." else "-" for c in socket.gethostname())
-    return f"{host}-{os.getpid()}-{os.urandom(3).hex()}"
-
-
-def connect(url: str, *, socket_timeout: float = 5.0) -> Any:
-    """A redis-py client for ``url`` that fails fast instead of retrying on its own.
-
-    Retries are :class:`RedisGuard`'s job (with logging and backoff); the socket time-out
-    bounds how long a call can hang on a Redis that accepts connections but does not answer
-    (stopped, overloaded).
-    """
-    import redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
-    return redis.Redis.from_url(
-        url,
-        socket_timeout=socket_timeout,
-        socket_connect_timeout=socket_timeout,
-        retry=Retry(NoBackoff(), 0),
-        health_check_interval=0,
-    )
-
-
-def redacted(url: str) -> str:
-    """``url`` without a password, for log lines."""
-    if "@" not in url:
-        return url
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
-
-
-class RedisUnavailable(Exception):
-    """Redis could not be reached (raised by ``RedisGuard.call(..., wait=False)``)."""
-
-
-class RedisGuard:
-    """Outage bookkeeping and retries for every user of one Redis connection in a process.
-
-    ``call(fn)`` runs ``fn`` and returns its result; on a connection error or time-out it
-    logs (once per outage, then at each retry at INFO), sleeps with exponential backoff from
-    ``initial`` to ``maximum`` seconds and tries again, for as long as it takes
-    (``wait=False``: raises :class:`RedisUnavailable` instead, and later callers are told
-    Redis is unavailable without trying until the backoff has elapsed).
-    """
-
-    def __init__(self, url: str, *, initial: float = 0.5, maximum: float = 10.0) -> None:
-        self.url = redacted(url)
-        self.initial = initial
-        self.maximum = max(initial, maximum)
-        self.backoff = initial
-        self.down_since: float | None = None  # monotonic time of the first failure
-        self.next_try = 0.0  # monotonic time before which callers with wait=False skip
-        self.up_since = time.monotonic()  # when the connection last came (back)
-        self.outages = 0
-        self.outage_seconds = 0.0
-
-    @staticmethod
-    def errors() -> tuple[type[BaseException], ...]:
-        """The exceptions that mean "Redis unreachable" (not "bad command")."""
-        from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
-
-        return (ConnectionError, TimeoutError, BusyLoadingError, OSError)
-
-    @property
-    def down(self) -> bool:
-        """Is an outage going on (the last call failed)?"""
-        return self.down_since is not None
-
-    def available(self) -> bool:
-        """May a non-waiting caller try now (up, or the backoff has elapsed)?"""
-        return self.down_since is None or time.monotonic() >= self.next_try
-
-    def up_for(self) -> float:
-        """Seconds since Redis was last (re)reached; 0 during an outage."""
-        return 0.0 if self.down else time.monotonic() - self.up_since
-
-    def failed(self, exc: BaseException) -> float:
-        """Record a failed call; returns the seconds to wait before the next try."""
-        now = time.monotonic()
-        wait = self.backoff
-        if self.down_since is None:
-            self.down_since = now
-            self.outages += 1
-            logger.warning(
-                "Redis at %s unreachable (%s): crawl paused (no request is dropped); "
-                "retrying in %.1f s", self.url, _brief(exc), wait)
-        else:
-            logger.info("Redis at %s still unreachable after %.0f s (%s); retrying in %.1f s",
-                        self.url, now - self.down_since, _brief(exc), wait)
-        self.backoff = min(self.backoff * 2, self.maximum)
-        self.next_try = now + wait
-        return wait
-
-    def succeeded(self) -> None:
-        """Record a successful call (ends an outage)."""
-        if self.down_since is not None:
-            now = time.monotonic()
-            lasted = now - self.down_since
-            self.outage_seconds += lasted
-            logger.warning("Redis at %s reachable again after %.1f s: crawl resumed",
-                           self.url, lasted)
-            self.down_since = None
-            self.up_since = now
-        self.backoff = self.initial
-
-    def call(self, fn: Callable[[], T], *, wait: bool = True) -> T:
-        """``fn()``, retried through outages (see the class docstring)."""
-        errors = self.errors()
-        while True:
-            if not wait and not self.available():
-                raise RedisUnavailable(self.url)
-            try:
-                result = fn()
-            except errors as exc:
-                delay = self.failed(exc)
-                if not wait:
-                    raise RedisUnavailable(self.url) from exc
-                time.sleep(delay)
-                continue
-            self.succeeded()
-            return result
-
-
-def _brief(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) < 160 else text[:157] + "..."
-
-
 # -- Lua ------------------------------------------------------------------------------------
-
-_NOW = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-"""
-
-#: KEYS: workers; ARGV: worker -> the Redis time of the heartbeat (string)
-_HEARTBEAT = _NOW + """
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-for i = 2, #KEYS do redis.call('ZADD', KEYS[i], now, ARGV[1]) end
-return tostring(now)
-"""
-
-#: KEYS: workers; ARGV: lease, worker... -> 1/0 per worker (alive = heartbeat within lease)
-_ALIVE = _NOW + """
-local out = {}
-for i = 2, #ARGV do
-  local hb = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if hb and tonumber(hb) >= now - tonumber(ARGV[1]) then out[#out + 1] = 1
-  else out[#out + 1] = 0 end
-end
-return out
-"""
 
 #: KEYS: url, digest, urls, unprocessed, claim
 #: ARGV: H, now, status, html, run_id, host, then field/value pairs ('' = NULL)
@@ -258,7 +77,7 @@ return 1
 
 #: KEYS: digest, claim, workers; ARGV: payload digest, worker, claim ttl ms, lease
 #: -> {1, original} | {0} (claimed by the caller) | {2, holder} (another live worker's)
-_ORIGINAL_OR_CLAIM = _NOW + """
+_ORIGINAL_OR_CLAIM = LUA_NOW + """
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if v then return {1, v} end
 local holder = redis.call('GET', KEYS[2])
@@ -293,37 +112,6 @@ return id
 """
 
 
-class WorkerRegistry:
-    """Which crawler processes are alive: each heartbeats into ``P:workers`` (Redis clock).
-
-    A worker whose last heartbeat is older than ``lease`` seconds counts as dead; its runs
-    are unfinished runs of dead crawls and its in-flight requests are re-queued by the
-    frontier (:mod:`crawler.frontier.scheduler`).
-    """
-
-    def __init__(self, client: Any, prefix: str, lease: float) -> None:
-        self.client = client
-        self.key = f"{prefix}:workers"
-        self.lease = float(lease)
-        self._heartbeat = client.register_script(_HEARTBEAT)
-        self._alive = client.register_script(_ALIVE)
-
-    def heartbeat(self, worker: str, *also: str) -> float:
-        """Record that ``worker`` is alive now (also in the sorted sets ``also``)."""
-        return float(self._heartbeat(keys=[self.key, *also], args=[worker]))
-
-    def alive(self, workers: list[str]) -> dict[str, bool]:
-        """Liveness of each worker (heartbeat within the lease)."""
-        if not workers:
-            return {}
-        flags = self._alive(keys=[self.key], args=[self.lease, *workers])
-        return {w: bool(f) for w, f in zip(workers, flags, strict=True)}
-
-    def leave(self, worker: str) -> None:
-        """Forget ``worker`` (it finished; its runs are finished too)."""
-        self.client.zrem(self.key, worker)
-
-
 @dataclass
 class RedisUrlState(UrlState):
     """A :class:`UrlState` that also knows which host holds the record."""
@@ -355,9 +143,10 @@ def _s(value: Any) -> str:
 class RedisCrawlState:
     """The shared crawl state in Redis; see the module docstring.
 
-    ``client`` is a redis-py client (:func:`connect`); ``worker`` this process's id (its
-    heartbeat is the frontier's job, :class:`WorkerRegistry`); ``lease`` the seconds after
-    which a silent worker counts as dead; ``guard`` the process's :class:`RedisGuard`.
+    ``client`` is a redis-py client (:func:`crawler.frontier.link.connect`); ``worker`` this
+    process's id (its heartbeat is the frontier's job, :class:`WorkerRegistry`); ``lease``
+    the seconds after which a silent worker counts as dead; ``guard`` the process's
+    :class:`RedisGuard`.
     """
 
     def __init__(

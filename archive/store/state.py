@@ -21,9 +21,12 @@ import os
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from archive.store.crawlstate import UrlState
+
+__all__ = ["CrawlState", "UrlState"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -68,47 +71,9 @@ CREATE TABLE IF NOT EXISTS runs (
 """
 
 
-@dataclass
-class UrlState:
-    """One row of the ``urls`` table."""
-
-    url: str
-    last_fetch: float
-    status: int
-    etag: str | None
-    last_modified: str | None
-    payload_digest: str | None
-    filename: str | None
-    offset: int | None
-    length: int | None
-    record_id: str | None
-    warc_date: str | None
-    html: int
-    processed: int
-    is_article: int | None
-    text_path: str | None
-    text_digest: str | None
-    version: int
-    run_id: int | None
-
-    def pointer(self) -> dict[str, Any] | None:
-        """The record pointer of the latest full capture (as in articles.jsonl), if any."""
-        if not self.record_id or self.filename is None:
-            return None
-        return {
-            "filename": self.filename,
-            "offset": self.offset,
-            "length": self.length,
-            "record_id": self.record_id,
-            "warc_type": "response",
-            "target_uri": self.url,
-            "warc_date": self.warc_date,
-            "payload_digest": self.payload_digest,
-        }
-
-
 class CrawlState:
-    """The state database of one output root; see the module docstring."""
+    """The state database of one output root; see the module docstring. A back end of
+    :class:`archive.store.crawlstate.CrawlStateBackend` (the default one)."""
 
     FILENAME = "state.sqlite3"
 

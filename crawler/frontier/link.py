@@ -1,26 +1,13 @@
 """One crawler process's link to the shared frontier: Redis client, outage guard, worker id.
 
 Created once per Scrapy crawler (:meth:`FrontierLink.from_crawler`) and shared by the
-scheduler (:mod:`crawler.frontier.scheduler`) and the crawl state
-(:class:`archive.store.redisstate.RedisCrawlState`, through ``CrawlOutputs.state``), so that both
-see the same outage (one :class:`~archive.store.redisstate.RedisGuard`) and the same worker id.
+scheduler (:mod:`crawler.frontier.scheduler`) and the crawl state (:class:`FrontierCrawlState`,
+the ``CRAWLSTATE_BACKEND`` picked when ``REDIS_URL`` is set), so that both see the same
+outage (one :class:`~archive.store.redisguard.RedisGuard`) and the same worker id.
 
-Settings (defaults in brackets; all read only when ``REDIS_URL`` is set):
-
-* ``REDIS_URL`` [None] - ``redis://host:port/db``; setting it turns the shared frontier on.
-* ``REDIS_PREFIX`` [``newsarchive``] - first part of every key; one prefix = one archive
-  (shared crawl state) on that Redis database.
-* ``REDIS_JOB`` [the spider's name] - name of the frontier (queue, seen set, in-flight
-  requests) the workers share: ``<prefix>:<job>:...``.
-* ``REDIS_LEASE`` [60] - seconds without a heartbeat after which a worker counts as dead and
-  its in-flight requests are re-queued by the others.
-* ``REDIS_HEARTBEAT`` [5] - seconds between heartbeats (at most a third of the lease).
-* ``REDIS_POLL`` [0.5] - seconds between the frontier's housekeeping rounds (flushing what
-  an outage held back, asking for work when the queue was empty).
-* ``REDIS_RETRY_MAX`` [10] - longest wait (seconds) between two tries while Redis is
-  unreachable (the wait doubles from 0.5 s).
-* ``REDIS_SOCKET_TIMEOUT`` [5] - seconds one Redis command may take before it counts as a
-  failure (a Redis that accepts connections but does not answer).
+Settings (``REDIS_URL``, which turns the shared frontier on, ``REDIS_PREFIX``, ``REDIS_JOB``,
+``REDIS_LEASE``, ``REDIS_HEARTBEAT``, ``REDIS_POLL``, ``REDIS_RETRY_MAX``,
+``REDIS_SOCKET_TIMEOUT``): the table in ``docs/distributed.md``.
 """
 
 from __future__ import annotations
@@ -30,11 +17,34 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from archive.store.redisstate import RedisCrawlState, RedisGuard, WorkerRegistry, connect, worker_id
+from archive.store.redisguard import RedisGuard
+from archive.store.redisstate import RedisCrawlState
+from archive.store.workers import WorkerRegistry, worker_id
 
 logger = logging.getLogger(__name__)
 
 _ATTR = "_newsarchive_frontier_link"
+
+
+def connect(url: str, *, socket_timeout: float = 5.0) -> Any:
+    """A redis-py client for ``url`` that fails fast instead of retrying on its own.
+
+    Retries are :class:`RedisGuard`'s job (with logging and backoff); the socket time-out
+    bounds how long a call can hang on a Redis that accepts connections but does not answer
+    (stopped, overloaded). ``redis`` is imported here, on first use: a crawl without
+    ``REDIS_URL`` never imports it.
+    """
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(
+        url,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=socket_timeout,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=0,
+    )
 
 
 def redis_enabled(settings: Any) -> bool:
@@ -60,7 +70,7 @@ class FrontierLink:
                               socket_timeout=settings.getfloat("REDIS_SOCKET_TIMEOUT", 5.0))
         self.worker = worker_id()
         self.registry = WorkerRegistry(self.client, self.prefix, self.lease)
-        self._state: RedisCrawlState | None = None
+        self._state: FrontierCrawlState | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierLink:
@@ -71,14 +81,23 @@ class FrontierLink:
             setattr(crawler, _ATTR, link)
         return link
 
-    def state(self) -> RedisCrawlState:
+    def state(self) -> FrontierCrawlState:
         """The shared crawl state (one instance per process)."""
         if self._state is None:
-            self._state = RedisCrawlState(self.client, prefix=self.prefix, worker=self.worker,
-                                          lease=self.lease, guard=self.guard)
+            self._state = FrontierCrawlState(self.client, prefix=self.prefix,
+                                             worker=self.worker, lease=self.lease,
+                                             guard=self.guard)
         return self._state
 
 
-def redis_state(crawler: Crawler) -> RedisCrawlState:
-    """The crawl state of a crawler in shared-frontier mode (used by ``CrawlOutputs``)."""
-    return FrontierLink.from_crawler(crawler).state()
+class FrontierCrawlState(RedisCrawlState):
+    """The Redis crawl state on this process's :class:`FrontierLink` (its client, guard and
+    worker id): the ``CRAWLSTATE_BACKEND`` of a shared-frontier crawl."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, root: Any = None) -> FrontierCrawlState:
+        """The crawler's shared crawl state (``root``, the output root, is not used: one
+        state per ``REDIS_PREFIX``)."""
+        if not redis_enabled(crawler.settings):
+            raise ValueError("CRAWLSTATE_BACKEND FrontierCrawlState needs REDIS_URL")
+        return FrontierLink.from_crawler(crawler).state()

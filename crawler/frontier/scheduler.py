@@ -1,50 +1,17 @@
 """The shared frontier's scheduler: scrapy-redis's, made safe for workers that die.
 
 :class:`RedisFrontierScheduler` subclasses ``scrapy_redis.scheduler.Scheduler`` (its request
-encoding, priority queue and fingerprints are kept; scrapy-redis 0.9 works with Scrapy 2.19
-as it is) and closes the gaps that matter when several processes share one frontier:
-
-* **In-flight leases** (scrapy-redis pops a request and forgets it: a worker that dies loses
-  everything it had popped). Here a pop moves the request, in one Lua script, from the queue
-  into the worker's hash ``<ns>:inflight:<worker>``; it leaves that hash (*ack*) only when
-  Scrapy's engine is completely done with it: downloaded, its callback's requests queued and
-  its items through the item pipelines (the engine's ``_Slot.remove_request``, which runs
-  after all of that, is wrapped). A redirect or retry is queued before its parent is acked.
-  Each worker heartbeats (``<prefix>:workers``, Redis clock); the others re-queue the
-  in-flight requests of a worker silent for ``REDIS_LEASE`` seconds. A request whose worker
-  died after archiving it is therefore fetched again: the shared crawl state turns that into
-  a ``revisit`` (same payload) and the text pipeline still writes its text (the original was
-  never processed), so nothing is archived twice and nothing is missing.
-* **Atomic de-duplication**: fingerprint check and push are one Lua script (scrapy-redis does
-  ``SADD`` then push: a worker dying in between would lose the request).
-* **Ending together**: a worker's crawl is not over while the queue has requests *or any
-  worker has requests in flight* (they may yield more), so ``has_pending_requests`` says so
-  and the engine keeps polling; workers stop when the frontier has drained. The last worker
-  to leave a drained frontier clears its fingerprint set, so the next run (cron) starts
-  afresh; a worker joining a frontier left drained does the same.
-* **Never flushed by one worker**: scrapy-redis deletes the queue on close unless
-  ``SCHEDULER_PERSIST``; here the queue always persists and :class:`RedisDupeFilter` never
-  deletes the shared fingerprint set.
-* **Redis unreachable**: nothing waits in the reactor here. ``next_request`` returns None
-  (the crawl pauses), ``enqueue_request`` keeps requests in a local buffer, acks wait in
-  order behind them, ``has_pending_requests`` answers True (no premature finish); a
-  housekeeping loop retries with backoff and flushes buffer then acks when Redis is back.
-  The :class:`~archive.store.redisstate.RedisGuard` logs the outage once and its end once. If the
-  worker dies with a buffer, its parents were never acked: the others redo them.
-* **Orphans**: a command that timed out may still have run when Redis came back (a pop
-  whose answer was lost); entries in the worker's own in-flight hash that it does not know
-  are put back in the queue by the housekeeping loop.
-
-Keys (``ns`` = ``<REDIS_PREFIX>:<REDIS_JOB or spider name>``): ``ns:queue`` (sorted set,
-scrapy-redis's priority queue), ``ns:seen`` (fingerprints), ``ns:inflight:<worker>`` (hash:
-token -> ``score|request``), ``ns:holders`` (workers that may have in-flight requests),
-``ns:members`` (workers of this frontier, by heartbeat), ``ns:undecodable`` (requests that
-could not be decoded, kept for inspection).
-
-Stats: ``frontier/enqueued``, ``frontier/duplicates``, ``frontier/dequeued``,
-``frontier/acked``, ``frontier/requeued_dead`` (from dead workers), ``frontier/orphans``,
-``frontier/buffered`` (held back by an outage), ``frontier/handed_back``,
-``frontier/redis_outages``, ``frontier/redis_outage_seconds``.
+encoding, priority queue and fingerprints are kept) and adds what several processes sharing
+one frontier need: **in-flight leases** (a pop moves the request into the worker's hash
+``<ns>:inflight:<worker>`` in one Lua script; it is acked only when Scrapy's engine is done
+with it, and the others re-queue the leases of a worker silent for ``REDIS_LEASE`` seconds),
+**atomic de-duplication** (fingerprint check and push in one script), **ending together**
+(not over while any worker has requests in flight), **never flushed by one worker**
+(:class:`RedisDupeFilter` never deletes the shared fingerprints), **Redis outages** (nothing
+waits in the reactor: requests are buffered and flushed later; the
+:class:`~archive.store.redisguard.RedisGuard` logs the outage once and its end once) and
+**orphans** (leases a lost reply left behind are put back). The whole story, the keys
+(``ns`` = ``<REDIS_PREFIX>:<REDIS_JOB or spider name>``) and the stats: ``docs/distributed.md``.
 """
 
 from __future__ import annotations
@@ -61,7 +28,7 @@ from scrapy.utils.asyncio import create_looping_call
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 
-from archive.store.redisstate import RedisGuard, RedisUnavailable
+from archive.store.redisguard import RedisGuard, RedisUnavailable
 from crawler.frontier.link import FrontierLink
 
 logger = logging.getLogger(__name__)
