@@ -60,7 +60,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.compression.SafeHttpCompressionMiddleware": 590,
     # binary bodies labelled as text are never parsed; empty bodies counted
     "crawler.middlewares.contentcheck.ContentCheckMiddleware": 580,
-    # 429 / 503 + Retry-After: pause the host for what it asks, then retry
+    # 429 / 503 + Retry-After: pause the host (or the Wayback slot, with its own limits) for
+    # what it asks, then retry
     "crawler.middlewares.retryafter.RetryAfterMiddleware": 555,
     # downloads that finally failed: counted, one log line, no traceback
     "crawler.middlewares.fetchfailure.FetchFailureMiddleware": 540,

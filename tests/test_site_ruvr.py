@@ -31,15 +31,9 @@ import pytest
 from lxml import html as lxml_html
 
 import sites
+from crawler.middlewares.retryafter import RetryAfterMiddleware, retry_after_seconds
 from crawler.spiders.ruvr import RuvrSpider
-from crawler.wayback import (
-    META_PAUSED,
-    RETRY_AFTER_MIDDLEWARE,
-    WaybackRetryAfterMiddleware,
-    request_meta,
-    retry_after_seconds,
-    slot_for,
-)
+from crawler.wayback import META_PAUSED, RETRY_AFTER_MIDDLEWARE, request_meta, slot_for
 from pipelines.extract.page import extract_page
 from sites import wayback
 from sites.ruvr import (
@@ -362,7 +356,7 @@ def test_spider_settings_give_two_slots_and_the_retry_after_middleware():
     assert slots[wayback.CDX_SLOT] == {"delay": 1.25, "concurrency": 1, "jitter": 0.0}
     assert slots[wayback.CAPTURE_SLOT] == {"delay": 0.125, "concurrency": 4, "jitter": 0.0}
     middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
-    assert middlewares == {"x.Y": 100, RETRY_AFTER_MIDDLEWARE: 560}
+    assert middlewares == {"x.Y": 100, RETRY_AFTER_MIDDLEWARE: 555}
     # -s overrides (command-line priority) are read
     settings = Settings()
     settings.set("WAYBACK_CDX_DELAY", "0", priority="cmdline")
@@ -376,13 +370,15 @@ def test_spider_settings_give_two_slots_and_the_retry_after_middleware():
 # -- the Retry-After middleware ----------------------------------------------------------------
 
 
-def _middleware(**settings: Any) -> WaybackRetryAfterMiddleware:
+def _middleware(**settings: Any) -> RetryAfterMiddleware:
+    """The Retry-After middleware of a crawl with the Wayback slots (as the spider sets)."""
     from scrapy import Spider
     from scrapy.utils.test import get_crawler
 
-    crawler = get_crawler(Spider, settings_dict=settings)
+    slots = {wayback.CDX_SLOT: {}, wayback.CAPTURE_SLOT: {}}
+    crawler = get_crawler(Spider, settings_dict={"DOWNLOAD_SLOTS": slots, **settings})
     crawler.spider = crawler._create_spider("t")
-    return WaybackRetryAfterMiddleware.from_crawler(crawler)
+    return RetryAfterMiddleware.from_crawler(crawler)
 
 
 def _request(url: str = USER_CDX, **meta: Any) -> Any:
@@ -430,13 +426,20 @@ def test_retry_after_leaves_other_answers_alone_and_gives_up():
     last = _response(retry, 429, {"Retry-After": "1"})
     assert mw.process_response(retry, last) is last
     assert retry.meta["dont_retry"] is True  # so RetryMiddleware does not retry it at once
+    # other hosts: the policy of every host (RETRY_AFTER_*), or nothing when it is off
     other = _request("https://rt.com/news/", download_slot="rt.com")
     too_many = _response(other, 429)
+    retry = mw.process_response(other, too_many)
+    assert retry.meta["retry_times"] == 1
+    assert 9 <= mw.paused_until["rt.com"] - time.monotonic() <= 10.5  # RETRY_AFTER_DEFAULT
+    mw = _middleware(RETRY_AFTER_ENABLED=False)
     assert mw.process_response(other, too_many) is too_many  # not the archive: not ours
+    busy = _response(request, 503, {"Retry-After": "1"})
+    assert mw.process_response(request, busy).meta["retry_times"] == 1  # the archive: ours
 
 
 def test_paused_slot_holds_its_requests(monkeypatch):
-    import scrapy.utils.asyncio
+    from crawler.middlewares import retryafter
 
     slept: list[float] = []
 
@@ -444,7 +447,7 @@ def test_paused_slot_holds_its_requests(monkeypatch):
         slept.append(seconds)
         mw.paused_until.clear()  # the pause is over after one sleep
 
-    monkeypatch.setattr(scrapy.utils.asyncio, "sleep", fake_sleep)
+    monkeypatch.setattr(retryafter, "sleep", fake_sleep)
     mw = _middleware()
     mw.paused_until[wayback.CDX_SLOT] = time.monotonic() + 5
     cdx = _request()

@@ -1,32 +1,28 @@
-"""Downloader middleware: honour ``Retry-After`` on 429 and 503 answers, for every host.
+"""Downloader middleware: honour ``Retry-After`` on 429 and 503 answers (every host, and the
+Wayback Machine with its own limits).
 
-Scrapy's RetryMiddleware retries 429 and 503 at once and ignores ``Retry-After``, which is
-exactly what a rate-limited server asks clients not to do. This middleware (priority 555, so
-it sees responses before RetryMiddleware at 550) handles a ``429`` (with or without
-``Retry-After``) and a ``503`` with ``Retry-After``:
-
-* the response's download slot (its host, or ``request.meta["download_slot"]``) is paused for
-  the time the server asks (delta-seconds or an HTTP date), or ``RETRY_AFTER_DEFAULT`` seconds
-  for a 429 without a usable header, at most ``RETRY_AFTER_MAX`` (a longer wait is cut, with
-  a warning): every request of that slot waits in ``process_request`` until the pause ends,
-  while other hosts go on;
-* the request is retried (counted against ``RETRY_TIMES`` / ``max_retry_times`` like any
-  retry); when the retries are used up the response is passed on with ``dont_retry`` so
-  RetryMiddleware does not retry it at once.
-
-Every 429/503 is archived by the capture middleware before this runs. Requests on the Wayback
-Machine are left to :class:`crawler.wayback.WaybackRetryAfterMiddleware` when a spider enables
-it (it has its own slots and limits). ``dont_retry`` in meta switches this off per request.
-
-Settings: ``RETRY_AFTER_ENABLED`` [True], ``RETRY_AFTER_DEFAULT`` [10] seconds,
-``RETRY_AFTER_MAX`` [300] seconds.
-Stats: ``retryafter/paused``, ``retryafter/paused_seconds``, ``retryafter/gave_up``.
+Scrapy's RetryMiddleware retries 429 and 503 at once and ignores ``Retry-After``. This one
+(priority 555, before RetryMiddleware's 550) answers a ``429`` and a ``503`` with
+``Retry-After``: the response's download slot is paused for the time asked (delta-seconds or
+an HTTP date; a default when absent, cut to a maximum with a warning), every request of that
+slot waits in ``process_request`` while other slots go on, and the request is retried; when
+the retries are used up it is passed on with ``dont_retry``. How is a :class:`RetryAfterPolicy`:
+:meth:`~RetryAfterPolicy.hosts` (``RETRY_AFTER_*``; ``RETRY_TIMES``, ``dont_retry``) for
+every host, :meth:`~RetryAfterPolicy.wayback` (``WAYBACK_RETRY_AFTER_*``,
+``WAYBACK_429_RETRIES``) for ``web.archive.org`` when the crawl has the Wayback download slots
+(:func:`crawler.wayback.configure_settings`). Every 429/503 is archived before this runs.
+Stats: ``retryafter/paused``, ``retryafter/paused_seconds``, ``retryafter/gave_up``;
+``wayback/429``, ``wayback/paused_seconds``, ``wayback/gave_up``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
+from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request
@@ -34,31 +30,97 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.wayback import RETRY_AFTER_MIDDLEWARE, retry_after_seconds, slot_for
+from crawler.wayback import META_PAUSED, slot_for, uses_wayback_slots
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_DEFAULT = 10.0
 RETRY_AFTER_MAX = 300.0
+WAYBACK_RETRY_AFTER_DEFAULT = 60.0
+WAYBACK_RETRY_AFTER_MAX = 600.0
+WAYBACK_429_RETRIES = 3
+
+
+def retry_after_seconds(value: str | bytes | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value: delta-seconds or an HTTP date; None when
+    absent or unreadable. Never negative."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("latin-1")
+    value = value.strip()
+    if not value:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+@dataclass(frozen=True)
+class RetryAfterPolicy:
+    """How the 429/503 answers of one group of download slots are paused and retried."""
+
+    stats: str  #: prefix of the stats (``<stats>/gave_up``...)
+    default_wait: float  #: seconds paused when the answer has no usable Retry-After
+    max_wait: float  #: longest pause; a longer Retry-After is cut to it
+    max_setting: str  #: the setting named in the warning when a pause is cut
+    #: retries of one request; None: ``max_retry_times`` in meta, else ``RETRY_TIMES``
+    max_retries: int | None = None
+    #: ``dont_retry`` in meta and ``RETRY_ENABLED = False`` turn the retry off
+    obeys_retry_settings: bool = True
+    #: the slot is paused even when the request is not retried any more
+    pause_when_giving_up: bool = False
+    paused_stat: str = "paused"  #: counts the pauses: ``<stats>/<paused_stat>``
+    label: str = "{}"  #: how the log names a slot
+    reason: str = "{} (Retry-After)"  #: the retry's reason (Scrapy's retry stats), by status
+    wait_meta: str | None = None  #: request.meta key recording how long a request waited
+
+    @classmethod
+    def hosts(cls, settings: Any) -> RetryAfterPolicy:
+        """Every host: ``RETRY_AFTER_DEFAULT``, ``RETRY_AFTER_MAX``, Scrapy's retry settings."""
+        return cls("retryafter", settings.getfloat("RETRY_AFTER_DEFAULT", RETRY_AFTER_DEFAULT),
+                   settings.getfloat("RETRY_AFTER_MAX", RETRY_AFTER_MAX), "RETRY_AFTER_MAX")
+
+    @classmethod
+    def wayback(cls, settings: Any) -> RetryAfterPolicy:
+        """The Wayback Machine's slots: the service asks for 60 s after a bare 429; its own
+        retry count; the slot stays paused when a request gives up (it is the service's
+        limit, not the request's)."""
+        return cls(
+            "wayback",
+            settings.getfloat("WAYBACK_RETRY_AFTER_DEFAULT", WAYBACK_RETRY_AFTER_DEFAULT),
+            settings.getfloat("WAYBACK_RETRY_AFTER_MAX", WAYBACK_RETRY_AFTER_MAX),
+            "WAYBACK_RETRY_AFTER_MAX",
+            max_retries=settings.getint("WAYBACK_429_RETRIES", WAYBACK_429_RETRIES),
+            obeys_retry_settings=False, pause_when_giving_up=True, paused_stat="429",
+            label="slot {}", reason="wayback_{}", wait_meta=META_PAUSED)
 
 
 class RetryAfterMiddleware:
-    """Pause a host for its ``Retry-After``, then retry; see the module docstring."""
+    """Pause a slot for its ``Retry-After``, then retry; see the module docstring."""
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("RETRY_AFTER_ENABLED", True):
+        self.hosts = (RetryAfterPolicy.hosts(settings)
+                      if settings.getbool("RETRY_AFTER_ENABLED", True) else None)
+        self.wayback = (RetryAfterPolicy.wayback(settings)
+                        if uses_wayback_slots(settings) else None)
+        if self.hosts is None and self.wayback is None:
             raise NotConfigured("RETRY_AFTER_ENABLED is off")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.default_wait = settings.getfloat("RETRY_AFTER_DEFAULT", RETRY_AFTER_DEFAULT)
-        self.max_wait = settings.getfloat("RETRY_AFTER_MAX", RETRY_AFTER_MAX)
         self.max_retry_times = settings.getint("RETRY_TIMES")
         self.retry_enabled = settings.getbool("RETRY_ENABLED", True)
-        self.wayback_handled = bool(
-            settings.getdict("DOWNLOADER_MIDDLEWARES").get(RETRY_AFTER_MIDDLEWARE))
         #: slot key -> time.monotonic() at which its requests may go again
         self.paused_until: dict[str, float] = {}
 
@@ -66,51 +128,72 @@ class RetryAfterMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         return cls(crawler)
 
-    @staticmethod
-    def slot_key(request: Request) -> str:
-        """The download slot key Scrapy's downloader uses for ``request``."""
+    def policy_for(self, request: Request) -> tuple[RetryAfterPolicy, str] | None:
+        """The policy of ``request`` and the key of the download slot it pauses, or None."""
+        if self.wayback is not None:
+            slot = slot_for(request.url)
+            if slot is not None:
+                return self.wayback, str(request.meta.get("download_slot") or slot)
+        if self.hosts is None:
+            return None
         key = request.meta.get("download_slot")
-        return str(key) if key is not None else (urlparse_cached(request).hostname or "")
+        return self.hosts, str(key) if key is not None else (
+            urlparse_cached(request).hostname or "")
 
     async def process_request(self, request: Request) -> None:
-        key = self.slot_key(request)
-        if not self.paused_until.get(key):
+        if not self.paused_until:
             return None
-        from scrapy.utils.asyncio import sleep
-
+        found = self.policy_for(request)
+        if found is None:
+            return None
+        policy, key = found
+        waited = 0.0
         while (wait := self.paused_until.get(key, 0.0) - time.monotonic()) > 0:
             await sleep(wait)
+            waited += wait
+        if waited and policy.wait_meta:
+            request.meta[policy.wait_meta] = round(waited, 3)
         return None
 
     def process_response(self, request: Request, response: Response) -> Any:
         header = response.headers.get(b"Retry-After")
         if response.status != 429 and not (response.status == 503 and header):
             return response
-        if request.meta.get("dont_retry") or not self.retry_enabled:
+        found = self.policy_for(request)
+        if found is None:
             return response
-        if self.wayback_handled and slot_for(request.url) is not None:
+        policy, key = found
+        if policy.obeys_retry_settings and (request.meta.get("dont_retry")
+                                            or not self.retry_enabled):
             return response
         wait = retry_after_seconds(header)
         if wait is None:
-            wait = self.default_wait
-        if wait > self.max_wait:
-            logger.warning("Retry-After %.0f s from %s cut to %.0f s (RETRY_AFTER_MAX)", wait,
-                           request.url, self.max_wait)
-            wait = self.max_wait
-        key = self.slot_key(request)
+            wait = policy.default_wait
+        if wait > policy.max_wait:
+            logger.warning("Retry-After %.0f s from %s cut to %.0f s (%s)", wait, request.url,
+                           policy.max_wait, policy.max_setting)
+            wait = policy.max_wait
+        max_retries = policy.max_retries
+        if max_retries is None:
+            max_retries = request.meta.get("max_retry_times", self.max_retry_times)
         retry = get_retry_request(
-            request, spider=self.crawler.spider, reason=f"{response.status} (Retry-After)",
-            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times))
+            request, spider=self.crawler.spider, reason=policy.reason.format(response.status),
+            max_retry_times=max_retries)
+        if retry is not None or policy.pause_when_giving_up:
+            self._pause(policy, key, wait)
+            logger.info("%d from %s: pausing %s for %.1f s (Retry-After: %s), %s",
+                        response.status, request.url, policy.label.format(key), wait,
+                        header.decode("latin-1") if header else "none",
+                        "then retrying" if retry is not None else "not retried any more")
         if retry is None:
             if self.stats is not None:
-                self.stats.inc_value("retryafter/gave_up")
+                self.stats.inc_value(f"{policy.stats}/gave_up")
             request.meta["dont_retry"] = True
             return response
+        return retry
+
+    def _pause(self, policy: RetryAfterPolicy, key: str, wait: float) -> None:
         self.paused_until[key] = max(self.paused_until.get(key, 0.0), time.monotonic() + wait)
         if self.stats is not None:
-            self.stats.inc_value("retryafter/paused")
-            self.stats.inc_value("retryafter/paused_seconds", wait)
-        logger.info("%d from %s: pausing %s for %.1f s (Retry-After: %s), then retrying",
-                    response.status, request.url, key, wait,
-                    header.decode("latin-1") if header else "none")
-        return retry
+            self.stats.inc_value(f"{policy.stats}/{policy.paused_stat}")
+            self.stats.inc_value(f"{policy.stats}/paused_seconds", wait)
