@@ -32,6 +32,9 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.store.redisguard import RedisGuard
+from archive.store.redisstate import RedisCrawlState
+from crawler.frontier.link import connect
 from fixtureweb import FixtureWeb
 from tests.conftest import ROOT, TEST_SETTINGS, run_crawl
 from tests.redisserver import MISSING, RedisServer, needs_redis
@@ -240,10 +243,6 @@ POINTER = {"filename": "x-1~h.warc.gz", "offset": 10, "length": 99,
 
 
 def _state(server: RedisServer, worker: str, heartbeat: bool = True) -> Any:
-    from archive.store.redisguard import RedisGuard
-    from archive.store.redisstate import RedisCrawlState
-    from crawler.frontier.link import connect
-
     state = RedisCrawlState(connect(server.url), worker=worker, lease=5,
                             guard=RedisGuard(server.url), host=f"host-{worker}")
     if heartbeat:
