@@ -139,34 +139,28 @@ def _squash(text: str) -> str:
     return "".join(unicodedata.normalize("NFC", text).split())
 
 
-def _is_content(el: _Element, want: str) -> bool:
-    """Whether ``el`` (or its tail) carries text of the expected article text ``want``
-    (``want`` squashed: no whitespace)."""
-    text = _squash(el.text_content())
-    tail = _squash(el.tail or "")
-    if tail:
+def _is_content(el: _Element, want: str, anchors: list[str]) -> bool:
+    """Whether ``el`` (or its tail) carries text of the article: a line of the expected text,
+    its title or byline (``anchors``), or text found in them (``want``; both squashed: no
+    whitespace)."""
+    if _squash(el.tail or ""):
         return True  # its tail travels with it: never move text of unknown kind
-    if len(text) < 6:
-        return False
-    if text in want:
+    text = _squash(el.text_content())
+    if len(text) >= 6 and text in want:
         return True
-    # a block holding article text: one of its lines is article text
-    for line in el.itertext():
-        piece = _squash(line)
-        if len(piece) >= 6 and piece in want:
-            return True
-    return False
+    return any(anchor in text for anchor in anchors)
 
 
 def reorder(tree: _Element, rng: random.Random, want: str) -> None:
     """Permute the chrome blocks of each parent among their own places: blocks that carry no
-    article text (``want``) swap places with each other, the article's blocks stay in order
-    where they are, and a block only moves into a place between line breaks."""
+    article text, title or byline (``want``) swap places with each other, the article's
+    blocks stay where they are, and a block only moves into a place between line breaks."""
     squashed = _squash(want)
+    anchors = [a for a in map(_squash, want.splitlines()) if len(a) >= 4]
     for parent in _elements(tree):
         kids = [k for k in parent if isinstance(k.tag, str)]
         slots = [i for i, k in enumerate(kids)
-                 if k.tag in _MOVABLE and not _is_content(k, squashed)
+                 if k.tag in _MOVABLE and not _is_content(k, squashed, anchors)
                  and _between_breaks(kids, i)]
         if len(slots) < 2:
             continue
@@ -307,7 +301,9 @@ def leaks_of(site: str, got: str, want: str) -> list[str]:
 def case_variants(site: str, case: dict[str, Any]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """(variant label, pages) for every variant of a case."""
     pages = quality.case_pages(case)
-    want = case.get("text", "")
+    # what stays in place when blocks are reordered: the article text and its title and
+    # byline (the header the rules anchor on is not chrome)
+    want = "\n".join(str(case.get(k) or "") for k in ("text", "title", "author"))
     for name in VARIANTS:
         for n in range(1 if name in ("rename-all", "div-layout") else SEEDS):
             label = f"{name}#{n}"

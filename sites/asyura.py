@@ -16,7 +16,7 @@ as a separator, scripts/forms dropped), then cut by text anchors:
     Tweet |                                           share link (skipped)
     <body>                                            the text output
     拍手はせず、拡散をお願いします | 01. … | ★登録無しでコメント可能 | フォローアップ： | ▲上へ
-                                 the first of these ends the body (``<hr>`` lines are dropped)
+                 the first of these, an ``<hr>`` or a CHROME_STRINGS line ends the body
     01. <name>[<n>] <ids> 2013年11月03日 10:12:41 : <id>   comment header; text until <hr>
     ★登録無しでコメント可能。今すぐ反映 通常|動画・ツイッター等|htmltag可   comment form
     フォローアップ： <ul><li><a href="112.html">Re: …</a> …     follow-up posts -> followups
@@ -44,6 +44,7 @@ unverified) are not articles; :func:`parse_index` reads their rows for the spide
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -113,6 +114,53 @@ ROW_DATE = re.compile(
     r"(?P<y>\d{4})\s*[/\-年]\s*(?P<m>\d{1,2})\s*[/\-月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
 )
+# -- known chrome (text) ------------------------------------------------------------------
+#: The board's own chrome, as text: a line starting with one of these is never post text,
+#: wherever it sits on the page (it ends the body when it follows the body's first line and
+#: is skipped before it). Where each was seen (``../shared/sites/README.md`` §1.3, §1.4):
+CHROME_STRINGS: tuple[str, ...] = (
+    "★阿修羅♪",  # breadcrumb and footer: text captures of /20/senkyo275/msg/113.html, /07/...
+    "▲コメTop",  # jump links: text captures of 2011-2025 message pages
+    "▼コメBtm",  # the same
+    "拍手はせず、拡散をお願いします",  # README §1.3 (recalled)
+    "拍手はせず、拍手一覧を見る",  # issue 18: pages in other markup than ours
+    "コメントはまだありません",  # issue 18: the empty comment section
+    "★登録無しでコメント可能",  # comment form, README §1.3 (recalled)
+    "フォローアップ：",  # follow-up tree heading, README §1.3 (recalled)
+    "▲上へ",  # bottom navigation, README §1.3 (recalled)
+    "▲このページのＴＯＰへ",  # bottom navigation of old pages (fixture 07/senkyo31)
+    "投稿コメント全ログ",  # footer links, README §1.3 (recalled)
+    "コメント即時配信",  # the same
+    "スレ建て依頼",  # the same
+    "削除コメント確認方法",  # the same
+    "最新投稿・コメント全文リスト",  # README §1.4 (recalled)
+    "すべてのページの引用、転載、リンクを許可します",  # footer notice, README §1.3 (recalled)
+    "スパムメールの激増により",  # footer notice (fixtures, after the recalled notice)
+)
+#: whole lines that are chrome (too short or too common to be matched as a line's start)
+CHROME_LINES: tuple[str, ...] = (
+    "コメント",  # the comment section's heading: issue 18
+    "Tweet |",  # share link: a text capture of http://asyura2.com/17/senkyo223/msg/206.html
+)
+
+
+def _norm_line(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+_CHROME_STARTS = tuple(_norm_line(s) for s in CHROME_STRINGS)
+_CHROME_WHOLE = frozenset(_norm_line(s) for s in CHROME_LINES)
+
+
+def is_chrome_line(text: str) -> bool:
+    """Whether a page line is the board's chrome (:data:`CHROME_STRINGS`,
+    :data:`CHROME_LINES`)."""
+    line = _norm_line(text)
+    return line in _CHROME_WHOLE or line.startswith(_CHROME_STARTS)
+
+
+# -- end of known chrome ---------------------------------------------------------------------
+
 TITLE_SUFFIX = re.compile(r"\s*[:：]\s*阿修羅♪\s*$")
 _SKIP_TAGS = frozenset(
     "script style noscript form button select textarea template iframe object embed".split()
@@ -413,8 +461,17 @@ def parse_post(url: str, tree: _Element) -> Post | None:
             post.parent = link[0] if link else None
         i += 1
     body: list[Line] = []
-    while i < len(lines) and not _matches(lines[i].text, BODY_END):
-        body.append(lines[i])
+    # the body ends at the first ``<hr>``, end marker or chrome line after its first line
+    # (the board separates its sections by ``<hr>``; a post is form text, without one);
+    # chrome before it (a block of the page rendered elsewhere) is skipped
+    while i < len(lines):
+        text = lines[i].text
+        if lines[i].hr or _matches(text, BODY_END) or is_chrome_line(text):
+            if any(ln.text for ln in body) or COMMENT_HEAD.match(text) \
+                    or FOLLOWUP_HEAD.match(text):
+                break
+        else:
+            body.append(lines[i])
         i += 1
     post.body = [ln.text for ln in body if not ln.hr]
     post.cites = _citations(body)

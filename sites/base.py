@@ -7,7 +7,9 @@ the parsed page (newest era first, as Fundus does with date-versioned parsers).
 
 Declarative parts (class attributes): hosts, body container selectors, noise selectors,
 title/author/date selectors, language and time zone. Methods can be overridden where a site
-needs code (asyura's text-only headers, Newsweek Japan's pagination).
+needs code (asyura's text-only headers, Newsweek Japan's pagination). A site module's
+``CHROME_STRINGS``/``CHROME_LINES`` (its known chrome, as text) are applied by the extractor
+wherever they sit: through :attr:`SiteRules.clean_chrome` and on the text.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import copy
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -72,6 +74,9 @@ class SiteRules:
     #: may the extractor fill a missing author from JSON-LD / trafilatura / ``meta[name=author]``?
     #: False where those only name the publisher (RT's JSON-LD author is Organization "RT").
     author_fallback: ClassVar[bool] = True
+    #: set by the extractor on its instance: removes the site's known chrome from a tree by
+    #: text (``pipelines.extract.sitechrome``), run after the noise selectors
+    clean_chrome: Callable[[_Element], object] | None = None
 
     # -- choosing rules --------------------------------------------------------------------
 
@@ -85,8 +90,10 @@ class SiteRules:
         return self.marker is None or bool(select(tree, self.marker))
 
     def is_article(self, url: str, tree: _Element) -> bool:
-        """Is the page an article? Default: a body container is present."""
-        return bool(self.body_elements(tree))
+        """Is the page an article? Default: a body container is present, or the page says it
+        is one (``og:type=article``, a JSON-LD article) when the markup drifted away from the
+        body selectors: the extractor then reads it with trafilatura and the site's chrome."""
+        return bool(self.body_elements(tree)) or article_signal(tree)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -100,10 +107,13 @@ class SiteRules:
         return sorted(set(outer), key=lambda el: order.get(el, 0))
 
     def remove_noise(self, tree: _Element) -> None:
-        """Drop every noise element (in place), keeping the text that follows it."""
+        """Drop every noise element (in place), keeping the text that follows it; then the
+        site's known chrome by text (:attr:`clean_chrome`), wherever it sits."""
         for selector in self.noise:
             for el in select(tree, selector):
                 drop(el)
+        if self.clean_chrome is not None:
+            self.clean_chrome(tree)
 
     def extract(self, url: str, tree: _Element) -> SiteExtraction | None:
         """Read the article. ``tree`` is this call's own copy: modify it freely."""
@@ -322,6 +332,24 @@ def json_ld(tree: _Element, scripts: list[_Element] | None = None) -> list[dict[
                 if isinstance(graph, list):
                     stack.extend(graph)
     return out
+
+
+#: JSON-LD types of an article (``NewsArticle`` and its kin)
+ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "ReportageNewsArticle", "OpinionNewsArticle",
+                           "AnalysisNewsArticle", "BlogPosting", "Report"})
+
+
+def article_signal(tree: _Element) -> bool:
+    """Whether the page declares itself an article: ``og:type=article`` or a JSON-LD object
+    of an article type."""
+    for el in select(tree, "meta[property='og:type'], meta[name='og:type']"):
+        if (el.get("content") or el.get("value") or "").strip().lower() == "article":
+            return True
+    for obj in json_ld(tree):
+        types = obj.get("@type")
+        if set(types if isinstance(types, list) else [types]) & ARTICLE_TYPES:
+            return True
+    return False
 
 
 def iso_now() -> str:
