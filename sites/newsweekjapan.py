@@ -40,6 +40,39 @@ HOSTS = (HOST, "newsweekjapan.jp")
 #: the soft-404 page's message (served instead of a missing article)
 SOFT_404_TEXT = "お探しのページが見つかりませんでした"
 
+# -- known chrome (text) ------------------------------------------------------------------
+#: Newsweek Japan's chrome as text: a line or heading starting with one of these is not
+#: article text, wherever it sits (``pipelines/extract/sitechrome.py``). Seen in the real
+#: 2024 column page (``../shared/sites/html/newsweekjapan``, README §4.4-4.5) unless marked:
+CHROME_STRINGS: tuple[str, ...] = (
+    "【関連記事】",  # related-link-elm
+    "次のページ",  # nextPageTitle, indexNavi
+    "前のページ",  # indexNavi on pages >= 2 (fixtures)
+    "この筆者のコラム",  # NewsPanel
+    "記事一覧へ",  # NewsPanel
+    "今、あなたにオススメ",  # btm-contents (Taboola)
+    "関連ワード",  # related-words
+    "ニュース速報",  # latestheadlineslist heading
+    "注目のキーワード",  # contentHead keyWord
+    "サイト内検索",  # navi
+    "お得な定期購読",  # navi / sidebar (fixtures)
+    "人気ランキング",  # sideRankingPanel (anchor seen; panel recalled)
+    "メールマガジン",  # sidebar (fixtures)
+    "会員限定",  # paywall gate (fixtures, after the paywall script seen)
+    "会員登録",  # the same
+    "申し訳ありません。お探しのページ",  # soft 404: a text capture (README §4.5)
+    "会社概要",  # footer (fixtures)
+    "Copyright",  # footer (fixtures)
+)
+#: whole lines that are chrome
+CHROME_LINES: tuple[str, ...] = (
+    "プロフィール",  # profileWrap heading
+    "MAGAZINE",  # sidebar heading (recalled, README §4.5)
+    "WorldVoice",  # wv-popular-posts heading
+    "コラム",  # contentPanelTitle label
+)
+# -- end of known chrome ---------------------------------------------------------------------
+
 #: removed before the body is read (inside the body or around it)
 NOISE = (
     ".entryPagenate",

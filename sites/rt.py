@@ -177,6 +177,35 @@ CHROME_STRINGS: tuple[str, ...] = (
 
 # -- extraction ------------------------------------------------------------------------------
 
+# -- known chrome (text) ------------------------------------------------------------------
+#: RT's chrome as text: a line or heading starting with one of these is not article text,
+#: wherever it sits (``pipelines/extract/sitechrome.py``). Where each was seen:
+CHROME_STRINGS: tuple[str, ...] = (
+    "You can share this story on social media",  # 2022 share bar: rt_564427.html (README §2.4)
+    "Share this story",  # 2016/2013 share bars (fixtures, after README §2.4)
+    "Follow RT on",  # Telegram banner: rt_564427.html (README §2.4)
+    "Trends:",  # article__tags-trends: rt_564427.html (README §2.4)
+    "Trending:",  # the same, 2013 layout (fixture, synthetic)
+    "Tags:",  # 2013 tag line (fixture, synthetic)
+    "READ MORE:",  # read-more / read-also cards: rt_564427.html, 2013 fixture
+    "Published time:",  # 2016 and 2013 date line: rt_338045.html (README §2.3)
+    "Edited time:",  # the same, edited pages (README §2.3)
+    "Get short URL",  # article__short-url: rt_338045.html (README §2.4)
+    "Posting rules",  # hypercomments: rt_338045.html (README §2.4)
+    "Add comment",  # comment block (2013 fixture, synthetic)
+    "Top stories",  # sidebar: rt_564427.html (README §2.4)
+    "RT Features",  # the same
+    "Most read",  # right column (2013 fixture, synthetic)
+    "Related news",  # the same
+    "Where to watch",  # footer (fixtures)
+    "QUESTION MORE",  # header slogan (fixtures)
+)
+#: whole lines that are chrome
+CHROME_LINES: tuple[str, ...] = (
+    "Read more",  # the 2022 read-more card's label: rt_564427.html
+)
+# -- end of known chrome ---------------------------------------------------------------------
+
 #: removed before the body is read (selectors apply to the whole page; see sites/README.md 2.4)
 NOISE: tuple[str, ...] = (
     ".read-more", ".read-more-big", ".rtcode", ".twitter-tweet", ".instagram-media",

@@ -233,6 +233,23 @@ def _label_value(tree: _Element, selector: str) -> str | None:
     return clean_ws(re.sub(r"^[^:：]{1,8}[:：]\s*", "", text)) or None
 
 
+# -- known chrome (text) ------------------------------------------------------------------
+#: The Voice of Russia's chrome as text: a line or heading starting with one of these is not
+#: article text, wherever it sits (``pipelines/extract/sitechrome.py``). No real page was
+#: seen (README §3.3 recalls a radio player, language selector, share buttons, related and
+#: most-read blocks, a programme footer): these are the synthetic fixtures' strings, kinds
+#: as recalled there.
+CHROME_STRINGS: tuple[str, ...] = (
+    "ラジオを聴く", "生放送を聴く", "ただいま放送中", "言語を選択", "この記事を聴く",
+    "あわせて読む", "関連ニュース", "関連記事", "最も読まれた記事", "最新ニュース", "番組表",
+    "今日の番組", "印刷用ページ", "メールで送る", "共有する", "コメントを書くには",
+    "ロシアの声をフォローする", "記事を転載する場合は", "転載の際はリンクを", "写真:",
+)
+#: whole lines that are chrome
+CHROME_LINES: tuple[str, ...] = ()
+# -- end of known chrome ---------------------------------------------------------------------
+
+
 class Ruvr2012(SiteRules):
     """japanese.ruvr.ru article pages, 2012–2014 layout (see the module docstring)."""
 

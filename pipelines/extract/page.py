@@ -57,7 +57,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 import sites
-from pipelines.extract import chrome
+from pipelines.extract import chrome, sitechrome
 from pipelines.extract.requisites import page_requisites
 from sites.base import (
     canonical_url,
@@ -108,7 +108,10 @@ class ExtractionResult:
     """The outcome for one page: an article (dict of fields) or a reason why not."""
 
     article: dict[str, Any] | None
-    method: str  #: ``site:rt/2022``, ``trafilatura``, ``site:rt/2022+trafilatura``, ``none``
+    #: ``site:rt/2022``, ``trafilatura``, ``none``; ``site:rt/2022+trafilatura+chrome`` where the
+    #: rules found no body text, ``site:ruvr+trafilatura+chrome`` where no era of the site's
+    #: rules fits: trafilatura's text of the page without the site's known chrome
+    method: str
     reason: str  #: ``article`` or why not (``not-article: ...``, ``error: ...``)
     seconds: float = 0.0
     outlinks: list[str] = field(default_factory=list)
@@ -445,9 +448,15 @@ def _extract_tree(
 ) -> ExtractionResult:
     links = outlinks(url, tree)
     rules = sites.rules_for(url, tree, site)
+    # the site's known chrome (text), applied wherever it sits: in the rules' tree after their
+    # noise selectors, on their text, and on trafilatura's when they found no body
+    site_name = rules.name if rules is not None else (site or sites.site_for_url(url))
+    site_chrome = sitechrome.for_site(site_name)
     found = None
     method = "trafilatura"
     if rules is not None:
+        if site_chrome is not None:
+            rules.clean_chrome = site_chrome.prune
         found = rules.extract(url, copy_tree(tree))
         if found is None:
             return ExtractionResult(None, f"site:{rules.label()}", "not-article: site rules",
@@ -459,16 +468,24 @@ def _extract_tree(
             if part is not None and part.text:
                 found.text = (found.text + "\n" + part.text).strip()
             links.extend(u for u in outlinks(part_url, part_tree) if u not in links)
+        if site_chrome is not None:
+            found.text = site_chrome.clean(found.text)
 
     facts = _facts(url, tree)
     doc = None
     text = _normalise_text(found.text) if found is not None else ""
     judged = text
     ja_chrome = None
+    heads: set[str] = set()
+    if not text and site_chrome is not None:
+        # a page of a site with rules whose body they did not find (the markup drifted, or no
+        # era fits): trafilatura reads the page, without the site's chrome
+        heads = chrome.headlines(tree, facts["og_title"], facts["title"])
+        site_chrome.prune(tree)
     if rules is None and chrome.is_japanese(tree, facts["language"]):
         # Japanese news chrome, by structure (the tree, before trafilatura) and by text (after)
         ja_chrome = chrome.rules()
-        heads = chrome.headlines(tree, facts["og_title"], facts["title"])
+        heads = heads or chrome.headlines(tree, facts["og_title"], facts["title"])
         chrome.prune(tree, ja_chrome)
     if not text:
         # trafilatura works on its own copy of the tree (bare_extraction copies a tree it is
@@ -478,11 +495,24 @@ def _extract_tree(
         judged = text  # the lengths of the article test are those of the text found
         if ja_chrome is not None:
             text = chrome.clean_text(text, ja_chrome, heads)
+        if site_chrome is not None:
+            text = site_chrome.clean(text, heads)
         for part_url, part_html in parts:
-            part_doc = _trafilatura(part_html, part_url)
+            part_page: str | _Element = part_html
+            if site_chrome is not None:
+                part_page = parse_html(part_html)
+                site_chrome.prune(part_page)
+            part_doc = _trafilatura(part_page, part_url)
             if part_doc is not None and part_doc.text:
-                text = (text + "\n" + _normalise_text(part_doc.text)).strip()
+                part_text = _normalise_text(part_doc.text)
+                if site_chrome is not None:
+                    part_text = site_chrome.clean(part_text, heads)
+                text = (text + "\n" + part_text).strip()
         method = f"{method}+trafilatura" if found is not None else "trafilatura"
+        if site_chrome is not None:
+            # the site's rules found no body: say where the text came from
+            prefix = method if found is not None else f"site:{site_name}+trafilatura"
+            method = f"{prefix}+chrome"
 
     ld = facts["ld"]
     if found is None:
