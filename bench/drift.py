@@ -312,20 +312,28 @@ def case_variants(site: str, case: dict[str, Any]) -> Iterator[tuple[str, list[t
                           for i, (url, html) in enumerate(pages)]
 
 
-def evaluate_site(site: str) -> SiteDrift:
-    """Extract and score every variant of every expected case of ``site``."""
+def extract(site: str, pages: list[tuple[str, str]]) -> tuple[str, str, str]:
+    """(text, method, reason) of our extraction of a case's pages, as the crawl does it."""
     from pipelines.extract.page import extract_page
 
+    (url, html), parts = pages[0], pages[1:]
+    result = extract_page(url, html, site=site, parts=parts)
+    return (result.article or {}).get("text", ""), result.method, result.reason
+
+
+def evaluate_site(
+    site: str, extractor: Callable[[str, list[tuple[str, str]]], tuple[str, str, str]] = extract
+) -> SiteDrift:
+    """Extract (``extractor``: ours by default) and score every variant of every expected
+    case of ``site``."""
     drift = SiteDrift(site)
     for case in quality.load_cases(site):
         want = case.get("text", "")
         for label, pages in case_variants(site, case):
-            (url, html), parts = pages[0], pages[1:]
-            result = extract_page(url, html, site=site, parts=parts)
-            got = (result.article or {}).get("text", "")
+            got, method, reason = extractor(site, pages)
             drift.results.append(VariantResult(
                 case["_name"], label, quality.score_shingles(got, want).f1,
-                leaks_of(site, got, want), result.method, result.reason))
+                leaks_of(site, got, want), method, reason))
     return drift
 
 

@@ -201,7 +201,7 @@ def test_unknown_layout_falls_back():
         f"<p>{body}</p></div></body></html>"
     )
     result = extract_page("https://www.rt.com/news/455000-unknown-layout/", page)
-    assert result.method == "site:rt/fallback+trafilatura"
+    assert result.method == "site:rt/fallback+trafilatura+chrome"
     assert result.article["published"] == "2019-05-01T10:00:00+00:00"
     assert "Russia and Japan discussed security" in result.article["text"]
     page2 = page.replace('<div class="story">', '<div class="article__text">')
