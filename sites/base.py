@@ -147,6 +147,11 @@ class SiteRules:
     def canonical_url(self, url: str, tree: _Element) -> str | None:
         return canonical_url(url, tree)
 
+    def lead(self, tree: _Element) -> str | None:
+        """The standfirst printed above the body, for a fallback that reads the page with
+        trafilatura (which often drops it); None: the site has none or it is not found."""
+        return None
+
     def next_page(self, url: str, tree: _Element) -> str | None:
         """URL of the next page of a multi-page article, or None."""
         return None

@@ -269,6 +269,43 @@ class RTRules(SiteRules):
     def author(self, tree: _Element) -> str | None:
         return _person_author(tree)
 
+    def body_elements(self, tree: _Element) -> list[_Element]:
+        """The standfirst and the text, or nothing when the text container is not there (a
+        standfirst alone is not the article: the extractor falls back to trafilatura). A
+        standfirst whose container is gone is found by its text (:meth:`lead`)."""
+        found = super().body_elements(tree)
+        if self.body[-1:] != ("div.article__text",):
+            return found
+        text = [el for el in found if "article__text" in (el.get("class") or "").split()]
+        if not text:
+            return []
+        if len(found) == len(text):  # no summary container: the standfirst by its text
+            lead = self._lead_element(tree)
+            if lead is not None and not any(a in text for a in lead.iterancestors()):
+                return [lead, *text]
+        return found
+
+    def _lead_element(self, tree: _Element) -> _Element | None:
+        summary = select(tree, "div.article__summary")
+        if summary:
+            return summary[0]
+        want = clean_ws(first_text(tree, ("meta[property='og:description']",
+                                          "meta[name='description']")) or "")
+        if len(want) < 40:
+            return None
+        body = tree.find("body")
+        for el in (body if body is not None else tree).iter():
+            if isinstance(el.tag, str) and el.tag not in ("script", "style", "meta") \
+                    and clean_ws(el.text_content()) == want:
+                return el  # the outermost element whose whole text is the description
+        return None
+
+    def lead(self, tree: _Element) -> str | None:
+        """The standfirst: ``div.article__summary``, else the element printing the page's
+        ``og:description`` (RT's standfirst is its description)."""
+        el = self._lead_element(tree)
+        return clean_ws(el.text_content()) if el is not None else None
+
     def modified(self, tree: _Element) -> str | None:
         """Last edit time, or None."""
         return None

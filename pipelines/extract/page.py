@@ -462,14 +462,29 @@ def _extract_tree(
             return ExtractionResult(None, f"site:{rules.label()}", "not-article: site rules",
                                     outlinks=links)
         method = f"site:{rules.label()}"
+        # pages 2..n by the rules; a page whose body they did not find: trafilatura's text
+        # of it, without the site's chrome (appended after page 1's text, however found)
+        part_texts: list[str] | None = []
+        part_fallback = False
         for part_url, part_html in parts:
             part_tree = parse_html(part_html)
             part = rules.extract(part_url, part_tree)
             if part is not None and part.text:
-                found.text = (found.text + "\n" + part.text).strip()
+                part_texts.append(part.text)
+            elif part is not None and site_chrome is not None:
+                part_texts.append(_chrome_fallback(part_url, part_html, site_chrome, rules))
+                part_fallback = True
             links.extend(u for u in outlinks(part_url, part_tree) if u not in links)
         if site_chrome is not None:
             found.text = site_chrome.clean(found.text)
+            part_texts = [site_chrome.clean(t) for t in part_texts]
+        if found.text.strip():
+            found.text = "\n".join([found.text, *part_texts]).strip()
+            part_texts = None
+            if part_fallback:
+                method = f"{method}+parts:trafilatura+chrome"
+    else:
+        part_texts = None
 
     facts = _facts(url, tree)
     doc = None
@@ -477,11 +492,16 @@ def _extract_tree(
     judged = text
     ja_chrome = None
     heads: set[str] = set()
+    lead = None
     if not text and site_chrome is not None:
         # a page of a site with rules whose body they did not find (the markup drifted, or no
         # era fits): trafilatura reads the page, without the site's chrome
         heads = chrome.headlines(tree, facts["og_title"], facts["title"])
-        site_chrome.prune(tree)
+        lead = rules.lead(tree) if rules is not None else None
+        if rules is not None:
+            rules.remove_noise(tree)  # the noise selectors that still match, then the chrome
+        else:
+            site_chrome.prune(tree)
     if rules is None and chrome.is_japanese(tree, facts["language"]):
         # Japanese news chrome, by structure (the tree, before trafilatura) and by text (after)
         ja_chrome = chrome.rules()
@@ -497,16 +517,17 @@ def _extract_tree(
             text = chrome.clean_text(text, ja_chrome, heads)
         if site_chrome is not None:
             text = site_chrome.clean(text, heads)
-        for part_url, part_html in parts:
-            part_page: str | _Element = part_html
+            if lead and text and _normalise_text(lead) not in text:
+                text = _normalise_text(lead) + "\n" + text  # trafilatura dropped it
+        if part_texts is not None:  # read by the rules (or their fallback) above
+            text = "\n".join([text, *(_normalise_text(t) for t in part_texts)]).strip()
+        for part_url, part_html in parts if part_texts is None else []:
             if site_chrome is not None:
-                part_page = parse_html(part_html)
-                site_chrome.prune(part_page)
-            part_doc = _trafilatura(part_page, part_url)
-            if part_doc is not None and part_doc.text:
-                part_text = _normalise_text(part_doc.text)
-                if site_chrome is not None:
-                    part_text = site_chrome.clean(part_text, heads)
+                part_text = _chrome_fallback(part_url, part_html, site_chrome, rules, heads)
+            else:
+                part_doc = _trafilatura(part_html, part_url)
+                part_text = _normalise_text(part_doc.text or "") if part_doc is not None else ""
+            if part_text:
                 text = (text + "\n" + part_text).strip()
         method = f"{method}+trafilatura" if found is not None else "trafilatura"
         if site_chrome is not None:
@@ -591,6 +612,27 @@ def _extract_tree(
     if parts:
         article["pages"] = [url] + [u for u, _ in parts]
     return ExtractionResult(article, method, "article", outlinks=links)
+
+
+def _chrome_fallback(url: str, html: str, site_chrome: sitechrome.SiteChrome,
+                     rules: sites.SiteRules | None, heads: set[str] | None = None) -> str:
+    """trafilatura's text of a page of a site whose rules found no body on it, without the
+    site's chrome (its noise selectors that still match, its chrome strings), standfirst
+    kept."""
+    tree = parse_html(html)
+    if heads is None:
+        heads = chrome.headlines(tree, first_text(tree, ("meta[property='og:title']",)),
+                                 first_text(tree, ("title",)))
+    lead = rules.lead(tree) if rules is not None else None
+    if rules is not None:
+        rules.remove_noise(tree)
+    else:
+        site_chrome.prune(tree)
+    doc = _trafilatura(tree, url)
+    text = site_chrome.clean(_normalise_text(doc.text or "") if doc is not None else "", heads)
+    if lead and text and _normalise_text(lead) not in text:
+        text = _normalise_text(lead) + "\n" + text
+    return text
 
 
 def _site_name(url: str) -> str:

@@ -23,6 +23,8 @@ from pipelines.extract import chrome
 
 #: a line longer than this (normalised characters) is never chrome by text
 MAX_LINE_CHARS = 160
+#: a line this short holding a label string ("... 写真: RIA Novosti") is a caption
+MAX_CAPTION_CHARS = 80
 #: a heading longer than this is never a chrome heading
 MAX_HEADING_CHARS = 40
 #: decoration stripped from the start of a line before matching (bullets, brackets, marks)
@@ -42,6 +44,8 @@ class SiteChrome:
 
     def __init__(self, strings: tuple[str, ...], lines: tuple[str, ...]) -> None:
         self.starts = tuple(s for s in (lead_form(x) for x in strings) if s)
+        #: labels ("写真:", "Tags:") also end a short line: a caption and its credit
+        self.labels = tuple(" " + s for s in self.starts if s.endswith(":"))
         self.whole = frozenset(s for s in (lead_form(x) for x in lines) if s)
         headings = []
         for text in strings:
@@ -62,7 +66,9 @@ class SiteChrome:
         form = lead_form(line)
         if not form or len(form) > MAX_LINE_CHARS:
             return False
-        return form in self.whole or form.startswith(self.starts)
+        if form in self.whole or form.startswith(self.starts):
+            return True
+        return len(form) <= MAX_CAPTION_CHARS and any(label in form for label in self.labels)
 
     def prune(self, tree: _Element) -> int:
         """Remove chrome headings from ``tree`` (in place), each with the siblings after it
