@@ -17,6 +17,8 @@ Eras (newest first):
   ``div.article-body`` (``<p>`` paragraphs) which also holds an audio player, inline photos
   with captions and an あわせて読む box (noise). Photo, share buttons (incl. mixi), related /
   most-read blocks, header and footer all sit outside the body. Marker: ``div.article-body``.
+* ``fallback`` - any other page: article URLs are read by the extractor's fallback, other
+  pages are not articles.
 * ``2011`` - the 2011 layout, URLs ``/YYYY/MM/DD/<id>.html``: ``div.news_full`` with
   ``h1.news_title``, ``div.news_date`` (``07.02.2011, 18:45``), optional ``div.news_author``,
   body ``div.news_text``. Marker: ``div.news_text``.
@@ -341,4 +343,18 @@ class Ruvr2011(Ruvr2012):
     tags_selector: ClassVar[str] = "div.news_tags"
 
 
-register(Ruvr2012, Ruvr2011)
+class RuvrFallback(Ruvr2012):
+    """Any other page of the site: an article URL (``/YYYY_MM_DD/<id>/``,
+    ``/YYYY/MM/DD/<id>.html``) whose markup no era knows (it drifted from the guessed
+    selectors) is an article read by the extractor's fallback (trafilatura without the
+    site's chrome); other pages are not articles."""
+
+    era = "fallback"
+    marker = None
+    body: ClassVar[tuple[str, ...]] = ()
+
+    def is_article(self, url: str, tree: _Element) -> bool:
+        return url_date(url) is not None
+
+
+register(Ruvr2012, Ruvr2011, RuvrFallback)
