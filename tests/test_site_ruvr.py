@@ -183,8 +183,12 @@ def test_pages_without_an_article_body_are_not_articles():
     url = "https://web.archive.org/web/20131103000000id_/http://japanese.ruvr.ru/news/"
     result = extract_page(url, home, site="ruvr")
     assert result.article is None
-    # an unknown layout on the host gets no ruvr era at all (the generic path decides)
-    assert sites.rules_for(url, lxml_html.document_fromstring(home), "ruvr") is None
+    # an unknown layout on the host gets the fallback era, which takes only article URLs
+    rules = sites.rules_for(url, lxml_html.document_fromstring(home), "ruvr")
+    assert rules is not None and rules.label() == "ruvr/fallback"
+    assert result.reason == "not-article: site rules"
+    article_url = "https://web.archive.org/web/20131103000000id_/http://japanese.ruvr.ru/2013_11_02/1/"
+    assert rules.is_article(article_url, lxml_html.document_fromstring(home))
 
 
 def test_date_falls_back_to_the_url():
