@@ -246,6 +246,7 @@ CHROME_STRINGS: tuple[str, ...] = (
     "あわせて読む", "関連ニュース", "関連記事", "最も読まれた記事", "最新ニュース", "番組表",
     "今日の番組", "印刷用ページ", "メールで送る", "共有する", "コメントを書くには",
     "ロシアの声をフォローする", "記事を転載する場合は", "転載の際はリンクを", "写真:",
+    "©",  # the footer's copyright line (README §3.3: "a large footer")
 )
 #: whole lines that are chrome
 CHROME_LINES: tuple[str, ...] = ()
