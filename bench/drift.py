@@ -287,7 +287,7 @@ def chrome_strings(site: str) -> tuple[str, ...]:
 
     module = importlib.import_module(f"sites.{site}")
     own = tuple(getattr(module, "CHROME_STRINGS", ()))
-    return tuple(dict.fromkeys(quality.BOILERPLATE.get(site, ()) + own))
+    return tuple(dict.fromkeys(quality.chrome_strings(site) + own))
 
 
 def leaks_of(site: str, got: str, want: str) -> list[str]:
