@@ -281,13 +281,9 @@ class SiteDrift:
 
 
 def chrome_strings(site: str) -> tuple[str, ...]:
-    """The strings a leak is looked for: bench/quality.py's list and the site module's
-    ``CHROME_STRINGS`` (when it has one)."""
-    import importlib
-
-    module = importlib.import_module(f"sites.{site}")
-    own = tuple(getattr(module, "CHROME_STRINGS", ()))
-    return tuple(dict.fromkeys(quality.chrome_strings(site) + own))
+    """The strings a leak is looked for: bench/quality.py's (the site module's
+    ``CHROME_STRINGS`` and ``LEAK_MARKERS``)."""
+    return quality.chrome_strings(site)
 
 
 def leaks_of(site: str, got: str, want: str) -> list[str]:

@@ -81,7 +81,7 @@ SHINGLE_SIZE = 4
 
 #: Known widget / boilerplate strings of sites without a site module: the generic spider's
 #: synthetic news.example (fixtureweb/web/news.example/). A site with rules keeps its list in
-#: ``sites/<site>.py`` (``CHROME_STRINGS``); :func:`chrome_strings` reads either.
+#: ``sites/<site>.py`` (``CHROME_STRINGS``, ``LEAK_MARKERS``); :func:`chrome_strings` reads either.
 GENERIC_CHROME: dict[str, tuple[str, ...]] = {
     "news.example": (
         "Most read", "Share this article", "Sign up for our newsletter", "Related stories",
@@ -93,7 +93,7 @@ GENERIC_CHROME: dict[str, tuple[str, ...]] = {
 
 def chrome_strings(site: str) -> tuple[str, ...]:
     """The site's known page chrome (rankings, share bars, newsletter boxes, comment forms,
-    footers): ``CHROME_STRINGS`` of ``sites/<site>.py``, else :data:`GENERIC_CHROME`."""
+    footers): those of ``sites/<site>.py`` (:func:`sites.chrome_strings`), else :data:`GENERIC_CHROME`."""
     import sites as site_rules
 
     return site_rules.chrome_strings(site) or GENERIC_CHROME.get(site, ())

@@ -98,9 +98,11 @@ def eras(name: str) -> list[type[SiteRules]]:
 
 
 def chrome_strings(name: str) -> tuple[str, ...]:
-    """The ``CHROME_STRINGS`` of a site's module: page chrome that must never reach an
-    article's text (() for a site without rules or without the list)."""
+    """What must never reach an article's text of a site: its module's ``CHROME_STRINGS``
+    and ``LEAK_MARKERS`` (() for a site without rules or without them)."""
     classes = eras(name)
     if not classes:
         return ()
-    return tuple(getattr(sys.modules[classes[0].__module__], "CHROME_STRINGS", ()))
+    module = sys.modules[classes[0].__module__]
+    both = (*getattr(module, "CHROME_STRINGS", ()), *getattr(module, "LEAK_MARKERS", ()))
+    return tuple(dict.fromkeys(both))

@@ -150,19 +150,6 @@ def with_json_output(query_url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-# -- chrome: strings that must never reach an article's text --------------------------------
-
-#: page chrome of the fixture pages: radio player, language menu, read-also box, related and most-
-#: read lists, share bar. A string leaks when it is in our text but not in the expected text
-#: (bench/quality.py, tests/test_sites.py).
-CHROME_STRINGS: tuple[str, ...] = (
-    "ラジオを聴く", "生放送を聴く", "ただいま放送中", "言語を選択", "この記事を聴く",
-    "あわせて読む", "関連ニュース", "関連記事", "最も読まれた記事", "最新ニュース", "番組表",
-    "今日の番組", "印刷用ページ", "メールで送る", "共有する", "コメントを書くには",
-    "ロシアの声をフォローする", "記事を転載する場合は", "転載の際はリンクを", "写真:",
-)
-
-
 # -- dates ------------------------------------------------------------------------------------
 
 #: Moscow switched to permanent UTC+4 at 2011-03-27 02:00 local time...
