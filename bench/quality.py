@@ -93,7 +93,8 @@ GENERIC_CHROME: dict[str, tuple[str, ...]] = {
 
 def chrome_strings(site: str) -> tuple[str, ...]:
     """The site's known page chrome (rankings, share bars, newsletter boxes, comment forms,
-    footers): those of ``sites/<site>.py`` (:func:`sites.chrome_strings`), else :data:`GENERIC_CHROME`."""
+    footers): those of ``sites/<site>.py`` (:func:`sites.chrome_strings`), else
+    :data:`GENERIC_CHROME`."""
     import sites as site_rules
 
     return site_rules.chrome_strings(site) or GENERIC_CHROME.get(site, ())
