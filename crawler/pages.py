@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from archive.warc.inputs import paths as input_paths
 from archive.warc.writer import RecordPointer
 from pipelines.extract.items import PageItem
 
@@ -147,6 +148,4 @@ def warc_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     by file name (then path) so that the order of the arguments does not change the outputs.
     ``.open`` files are taken only when named explicitly. Raises FileNotFoundError for a name
     that matches nothing, ValueError for a package that cannot be read."""
-    from archive.warc.inputs import paths as input_paths
-
     return input_paths(paths)

@@ -38,7 +38,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from archive.store.paths import safe_host, slugify, text_relpath
-from archive.warc.checker import Checker
+from archive.warc.check.checker import Checker
 from archive.warc.records import WarcRecords
 from archive.warc.repair import RepairError, needs_repair, repair
 from archive.warc.targeturi import page_url

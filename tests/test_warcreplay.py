@@ -20,8 +20,9 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from archive.warc.indexer import write_index_for
+from archive.warc.inputs import expand_spec
 from archive.warc.pointer import record_at
-from archive.warc.replayindex import ReplayIndex, expand_spec
+from archive.warc.replayindex import ReplayIndex
 from archive.warc.writer import WarcWriter, http_head, sha1_digest
 from crawler.middlewares.warcreplay import WarcReplayMiddleware, downloaded_response
 from crawler.responses import response_from_record

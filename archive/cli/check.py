@@ -3,7 +3,7 @@
 Prints one line per problem (``file: offset N: <record id>: what is wrong``; a warning has
 ``warning: `` before what), or with ``--json`` one JSON object per problem on stdout (with
 its ``severity``; summaries then go to stderr), then one summary line per file. See
-archive/warc/checker.py for what is checked, docs/warc.md for which problems are errors and which
+docs/checking.md for what is checked, docs/warc.md for which problems are errors and which
 are warnings (and why), and archive/warc/repair.py for what ``--repair`` (and ``--repair
 --in-place``, which keeps a ``.bak`` first) writes. A repaired ``.open`` file (a crawl that
 died) is moved aside to ``damaged/`` afterwards, as the crawl's own recovery does, so that its
@@ -42,7 +42,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check, print, optionally repair; return the exit status."""
-    from archive.warc.checker import Checker
+    from archive.warc.check.checker import Checker
     from archive.warc.repair import RepairError, move_aside, needs_repair, repair
 
     if args.in_place and not args.repair:

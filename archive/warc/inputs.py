@@ -1,29 +1,12 @@
-"""The archive files a command is given: one expansion for every tool that reads archives.
+"""The archive files a command is given: the one expansion every tool that reads archives uses.
 
-``check``, ``index``, ``stats``, ``replay``, ``export-wacz`` and ``WARC_REPLAY`` all take the
-same kinds of input, and all expand them here:
-
-* a **file**, taken as it is whatever its name (a ``.open`` file too: naming it is asking
-  for it);
-* a **directory**, searched recursively for ``*.warc``, ``*.warc.gz``, ``*.arc``,
-  ``*.arc.gz`` and ``*.wacz`` (sorted by path). ``*.open`` files there (still being written,
-  or left by a crawl that died) are skipped with a warning unless the caller asks for them
-  (``check`` does), and ``damaged/`` folders are never entered: they hold the originals of
-  files that were already repaired (see :mod:`archive.warc.repair`), whose records are in the
-  repaired copy;
-* a **glob** (``data/*/warc/*.warc.gz``), when no file has that very name: the matches
-  filtered as in a directory;
-* a **WACZ** package (``*.wacz``, or any zip file holding ``archive/``): every WARC/ARC
-  under its ``archive/`` folder. The members are extracted, once per process, to a
-  temporary directory that is removed when the process exits, so that every reader can
-  seek in them as in any file; their names in messages are ``package.wacz#archive/x.warc.gz``
-  and their base names (what index lines and record pointers call them) are the names under
-  ``archive/``, as in the package's own index.
-
-Each file comes out once (by its resolved path), in the order given. A name that matches
-nothing raises :class:`FileNotFoundError` (or is kept, for ``check`` to report it as
-unreadable, with ``missing_ok``). A package that cannot be read comes out as an
-:class:`ArchiveFile` whose ``problem`` says why, so each tool reports it its own way.
+``check``, ``index``, ``stats``, ``replay``, ``export-wacz`` and ``WARC_REPLAY`` all take files,
+directories (searched recursively; ``*.open`` files skipped with a warning unless asked for,
+``damaged/`` folders never entered), globs and WACZ packages (their WARCs extracted once per
+process to a temporary directory, named ``package.wacz#archive/x.warc.gz`` in messages), and
+expand them here: :func:`expand` (every flavour), :func:`check_inputs` (``check``'s),
+:func:`paths` (``replay``, ``export-wacz``), :func:`expand_spec` (``WARC_REPLAY``'s setting).
+The rules in full: docs/warc.md, "Reading other tools' archives".
 """
 
 from __future__ import annotations
@@ -147,6 +130,13 @@ def expand(
     return out
 
 
+def check_inputs(entries: Iterable[str | os.PathLike[str]]) -> list[ArchiveFile]:
+    """What ``check`` reads: :func:`expand` with ``*.open`` files taken everywhere (also those
+    beside a named file: a dead writer's leftovers) and a name that matches nothing kept, for
+    ``check`` to report it as unreadable."""
+    return expand(entries, walk_open=True, open_beside=True, missing_ok=True)
+
+
 def paths(entries: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """The readable files of :func:`expand` as paths, sorted by base name (then path), so
     that the order of the arguments does not change a tool's outputs. Raises ValueError for
@@ -156,6 +146,44 @@ def paths(entries: Iterable[str | os.PathLike[str]]) -> list[Path]:
         if item.problem:
             raise ValueError(f"{item.name}: {item.problem}")
     return sorted((item.path for item in found), key=lambda p: (p.name, str(p)))
+
+
+def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+                label: str = "WARC_REPLAY") -> list[Path]:
+    """The archive files named by a setting's value ``spec`` (``WARC_REPLAY``'s): a file, a
+    directory, a glob, a WACZ package, or a list of those; a string may hold several entries
+    separated by commas.
+
+    Directories are searched recursively; ``*.open`` files found in directories or by globs
+    are skipped with a warning (name one explicitly to use it). Each file appears once, in the
+    order given (directory and glob matches sorted by name). Raises FileNotFoundError for an
+    entry that matches nothing, ValueError for a package that cannot be read; their messages
+    start with ``label``.
+    """
+    if isinstance(spec, (str, os.PathLike)):
+        entries = [e.strip() for e in os.fspath(spec).split(",") if e.strip()]
+    else:
+        entries = [os.fspath(e) for e in spec]
+    found: list[Path] = []
+    for entry in entries:
+        try:
+            matched = expand([entry])
+        except FileNotFoundError as exc:
+            raise FileNotFoundError(f"{label}: {exc}") from None
+        if not matched:
+            raise FileNotFoundError(f"{label}: no WARC files in {entry}")
+        for item in matched:
+            if item.problem:
+                raise ValueError(f"{label}: {item.name}: {item.problem}")
+            found.append(item.path)
+    seen: set[Path] = set()
+    unique = []
+    for p in found:
+        real = p.resolve()
+        if real not in seen:
+            seen.add(real)
+            unique.append(p)
+    return unique
 
 
 def _real(path: Path) -> Path:

@@ -29,7 +29,9 @@ import os
 import zlib
 from dataclasses import dataclass, field
 
-from archive.warc.checker import Checker, FileReport, RecordInfo, _Stream, is_open_name
+from archive.warc.check.checker import Checker, is_open_name
+from archive.warc.check.framing import MemberStream
+from archive.warc.check.report import FileReport, RecordInfo
 from archive.warc.inputs import DAMAGED_DIR
 
 
@@ -117,7 +119,7 @@ class Repairer:
                         raise RepairError(f"{report.path} changed while being repaired")
                     out.append((rec, data))
                 return out
-            stream = _Stream(fh, True, report.size)
+            stream = MemberStream(fh, True, report.size)
             for rec in kept:
                 stream.seek(rec.d_start)
                 stream.cross_at = rec.d_start

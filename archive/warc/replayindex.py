@@ -69,7 +69,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.warc.indexer import CDXJIndexer, surt_key
-from archive.warc.inputs import expand, is_archive_name
+from archive.warc.inputs import expand_spec
 from archive.warc.pointer import record_at
 from archive.warc.records import WarcRecords
 from archive.warc.writer import RecordPointer
@@ -81,47 +81,6 @@ OPEN_SUFFIX = ".open"
 _REVISIT_MIME = "warc/revisit"
 #: an HTTP method: a token of letters (RFC 9110), not a protocol version
 _METHOD = re.compile(r"[A-Z][A-Z-]*")
-
-
-def is_warc_name(name: str) -> bool:
-    """Whether a file name looks like a WARC, ARC or WACZ (``.open`` files included)."""
-    return is_archive_name(name)
-
-
-def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Archive files named by ``spec``: a file, a directory, a glob, a WACZ package, or a list
-    of those (:func:`archive.warc.inputs.expand`).
-
-    A string may hold several entries separated by commas. Directories are searched
-    recursively; ``*.open`` files found in directories or by globs are skipped with a warning
-    (name one explicitly to use it). Each file appears once, in the order given (directory
-    and glob matches sorted by name). Raises FileNotFoundError for an entry that matches
-    nothing, ValueError for a package that cannot be read.
-    """
-    if isinstance(spec, (str, os.PathLike)):
-        entries = [e.strip() for e in os.fspath(spec).split(",") if e.strip()]
-    else:
-        entries = [os.fspath(e) for e in spec]
-    found: list[Path] = []
-    for entry in entries:
-        try:
-            matched = expand([entry])
-        except FileNotFoundError as exc:
-            raise FileNotFoundError(f"WARC_REPLAY: {exc}") from None
-        if not matched:
-            raise FileNotFoundError(f"WARC_REPLAY: no WARC files in {entry}")
-        for item in matched:
-            if item.problem:
-                raise ValueError(f"WARC_REPLAY: {item.name}: {item.problem}")
-            found.append(item.path)
-    seen: set[Path] = set()
-    unique = []
-    for p in found:
-        real = p.resolve()
-        if real not in seen:
-            seen.add(real)
-            unique.append(p)
-    return unique
 
 
 @dataclass
@@ -225,7 +184,7 @@ class ReplayIndex:
     def from_spec(
         cls, spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], pick: str = "last"
     ) -> ReplayIndex:
-        """An index of the WARCs named by ``spec`` (see :func:`expand_spec`)."""
+        """An index of the WARCs named by ``spec`` (see :func:`archive.warc.inputs.expand_spec`)."""
         index = cls(pick=pick)
         for path in expand_spec(spec):
             index.add_warc(path)

@@ -56,7 +56,7 @@ def recover_open_files(
         leftovers = [path for path in leftovers if writer_is_dead(path)]
     if not leftovers:
         return lines
-    from archive.warc.checker import Checker
+    from archive.warc.check.checker import Checker
     from archive.warc.repair import repair
 
     damaged = warc_dir.parent / "damaged"

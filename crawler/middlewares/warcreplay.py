@@ -95,6 +95,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
+from archive.warc.inputs import expand_spec
 from archive.warc.replayindex import PICKS, ArchivedResponse, ReplayIndex
 from crawler.middlewares.incremental import META_ENABLED as META_INCREMENTAL
 from crawler.middlewares.warccapture import META_POINTER
@@ -208,8 +209,6 @@ def replay_index(spec: list[str], pick: str) -> ReplayIndex:
     """The index of the archives ``spec`` names (built once per process, again if a file
     changed). Raises FileNotFoundError or ValueError when they name nothing or hold no HTTP
     response."""
-    from archive.warc.replayindex import expand_spec
-
     files = []
     for path in expand_spec(spec):
         stat = path.stat()

@@ -1,29 +1,10 @@
-"""ARC files in ``python -m archive check``: the format before WARC, checked record by record.
+"""ARC files under ``check``: the format before WARC, checked record by record.
 
-An ARC file (the Internet Archive's format, 1996-2009; Heritrix wrote it before WARC, and
-old collections are full of it) is read by warcio, pywb and cdxj-indexer, so ``check``
-reads it too instead of calling it "not a WARC file". Its layout
-(https://archive.org/web/researcher/ArcFileFormat.php):
-
-* a **version block**: the header line ``filedesc://<name> <ip> <date> text/plain <length>``,
-  then ``<length>`` bytes: ``1 0 <origin>`` (version 1; ``2 0`` for version 2), the line
-  naming the header fields, and for version 1.1 an XML description;
-* **records**: one header line, ``<url> <ip> <date> <content-type> <length>`` in version 1 or
-  ``<url> <ip> <date> <content-type> <result-code> <checksum> <location> <offset>
-  <filename> <length>`` in version 2, then ``<length>`` bytes (the HTTP response as it was
-  received), then a line feed; writers leave further blank lines between records, which
-  readers skip;
-* ``.arc.gz``: the same, one gzip member per record (walked as for ``.warc.gz``).
-
-Errors (the file is damaged or breaks the format): a header line without the version's
-fields, a URL with a space in it (fields are separated by spaces, so the line no longer
-parses), a date that is not 14 digits of a real date, a length that is not a number, a record
-shorter than its length (truncated) or not followed by a line feed, gzip damage, several
-records in one gzip member. The file itself is reported once as a warning: it is legal
-input, but it has none of WARC's record ids, digests or request records to check.
-
-Records are counted as ``filedesc`` (the version block) and ``response`` (what warcio's
-``arc2warc`` makes of them), and a ``check --repair`` keeps the complete ones as for WARC.
+An ARC file (the Internet Archive's format, 1996-2009) is a version block (``filedesc://``)
+then records of one header line, ``<length>`` bytes and a line feed; ``.arc.gz`` has one
+gzip member per record. warcio, pywb and cdxj-indexer read it, so ``check`` does too: the
+file is one warning, broken framing, fields and gzip are errors. The layout and the rules
+are in docs/checking.md, "ARC files".
 """
 
 from __future__ import annotations
@@ -32,10 +13,11 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from archive.warc.checker import CHUNK, WARNING, RecordInfo, _show
+from archive.warc.check.framing import CHUNK
+from archive.warc.check.report import WARNING, RecordInfo, show
 
 if TYPE_CHECKING:
-    from archive.warc.checker import _Walker
+    from archive.warc.check.walker import Walker
 
 #: an ARC header line longer than this is not one
 MAX_LINE = 1 << 16
@@ -50,7 +32,7 @@ _DATE_FROM_END = {1: -3, 2: -8}
 class ArcWalker:
     """Checks the records of one ARC file, on the stream and report of a WARC walker."""
 
-    def __init__(self, walker: _Walker) -> None:
+    def __init__(self, walker: Walker) -> None:
         self.w = walker
         self.s = walker.s
         assert self.s is not None
@@ -125,12 +107,12 @@ class ArcWalker:
                               else "framing")
         fields = line.rstrip(b"\r\n").split(b" ")
         if first and not line.startswith(b"filedesc://"):  # pragma: no cover - sniffed
-            return self._fail(rec, f"not an ARC file: it starts with {_show(line)}", "file")
+            return self._fail(rec, f"not an ARC file: it starts with {show(line)}", "file")
         if not first and line.startswith(b"filedesc://"):
             return self._fail(rec, "a second version block (filedesc://) inside the file")
         need = 5 if first else _FIELDS[self.version]
         if len(fields) < need:
-            return self._fail(rec, f"malformed ARC header line {_show(line, 60)}: "
+            return self._fail(rec, f"malformed ARC header line {show(line, 60)}: "
                               f"{len(fields)} fields, version {self.version} has {need}")
         url = b" ".join(fields[: len(fields) - need + 1]).decode("utf-8", "replace")
         rec.target = url
@@ -142,12 +124,12 @@ class ArcWalker:
                       "header", rec)
         date = fields[-3] if first else fields[_DATE_FROM_END[self.version]]
         if not _DATE.fullmatch(date) or not _real_date(date):
-            w.problem(rec.offset, f"malformed ARC date {_show(date, 30)}: must be 14 digits, "
+            w.problem(rec.offset, f"malformed ARC date {show(date, 30)}: must be 14 digits, "
                       "YYYYMMDDhhmmss", "header", rec)
         rec.date = date.decode("ascii", "replace")
         length_text = fields[-1]
         if not _LENGTH.fullmatch(length_text):
-            return self._fail(rec, f"malformed ARC length {_show(length_text, 30)}: must be a "
+            return self._fail(rec, f"malformed ARC length {show(length_text, 30)}: must be a "
                               "non-negative number of bytes")
         length = int(length_text)
         got = 0
@@ -182,7 +164,7 @@ class ArcWalker:
             s.read(1)
         elif after:
             return self._fail(rec, f"ARC length {length} does not match the data: expected a "
-                              f"line feed after the record, found {_show(s.peek(16))}")
+                              f"line feed after the record, found {show(s.peek(16))}")
         rec.d_end = s.pos
         if s.gzipped:
             while s.peek(1) in (b"\n", b"\r"):  # blank lines still inside this member
