@@ -337,7 +337,8 @@ def check(*args: str) -> subprocess.CompletedProcess[str]:
 
 def assert_rows_point_to_records(out: Path) -> None:
     """Every row's pointer opens a response record with its id and URL; every text exists."""
-    from archive.warc.pointer import find_warc, record_at
+    from archive.warc.inputs import find_warc
+    from archive.warc.reader import record_at
 
     for row in rows(out):
         pointer = row["warc"]

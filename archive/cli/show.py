@@ -49,7 +49,8 @@ def pick(versions: list[dict[str, Any]], at: str | None) -> dict[str, Any] | Non
 
 def archived_payload(root: Any, row: dict[str, Any]) -> bytes:
     """The HTTP payload of the row's response record (content-decoded), or OSError/ValueError."""
-    from archive.warc.pointer import find_warc, record_at
+    from archive.warc.inputs import find_warc
+    from archive.warc.reader import record_at
 
     if not row.get("warc_filename") or row.get("warc_offset") is None:
         raise ValueError("this version has no WARC record")

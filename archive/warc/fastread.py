@@ -1,32 +1,17 @@
-"""FastWARC as replay's reader, for the files it reads exactly as warcio does.
+"""FastWARC's reading of our WARC files, for the files it reads exactly as warcio does.
 
-FastWARC (Rust, ``fastwarc`` on PyPI) reads our WARC files about twice as fast as warcio
-(``bench/replay.py`` measures it and checks that it reads every record we write: same type, id,
-target URI, payload digest, HTTP status and payload bytes, digests valid). Replay reads every
-file twice (its scan, then each response again in the worker that extracts it), so both of its
-passes use FastWARC when it is installed, and warcio otherwise.
-
-Only where the two agree: warcio (:class:`archive.warc.records.WarcRecords`) stays the reference
-reader, and the fast path hands a file back to it whenever FastWARC could read it differently:
-
-- the file is scanned whole by FastWARC first; any error, a record whose block is shorter or
-  longer than its Content-Length, or a file whose last record does not end exactly where the
-  file ends (a truncated tail, garbage after the last record) raises :class:`FallBack`, and
-  the caller reads that file with warcio instead (which says what is wrong, as before);
-- uncompressed files, ARC files and anything but one gzip member per record go to warcio;
-- a single record read at an offset (:func:`record_at`) falls back on any error too.
-
-Records come out as :class:`FastRecord`, the subset of warcio's ``ArcWarcRecord`` that replay
-and :func:`crawler.pages.page_item` use (``rec_type``, ``rec_headers``, ``http_headers``,
-``raw_stream``), with wget's ``<…>`` target URIs unwrapped as ``WarcRecords`` does.
-
-Two shortcuts on top (below, "the scan with the file's own index"): replay's scan uses the
-crawl's CDXJ index beside a file, when it fits the file exactly, to read responses only as
-far as their heads; and records with plain WARC heads are parsed here and inflated with ISA-L
-(:func:`record_at` too), FastWARC's set-up per record costing more than reading one record.
-Both are checked against the whole-file scan and warcio by ``tests/test_fastread.py``.
-
-``NEWSARCHIVE_WARC_READER=warcio`` in the environment turns the fast path off (to compare).
+The fast half of :mod:`archive.warc.reader` (``fast=True``; replay's two passes): about twice
+warcio's speed (``bench/replay.py`` measures it). warcio stays the reference, and the fast path
+raises :class:`FallBack` (the caller reads the file with warcio) whenever FastWARC could read a
+file differently: any error, a block not of its Content-Length, a tail that is not one whole
+gzip member, anything but one gzip member per record, uncompressed and ARC files. Records come
+out as :class:`FastRecord`, the subset of warcio's ``ArcWarcRecord`` replay uses. Two
+shortcuts: the crawl's CDXJ beside a file, when it fits exactly, lets the scan read responses
+only as far as their heads; plain WARC heads are parsed here and inflated with ISA-L. Both are
+checked against the whole-file scan and warcio by ``tests/test_fastread.py``; the rules in
+full: docs/warc.md, "Reading WARC files". ``NEWSARCHIVE_WARC_READER=warcio`` turns it off.
+Over 400 lines on purpose: the whole-file and the indexed scans share the record building and
+the fall-back rules, and tests/test_fastread.py checks them against each other here.
 """
 
 from __future__ import annotations

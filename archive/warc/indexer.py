@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from archive.warc.records import RecordAt, WarcRecords
+from archive.warc.reader import RecordAt, Records
 
 if TYPE_CHECKING:
     from warcio.recordloader import ArcWarcRecord
@@ -158,7 +158,7 @@ class CDXJIndexer:
             if not isinstance(warc, (str, os.PathLike)):
                 raise ValueError("filename is required when indexing a stream")
             filename = os.path.basename(os.fspath(warc))
-        records = WarcRecords(warc, name=filename)
+        records = Records(warc, name=filename)
         lines = [line for entry in records if (line := self.line(entry, filename))]
         if records.problem:
             self.problems[filename] = (records.problem, records.count)

@@ -186,6 +186,19 @@ def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     return unique
 
 
+def find_warc(root: str | Path, filename: str) -> Path:
+    """The WARC named ``filename`` (a record pointer's file) under a crawl's output folder
+    ``root``: ``root/warc/`` first, then anywhere below. FileNotFoundError when it is not
+    there."""
+    root = Path(root)
+    direct = root / "warc" / filename
+    if direct.exists():
+        return direct
+    for candidate in root.rglob(filename):
+        return candidate
+    raise FileNotFoundError(f"{filename} not found under {root}")
+
+
 def _real(path: Path) -> Path:
     try:
         return path.resolve()

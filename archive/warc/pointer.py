@@ -1,4 +1,8 @@
-"""Follow a record pointer (file name + offset) back to the record it names."""
+"""warcio's reading of the one record at an offset (a record pointer's file and offset).
+
+The warcio half of :func:`archive.warc.reader.record_at`, which the tools call; the file a
+pointer names is found by :func:`archive.warc.inputs.find_warc`.
+"""
 
 from __future__ import annotations
 
@@ -26,14 +30,3 @@ def record_at(path: str | Path, offset: int) -> Iterator[Any]:
         except Exception as exc:  # warcio raises ArchiveLoadFailed and friends
             raise ValueError(f"{path}: no record at offset {offset}: {exc}") from exc
         yield record
-
-
-def find_warc(root: str | Path, filename: str) -> Path:
-    """The WARC named ``filename`` under ``root`` (``root/warc/`` first, then anywhere below)."""
-    root = Path(root)
-    direct = root / "warc" / filename
-    if direct.exists():
-        return direct
-    for candidate in root.rglob(filename):
-        return candidate
-    raise FileNotFoundError(f"{filename} not found under {root}")

@@ -1,22 +1,14 @@
-"""Iterate over the records of one WARC file with their place in the file.
+"""warcio's reading of one WARC file, record by record, with each record's place in the file.
 
     for offset, length, record in WarcRecords("crawl.warc.gz"):
         ...
 
-``offset`` and ``length`` are the record's position in the file as it is stored: for a
-``.warc.gz`` the compressed gzip member, for an uncompressed ``.warc`` the record without the
-blank lines that follow it (the same numbers warcio's ``ArchiveIterator.get_record_offset()`` /
-``get_record_length()``, cdxj-indexer and pywb use). ``record`` is warcio's ``ArcWarcRecord``.
-
-Reading a record to its end is what tells its length, so each record's remaining content (the
-payload after any HTTP headers, as stored) is read into a spooled buffer before it is handed
-out: ``record.raw_stream`` and ``record.content_stream()`` then read that buffer. A record's
-stream is valid until the next record is asked for.
-
-Other tools' WARCs are read as they are: wget's ``WARC-Target-URI: <http://...>`` is
-unwrapped, uncompressed files work. A truncated tail (a crawl that died mid-write, a partial
-copy) ends the iteration with a logged warning instead of an exception; the incomplete record
-is not yielded, and ``problem`` / ``good_end`` tell what happened.
+The warcio half of :class:`archive.warc.reader.Records` (the reference reader). ``offset`` and
+``length`` are the record's place in the file as stored (the gzip member in a ``.warc.gz``), as
+warcio, cdxj-indexer and pywb count them; ``record`` is warcio's ``ArcWarcRecord``, its content
+spooled (valid until the next record is asked for). wget's ``<...>`` target URIs are
+unwrapped; a truncated tail ends the iteration with a logged warning, ``problem`` and
+``good_end`` telling what happened. docs/warc.md, "Reading WARC files", has the details.
 """
 
 from __future__ import annotations

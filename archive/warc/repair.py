@@ -1,26 +1,13 @@
 """Cut a WARC with an incomplete tail back to its complete records (``check --repair``).
 
-A file needs repair when the checker found an incomplete tail (a truncated last gzip member
-or record, garbage after the last complete record, a damaged last member) or when it is a
-writer's ``*.open`` file. The repair writes a *new* file holding every structurally complete
-record of the original, in order, and leaves the original as it is:
-
-* ``x.warc.gz.open`` -> ``x.warc.gz`` if that name is free, else ``x.repaired.warc.gz``;
-* ``x.warc.gz`` -> ``x.repaired.warc.gz`` (``x.warc`` -> ``x.repaired.warc``);
-* an existing target is never overwritten (the repair of that file fails instead);
-* with ``--in-place`` (not for ``.open`` files) the original is first copied to
-  ``x.warc.gz.bak`` (never overwriting an existing ``.bak``), then replaced.
-
-Records are copied byte for byte (one gzip member per record stays exactly as written).
-Only when records share a gzip member (a whole-file gzip stream) are the kept records
-re-compressed, one member each. "Complete" is structural: header, Content-Length bytes of
-block, ``\\r\\n\\r\\n``, and an intact gzip member; a complete record with a digest mismatch
-is kept (the repair cuts, it does not judge content). Stretches dropped from the middle of
-the file (corrupt members between good ones) are dropped too and listed.
-
-The new file is written under a temporary name, fsynced, hard-linked to its final name
-(which fails rather than replace a file that appeared meanwhile), and the directory fsynced.
-It is then checked again; any framing problem in it is reported as a failed repair.
+A file needs repair when the checker found an incomplete tail (a truncated last record or gzip
+member, garbage after the last complete record) or when it is a writer's ``*.open`` file. The
+repair writes a *new* file with every structurally complete record, in order, copied byte for
+byte (re-compressed one member each only when records shared a member), and leaves the
+original as it is: ``x.warc.gz.open`` -> ``x.warc.gz`` (or ``x.repaired.warc.gz`` if taken),
+``x.warc.gz`` -> ``x.repaired.warc.gz``; ``--in-place`` keeps ``x.warc.gz.bak`` first. An
+existing file is never overwritten; the new file is written under a temporary name, fsynced,
+hard-linked to its name, and checked again. The rules in full: docs/checking.md, "Repair".
 """
 
 from __future__ import annotations
@@ -30,9 +17,9 @@ import zlib
 from dataclasses import dataclass, field
 
 from archive.warc.check.checker import Checker, is_open_name
-from archive.warc.check.framing import MemberStream
 from archive.warc.check.report import FileReport, RecordInfo
 from archive.warc.inputs import DAMAGED_DIR
+from archive.warc.reader import MemberStream
 
 
 class RepairError(Exception):

@@ -3,56 +3,16 @@
 :class:`ReplayIndex` is what ``scrapy crawl <spider> -s WARC_REPLAY=...`` (see
 :mod:`crawler.middlewares.warcreplay`) serves responses from, and it knows nothing of Scrapy:
 
-    index = ReplayIndex.from_spec("data/warc")           # files, directories, globs
+    index = ReplayIndex.from_spec("data/warc")           # files, directories, globs, WACZ
     archived = index.fetch("https://news.example/")      # None when not archived
     archived.status, archived.headers, archived.body     # body as stored (still gzip if it was)
     archived.pointer                                     # RecordPointer dict of the record
 
-Where the captures come from
-    For every WARC the ``<warc>.cdxj`` written beside it (:mod:`archive.warc.indexer`, pywb's
-    format) is read; a WARC without one (or with an unreadable one) is indexed in memory with
-    the same :class:`~archive.warc.indexer.CDXJIndexer`. Inputs are expanded by
-    :mod:`archive.warc.inputs`: directories are searched recursively for ``*.warc``,
-    ``*.warc.gz``, ``*.arc``, ``*.arc.gz`` and ``*.wacz``; ``*.open`` files (still being
-    written, or left by a crash) are skipped there with a warning but used when named
-    explicitly; the WARCs of a WACZ package are extracted to a temporary directory for the
-    crawl's lifetime (and indexed in memory).
-
-Matching
-    By the CDXJ key, ``surt_key(url)``, exactly as pywb matches: ``http://news.example`` and
-    ``http://news.example/`` are one key, query parameters are sorted, case, default ports,
-    ``www`` and the scheme are folded. Because the scheme is folded, captures with the
-    request's own scheme are preferred over the other scheme's (an ``http://`` capture that
-    redirects to ``https://`` must not answer the ``https://`` request: that would loop).
-    Only ``response`` and ``revisit`` captures are served (``resource`` and ``metadata``
-    records are not HTTP responses).
-
-Method
-    Requests match captures of the same HTTP method. The CDXJ line carries the method when
-    the indexer wrote one (cdxj-indexer ``-p`` writes ``"method"``); otherwise it is read once
-    from the capture's ``request`` record (the record after the response, joined by
-    ``WARC-Concurrent-To``, which is how this project, Heritrix and warcprox write them), and
-    a capture whose request record cannot be found counts as ``GET``. An index built in memory
-    learns the method of every capture while it reads the file.
-
-Several captures of one URL
-    ``pick="last"`` (default) serves the latest, ``pick="first"`` the earliest, by WARC-Date
-    (14 digits, as in the index), then by file order (file names sort by time for this
-    project's files), then by offset. Deterministic: the same archive always answers the
-    same way.
-
-Revisits
-    A ``revisit`` record is resolved to its original: the capture of
-    ``WARC-Refers-To-Target-URI`` (or the revisit's own URL) with the same payload digest,
-    preferring the one whose record id is ``WARC-Refers-To`` and whose date is
-    ``WARC-Refers-To-Date``; failing that any capture in the archive with that digest (as
-    pywb's URL-agnostic revisits). ``identical-payload-digest`` revisits are served with the
-    revisit's own HTTP head and the original's payload (what pywb does); a revisit without an
-    HTTP head, or whose head is a ``304`` (``server-not-modified``), is served with the
-    original's head and payload. The pointer stays the revisit record's (it is the record the
-    crawl wrote for that exchange); :attr:`ArchivedResponse.original` points at the original.
-    An unresolvable revisit is not served (:meth:`ReplayIndex.fetch` returns None and
-    :attr:`ReplayIndex.unresolved_revisits` counts it).
+Captures come from the ``.cdxj`` beside each WARC, else the WARC is indexed in memory; they are
+matched by pywb's SURT key (own scheme preferred) and HTTP method, ``pick`` (``last`` or
+``first`` by WARC-Date, file, offset) chooses among several, and a revisit is served with its
+original's payload (an unresolvable one is not served: ``unresolved_revisits``). The rules in
+full: docs/replay.md, "Finding the capture".
 """
 
 from __future__ import annotations
@@ -70,8 +30,7 @@ from urllib.parse import urlsplit
 
 from archive.warc.indexer import CDXJIndexer, surt_key
 from archive.warc.inputs import expand_spec
-from archive.warc.pointer import record_at
-from archive.warc.records import WarcRecords
+from archive.warc.reader import Records, record_at
 from archive.warc.writer import RecordPointer
 
 log = logging.getLogger(__name__)
@@ -236,7 +195,7 @@ class ReplayIndex:
 
     def _build(self, warc: Path, rank: int) -> None:
         indexer = CDXJIndexer()
-        records = WarcRecords(warc, name=warc.name)
+        records = Records(warc, name=warc.name)
         methods: dict[str, str] = {}  # response record id -> method of its request
         ids: dict[int, str] = {}  # capture offset -> record id
         captures: list[IndexedRecord] = []

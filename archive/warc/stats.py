@@ -33,7 +33,7 @@ from os import PathLike
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from archive.warc.records import WarcRecords
+from archive.warc.reader import Records
 from archive.warc.targeturi import page_url
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class WarcStats:
         """Count every record of one WARC (a truncated tail is warned about and skipped);
         ``name`` is what to call it (default: the path)."""
         name = name or str(path)
-        records = WarcRecords(path, name=name)
+        records = Records(path, name=name)
         for _offset, length, record in records:
             self._add_record(record, length)
         self.files.append(name)

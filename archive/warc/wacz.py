@@ -51,7 +51,7 @@ from typing import IO, Any
 from archive import __version__
 from archive.warc.indexer import CDXJIndexer
 from archive.warc.inputs import paths as input_paths
-from archive.warc.records import WarcRecords
+from archive.warc.reader import Records
 from archive.warc.zipnum import compress_index
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def collect_pages(files: list[Path], read_page: PageReader, articles: Iterable[P
     titles, texts = _from_articles(articles)
     pages: list[_Page] = []
     for path in files:
-        records = WarcRecords(path)
+        records = Records(path)
         for _offset, _length, record in records:
             headers = record.rec_headers
             if record.rec_type == "metadata":

@@ -28,7 +28,7 @@ from flask import Flask, Response, abort, render_template, request, url_for
 
 from archive.store.corpus import RANK_WINDOW, Corpus, CorpusError, full_row
 from archive.store.textdiff import change_size, describe, diff, render_html
-from archive.warc.pointer import find_warc
+from archive.warc.inputs import find_warc
 from archive.webapp.archived import (
     SANDBOX_CSP,
     Captures,

@@ -25,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 
 from archive.warc.indexer import write_index_for
-from archive.warc.pointer import find_warc, record_at
+from archive.warc.inputs import find_warc
+from archive.warc.reader import record_at
 
 #: no origin but ours, no script, no form posting anywhere, no plugin
 SANDBOX_CSP = ("default-src 'self' data: blob:; script-src 'none'; object-src 'none'; "

@@ -41,7 +41,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from archive.store.state import UrlState
-from archive.warc.pointer import find_warc, record_at
+from archive.warc.inputs import find_warc
+from archive.warc.reader import record_at
 from crawler.outputs import CrawlOutputs
 from crawler.responses import response_from_record
 from pipelines.extract.requisites import META_REQUISITE
