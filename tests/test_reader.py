@@ -17,6 +17,7 @@ from archive.warc import fastread
 from archive.warc.check.framing import MemberStream as CheckMemberStream
 from archive.warc.reader import MemberStream, Records, fast_enabled, record_at
 from archive.warc.writer import WarcWriter, http_head
+from tests.conftest import ROOT
 
 pytest.importorskip("fastwarc")
 
@@ -122,3 +123,19 @@ def test_member_stream_is_the_checkers(tmp_path):
         stream = MemberStream(fh, True, path.stat().st_size)
         assert stream.read(9) == b"WARC/1.1\r"
         assert stream.member_of(0) == (0, True)
+
+
+ARC = ROOT.parent / "shared" / "real" / "warcs" / "arc" / "warcio__example.arc"
+
+
+def test_record_at_reads_an_arc_record_as_records_does_when_asked():
+    """Whole files are read with warcio's ``arc2warc``; a record at an offset only when asked
+    (``WARC_REPLAY`` and the reading room take ARC records as warcio reads them plainly)."""
+    whole = [(offset, facts(record)[2:]) for offset, _length, record in Records(ARC)]
+    offset, expected = whole[1]
+    assert expected[0] and expected[0].startswith("http")
+    with record_at(ARC, offset, arc2warc=True) as record:
+        assert facts(record)[2:] == expected
+    with record_at(ARC, offset) as record:
+        assert record.rec_headers.get_header("WARC-Target-URI") is None
+        assert record.rec_headers.get_header("uri") == expected[0]

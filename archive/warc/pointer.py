@@ -15,8 +15,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 
 @contextmanager
-def record_at(path: str | Path, offset: int) -> Iterator[Any]:
-    """Open ``path``, seek to ``offset`` and yield the warcio record that starts there.
+def record_at(path: str | Path, offset: int, arc2warc: bool = False) -> Iterator[Any]:
+    """Open ``path``, seek to ``offset`` and yield the warcio record that starts there (an ARC
+    record with WARC headers made up by warcio when ``arc2warc``, as whole files are read).
 
     Raises ValueError when no record starts at that offset. The record's streams are valid
     inside the ``with`` block only.
@@ -24,7 +25,7 @@ def record_at(path: str | Path, offset: int) -> Iterator[Any]:
     with open(path, "rb") as fh:
         fh.seek(offset)
         try:
-            record = next(iter(ArchiveIterator(fh)))
+            record = next(iter(ArchiveIterator(fh, arc2warc=arc2warc)))
         except StopIteration:
             raise ValueError(f"{path}: no record at offset {offset}") from None
         except Exception as exc:  # warcio raises ArchiveLoadFailed and friends

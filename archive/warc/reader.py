@@ -101,13 +101,14 @@ class Records:
 
 
 @contextmanager
-def record_at(path: str | os.PathLike[str], offset: int, *, fast: bool = False
-              ) -> Iterator[Any]:
+def record_at(path: str | os.PathLike[str], offset: int, *, fast: bool = False,
+              arc2warc: bool = False) -> Iterator[Any]:
     """The record that starts at ``offset`` of ``path``, valid inside the ``with`` block.
 
     By warcio (:func:`archive.warc.pointer.record_at`: ValueError when no record starts
-    there); with ``fast=True`` and FastWARC enabled, by FastWARC where it reads that record as
-    warcio does (its content kept), else by warcio.
+    there; ``arc2warc``: an ARC record gets WARC headers, as :class:`Records` reads them);
+    with ``fast=True`` and FastWARC enabled, by FastWARC where it reads that record as warcio
+    does (its content kept), else by warcio.
     """
     record = None
     if fast and fast_enabled():
@@ -118,5 +119,5 @@ def record_at(path: str | os.PathLike[str], offset: int, *, fast: bool = False
     if record is not None:
         yield record
         return
-    with warcio_record_at(path, offset) as record:
+    with warcio_record_at(path, offset, arc2warc) as record:
         yield record
