@@ -190,8 +190,7 @@ def read_plain(files: Sequence[Path]) -> tuple[int, float, list[tuple[Any, ...]]
     facts = []
     started = time.process_time()
     for path in files:
-        for _offset, _length, rec in fastread._scan_indexed(path, path.stat().st_size, {},
-                                                            lambda _t, _h: True):
+        for _offset, _length, rec in fastread.scan_members(path):
             facts.append(record_facts(rec))
     return len(facts), time.process_time() - started, facts
 

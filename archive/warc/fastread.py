@@ -250,6 +250,14 @@ def _ends_at(path: Path, offset: int, size: int) -> bool:
     return inflater.eof and not inflater.unused_data
 
 
+def scan_members(path: str | os.PathLike[str]) -> list[RecordAt]:
+    """Every record of a gzip WARC with plain heads, read whole member by member as the
+    indexed scan reads the records it keeps (heads parsed here, members inflated by ISA-L):
+    what ``bench/replay.py`` times. Raises :class:`FallBack` where the scan would."""
+    path = Path(path)
+    return _scan_indexed(path, path.stat().st_size, {}, lambda _type, _headers: True)
+
+
 def record_at(path: str | os.PathLike[str], offset: int) -> FastRecord:
     """The record that starts at ``offset`` of a gzip WARC, read by FastWARC (content kept).
 
