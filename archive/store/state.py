@@ -9,10 +9,13 @@ later identical payload becomes a ``revisit`` record pointing at the original. A
 lists crawl runs, so the next run can tell pages archived by a run that died before it
 finished.
 
-Writes are committed as they happen (WAL journal, ``synchronous=NORMAL``): a ``kill -9`` loses
-at most the pages whose exchange was in flight. All calls come from the Twisted reactor
-thread; the connection is nevertheless opened with ``check_same_thread=False`` and guarded by a
-lock so tools can share it.
+Writes are committed as they happen (WAL journal, ``synchronous=NORMAL``), or, inside
+:meth:`CrawlState.transaction`, together when it ends: the crawl's writer thread commits the
+rows of each batch of exchanges at once, after their records are in the WARC file and before
+their responses go on (:mod:`crawler.archivethread`). Either way a ``kill -9`` loses at most the
+pages whose exchange was in flight. Calls come from the Twisted reactor thread and the
+capture's writer thread: the connection is opened with ``check_same_thread=False`` and guarded
+by a lock.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +96,21 @@ class CrawlState:
         """Close the connection (committed data is already on disk)."""
         with self._lock:
             self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes made inside (from this thread) are committed together, in one commit, when
+        the block ends (rolled back if it raises). Other threads' calls wait meanwhile: keep
+        the block short (the writes only, nothing slow)."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
 
     # -- runs ------------------------------------------------------------------------------
 
