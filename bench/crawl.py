@@ -322,14 +322,18 @@ def memory_lines(runs: list[Run], sizes: Sequence[int], delays: Sequence[float])
 
 
 PYSPY_RATE = 250  #: samples per second: each sample stands for 4 ms of a busy thread
+#: the like-for-like baseline profiled beside ours (bare Scrapy given the same spider-side
+#: saving and CONCURRENT_ITEMS as ours)
+LIKE_FOR_LIKE = "bare+URLS_SKIP_REQUESTED=True+CONCURRENT_ITEMS=16"
 
 
 def _pyspy(variant: str, site: SiteInfo, work: Path) -> str | None:
-    """py-spy's collapsed stacks of one crawl of ``variant`` at 0 ms, or None without py-spy."""
+    """py-spy's collapsed stacks (``--threads``: each stack starts with its thread) of one
+    crawl of ``variant`` at 0 ms, or None without py-spy."""
     pyspy = shutil.which("py-spy") or str(Path(PYTHON).with_name("py-spy"))
     if not Path(pyspy).exists():
         return None
-    out = work / f"profile-{variant}"
+    out = work / f"profile-{re.sub(r'[^A-Za-z0-9_.-]+', '_', variant)}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     argv, cwd = command(variant, site, out)
@@ -338,31 +342,51 @@ def _pyspy(variant: str, site: SiteInfo, work: Path) -> str | None:
         env = server.env()
         env.pop("SCRAPY_SETTINGS_MODULE", None)
         cmd = [pyspy, "record", "--format", "raw", "--rate", str(PYSPY_RATE), "--nonblocking",
-               "--output", str(raw), "--", *argv]
+               "--threads", "--output", str(raw), "--", *argv]
         proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
     if proc.returncode != 0 or not raw.exists():
         return None
     return raw.read_text(encoding="utf-8", errors="replace")
 
 
-def profile(site: SiteInfo, work: Path, top: int = 25) -> list[str]:
-    """Sampling profiles (py-spy) of one WARC-only and one bare Scrapy crawl at 0 ms: CPU per
-    page by category, side by side, and the WARC-only crawl's top functions. Falls back to
-    cProfile's top functions of the WARC-only crawl when py-spy is missing."""
+def thread_of(stack: str) -> str:
+    """``reactor``, ``writer`` (the capture's writer thread) or ``other``, from the first frame
+    of a ``--threads`` stack (``thread (123): MainThread``)."""
+    first = stack.split(";", 1)[0]
+    if "warc-writer" in first:
+        return "writer"
+    if "MainThread" in first:
+        return "reactor"
+    return "other"
+
+
+def cpu_split(runs: list[Run], variant: str, pages: int) -> dict[str, float]:
+    """Measured CPU ms per page of ``variant``'s timed runs at 0 ms (medians): the whole
+    process, and the writer thread's own (its ``time.thread_time``, stat
+    ``warc/thread_cpu_ms``), the reactor thread's being the rest."""
+    mine = [r for r in runs if r.variant == variant and r.pages == pages and r.delay == 0]
+    total = median(r.main_cpu_ms_per_page for r in mine)
+    writer = median(r.stats.get("warc/thread_cpu_ms", 0) / max(1, r.responses) for r in mine)
+    return {"total": total, "writer": writer, "reactor": max(0.0, total - writer)}
+
+
+def profile(site: SiteInfo, work: Path, runs: list[Run] | None = None,
+            baseline: str = LIKE_FOR_LIKE, top: int = 25) -> list[str]:
+    """Where each page's CPU goes, ours (WARC only) beside ``baseline`` (bare Scrapy like for
+    like), on the ``site`` at 0 ms.
+
+    Method: one py-spy profile of each (all threads, ``--threads``) gives each thread's share
+    of samples per category; those shares split the thread's CPU time measured in the timed
+    runs of the same invocation (``runs``, medians): the writer thread's own
+    ``time.thread_time`` and the rest of the process for the reactor thread. Sampling alone
+    counts a thread that waits for a core or for the GIL as busy, so on a loaded machine its
+    milliseconds overstate the CPU; the shares are what it is good for. Without timed runs of
+    both variants at this size, the profile's own samples are shown as milliseconds (at
+    :data:`PYSPY_RATE` Hz). Falls back to cProfile's top functions when py-spy is missing."""
     ours = _pyspy("warc", site, work)
-    bare = _pyspy("bare", site, work)
+    bare = _pyspy(baseline, site, work)
     if ours is not None and bare is not None:
-        per_sample = 1000 / PYSPY_RATE / max(1, site.pages)
-        mine = dict(categories(ours, absolute=True))
-        theirs = dict(categories(bare, absolute=True))
-        names = sorted(set(mine) | set(theirs), key=lambda n: -(mine.get(n, 0)))
-        lines = [f"py-spy at {PYSPY_RATE} Hz, {site.pages}-page site, 0 ms: busy CPU per page "
-                 "by category (a sample counts for the first category its stack matches)", ""]
-        lines.append(table(["category", "ours WARC-only ms/page", "bare Scrapy ms/page"], [
-            [n, f"{mine.get(n, 0) * per_sample:.2f}", f"{theirs.get(n, 0) * per_sample:.2f}"]
-            for n in names] + [["total", f"{sum(mine.values()) * per_sample:.2f}",
-                                f"{sum(theirs.values()) * per_sample:.2f}"]]))
-        return lines + [""] + _collapsed_top(ours, top)
+        return _breakdown(ours, bare, site.pages, runs or [], baseline, top)
     out = work / "profile"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -381,25 +405,110 @@ def profile(site: SiteInfo, work: Path, top: int = 25) -> list[str]:
     return ["cProfile (py-spy not available), top functions by own time:", buf.getvalue()]
 
 
+def _breakdown(ours: str, bare: str, pages: int, runs: list[Run], baseline: str,
+               top: int) -> list[str]:
+    mine = thread_categories(ours)
+    theirs = thread_categories(bare)
+    ours_cpu = cpu_split(runs, "warc", pages)
+    bare_cpu = cpu_split(runs, baseline, pages)
+    measured = ours_cpu["total"] > 0 and bare_cpu["total"] > 0
+    per_sample = 1000 / PYSPY_RATE / max(1, pages)
+
+    def ms(cats: dict[tuple[str, str], int], cpu: dict[str, float]) -> dict[tuple[str, str],
+                                                                               float]:
+        out: dict[tuple[str, str], float] = {}
+        if measured and cpu["writer"] <= 0:
+            # no writer-thread CPU stat (a build before it, or bare Scrapy): the process's
+            # CPU split by the shares of all its reactor and writer samples together
+            busy = sum(v for (t, _), v in cats.items() if t != "other")
+            return {k: cpu["total"] * v / busy for k, v in cats.items() if k[0] != "other"}
+        for thread in ("reactor", "writer", "other"):
+            samples = sum(v for (t, _), v in cats.items() if t == thread)
+            for (t, name), v in cats.items():
+                if t != thread:
+                    continue
+                if not measured:
+                    out[(t, name)] = v * per_sample
+                elif thread == "writer" and cpu["writer"] > 0:
+                    out[(t, name)] = cpu["writer"] * v / samples
+                elif thread == "reactor":
+                    out[(t, name)] = cpu["reactor"] * v / samples
+                else:  # other threads (start-up, DNS): small; their samples at face value
+                    out[(t, name)] = 0.0
+        return out
+
+    a, b = ms(mine, ours_cpu), ms(theirs, bare_cpu)
+    keys = sorted(set(a) | set(b), key=lambda k: (k[0] != "reactor", -a.get(k, 0)))
+    keys = [k for k in keys if k[0] != "other"]
+    how = ("CPU ms per page measured in the timed runs above (medians; the writer thread's "
+           "own time.thread_time, the reactor thread the rest of the process), split by each "
+           "thread's py-spy sample shares" if measured else
+           f"py-spy samples at {PYSPY_RATE} Hz as ms per page (no timed runs at this size: "
+           "busy time, not CPU)")
+    lines = [f"{pages}-page site, 0 ms, ours WARC only against {describe(baseline)}: {how}; "
+             "a sample counts for the first category its stack matches", ""]
+    rows = [[t, n, f"{a.get((t, n), 0):.3f}", f"{b.get((t, n), 0):.3f}",
+             f"{a.get((t, n), 0) - b.get((t, n), 0):+.3f}"] for t, n in keys]
+    if measured:
+        for label, key in (("writer thread, all", "writer"), ("reactor thread, all", "reactor"),
+                           ("process, all", "total")):
+            rows.append(["", label, f"{ours_cpu[key]:.3f}", f"{bare_cpu[key]:.3f}",
+                         f"{ours_cpu[key] - bare_cpu[key]:+.3f}"])
+    lines.append(table(["thread", "category", "ours ms/page", "baseline ms/page",
+                        "difference"], rows))
+    return lines + [""] + _collapsed_top(ours, top)
+
+
 #: (category, frame substrings): a sample counts for the first category one of whose
 #: substrings appears in its stack (checked in this order)
 CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("start-up: imports", ("_find_and_load",)),
-    ("WARC: CDXJ index written at close (re-reads the file)", ("write_index_for",
-                                                              "WarcWriter.close")),
+    ("WARC: CDXJ index written at close", ("write_index_for", "write_index_lines",
+                                           "WarcWriter.close")),
+    ("crawl state: commit of a batch", ("CrawlState.transaction",)),
+    ("crawl state: rows written", ("CrawlState.record_fetch",)),
+    ("crawl state: revisit look-up", ("CrawlState.original_for",)),
+    ("WARC: CDXJ line of each record", ("cdxj_line",)),
     ("WARC: record writing (gzip, SHA-1, write)", ("WarcWriter.write_exchange",
-                                                         "WarcWriter.write_revisit")),
-    ("crawl state (SQLite) and incremental check", ("CrawlState.", "IncrementalMiddleware.")),
-    ("WARC capture: heads, digests, the rest", ("WarcCaptureMiddleware.",)),
+                                                   "WarcWriter.write_revisit")),
+    ("WARC capture: payload digest", ("sha1_digest",)),
+    ("WARC capture: HTTP heads", ("request_head", "response_headers", "http_head")),
+    ("WARC capture: hand-over to the writer thread and back", (
+        "ArchiveThread.", "archivethread.py", "ThreadPoolExecutor.", "run_in_executor",
+        "_chain_future", "concurrent/futures")),
+    ("WARC capture: the rest", ("WarcCaptureMiddleware.",)),
+    ("crawl state: incremental check (a look-up per request)", ("IncrementalMiddleware.",
+                                                                "CrawlState.")),
     ("link extraction", ("LinkExtractor.", "page_links")),
     ("page item: decoding the text", ("page_item", "page_text", "decoding.py")),
     ("our spider: the rest (strip_tracking, scope)", ("UrlsSpider.", "strip_tracking",
                                                       "may_follow")),
-    ("our other middlewares (fault checks, address guard, compression)", (
+    ("items: Scrapy's item handling and our pipelines", (
+        "Scraper.start_itemproc", "Scraper._start_itemproc", "_itemproc_finished",
+        "item_scraped", "QuietLogFormatter.",
+        "pipelines/crawl/", "ItemPipelineManager")),
+    ("our other middlewares and extensions", (
         "responsecheck.py", "contentcheck.py", "fetchfailure.py", "addressguard.py",
-        "compression.py")),
+        "compression.py", "retryafter.py", "selectorrelease.py", "startmark.py", "redo.py",
+        "crawler/extensions/", "PartialResponse")),
     ("HTTP download (Twisted, handler)", ("twisted/web", "http11.py", "handler.py")),
 ]
+
+
+def thread_categories(text: str) -> dict[tuple[str, str], int]:
+    """Sample counts per (thread, :data:`CATEGORIES` entry) of a ``--threads`` profile."""
+    counts: dict[tuple[str, str], int] = {}
+    for stack, count in _collapsed(text):
+        key = (thread_of(stack), _category(stack))
+        counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def _category(stack: str) -> str:
+    for cat, needles in CATEGORIES:
+        if any(n in stack for n in needles):
+            return cat
+    return "Scrapy, Twisted, asyncio: the rest"
 
 
 def _collapsed(text: str) -> Iterator[tuple[str, int]]:
@@ -417,11 +526,7 @@ def categories(text: str, absolute: bool = False) -> list[tuple[str, float]]:
     samples = 0
     for stack, count in _collapsed(text):
         samples += count
-        name = "Scrapy, Twisted, asyncio: the rest"
-        for cat, needles in CATEGORIES:
-            if any(n in stack for n in needles):
-                name = cat
-                break
+        name = _category(stack)
         counts[name] = counts.get(name, 0) + count
     scale = 1.0 if absolute else 100 / max(1, samples)
     return [(k, v * scale) for k, v in sorted(counts.items(), key=lambda kv: -kv[1])]
@@ -483,6 +588,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="also profile one WARC-only and one bare Scrapy crawl at 0 ms "
                         "(largest size)")
+    parser.add_argument("--profile-baseline", default=LIKE_FOR_LIKE,
+                        help=f"the bare Scrapy variant profiled beside ours (default "
+                        f"{LIKE_FOR_LIKE}: like for like)")
     parser.add_argument("--work", default=str(DEFAULT_WORK), help="scratch directory")
     parser.add_argument("--keep", action="store_true", help="keep the crawl outputs")
     args = parser.parse_args(argv)
@@ -549,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
     if args.profile:
         print("\n### profile\n")
-        for line in profile(sites[max(sizes)], runs_dir):
+        for line in profile(sites[max(sizes)], runs_dir, all_runs, args.profile_baseline):
             print(line)
     print(f"\n{load_line()}; total {time.monotonic() - started:.0f} s")
     if not args.keep:
