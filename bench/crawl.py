@@ -450,10 +450,12 @@ def _breakdown(ours: str, bare: str, pages: int, runs: list[Run], baseline: str,
     rows = [[t, n, f"{a.get((t, n), 0):.3f}", f"{b.get((t, n), 0):.3f}",
              f"{a.get((t, n), 0) - b.get((t, n), 0):+.3f}"] for t, n in keys]
     if measured:
+        split = ours_cpu["writer"] > 0  # else: a build without the writer-thread CPU stat
         for label, key in (("writer thread, all", "writer"), ("reactor thread, all", "reactor"),
                            ("process, all", "total")):
-            rows.append(["", label, f"{ours_cpu[key]:.3f}", f"{bare_cpu[key]:.3f}",
-                         f"{ours_cpu[key] - bare_cpu[key]:+.3f}"])
+            if split or key == "total":
+                rows.append(["", label, f"{ours_cpu[key]:.3f}", f"{bare_cpu[key]:.3f}",
+                             f"{ours_cpu[key] - bare_cpu[key]:+.3f}"])
     lines.append(table(["thread", "category", "ours ms/page", "baseline ms/page",
                         "difference"], rows))
     return lines + [""] + _collapsed_top(ours, top)
