@@ -24,6 +24,7 @@ exception; a failed commit fails every exchange of its batch.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import queue
 import sqlite3
 import threading
@@ -68,6 +69,10 @@ class ArchiveThread:
             self._loop = loop
             self._started = True
             self._thread.start()
+            # a crawl that stops without spider_closed (a forced shutdown) still finishes
+            # the records it queued before the interpreter goes, as an executor's thread
+            # would: the handler runs before daemon threads are stopped
+            atexit.register(self.shutdown)
         future = loop.create_future()
         self._queue.put((future, fn, args))
         return future
@@ -75,9 +80,10 @@ class ArchiveThread:
     def shutdown(self) -> None:
         """Finish the queued jobs and stop the thread."""
         if self._started:
+            self._started = False
+            atexit.unregister(self.shutdown)
             self._queue.put(None)
             self._thread.join()
-            self._started = False
 
     def _run(self) -> None:
         try:
