@@ -38,7 +38,8 @@ crawl state as a capture, so the next run fetches the URL again.
 
 Settings: ``WARC_ENABLED`` [True] and those listed in :mod:`crawler.outputs`.
 Stats: ``warc/responses``, ``warc/revisits``, ``warc/bytes``, ``warc/truncated``,
-``warc/truncated/<reason>``, ``warc/fetch_errors``, ``warc/write_errors``.
+``warc/truncated/<reason>``, ``warc/fetch_errors``, ``warc/write_errors``; with the writer
+thread, at close: ``warc/thread_cpu_ms`` (its CPU time) and ``warc/thread_batches``.
 """
 
 from __future__ import annotations
