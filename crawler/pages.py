@@ -14,19 +14,14 @@ Shared by ``archive replay`` and ``archive export-wacz``:
   page);
 * :func:`site_paginates` -- whether a URL's site rules can do either (only those pages are
   parsed in replay's first pass);
-* :func:`html_title` -- the ``<title>`` of a page, for page lists;
-* :func:`warc_files` -- the archive files named by command-line arguments (directories and
-  WACZ packages expanded by :mod:`archive.warc.inputs`).
+* :func:`html_title` -- the ``<title>`` of a page, for page lists.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from archive.warc.inputs import paths as input_paths
 from archive.warc.writer import RecordPointer
 from pipelines.extract.items import PageItem
 
@@ -140,12 +135,3 @@ def html_title(html: str) -> str | None:
         if text:
             return text
     return None
-
-
-def warc_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """The archive files named by ``paths`` (:func:`archive.warc.inputs.paths`: directories
-    searched recursively, the WARCs of WACZ packages extracted), without duplicates, sorted
-    by file name (then path) so that the order of the arguments does not change the outputs.
-    ``.open`` files are taken only when named explicitly. Raises FileNotFoundError for a name
-    that matches nothing, ValueError for a package that cannot be read."""
-    return input_paths(paths)

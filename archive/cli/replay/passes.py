@@ -20,8 +20,8 @@ from archive.cli.replay.progress import Progress
 from archive.cli.replay.scan import ArchiveMap, ScannedRecord
 from archive.cli.replay.stitch import PageStitcher
 from archive.cli.replay.summary import Summary
+from archive.warc.inputs import paths as input_paths
 from archive.warc.writer import RecordPointer
-from crawler.pages import warc_files
 from pipelines.extract.items import PagePart
 from pipelines.extract.page import ExtractionResult
 
@@ -39,7 +39,7 @@ class Replay:
         match: list[str] | None = None,
         site: str | None = None,
     ) -> None:
-        self.files = warc_files(files)
+        self.files = input_paths(files)
         self.out = Path(out)
         self.jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
         self.progress = Progress(progress)

@@ -11,15 +11,14 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from archive.cli.replay.progress import Progress
 from archive.cli.replay.summary import Summary
-from archive.warc import fastread
-from archive.warc.records import WarcRecords
+from archive.warc.reader import Records, record_at
 from crawler.pages import http_status, page_item, pagination, site_paginates
 from pipelines.extract.items import PageItem
 
@@ -59,18 +58,8 @@ def page_at(path: str | os.PathLike[str], offset: int, url: str, site: str | Non
             ) -> PageItem | None:
     """The page item of the response record at ``offset`` of ``path`` (None: not HTML), read
     by FastWARC where it reads that record as warcio does, else by warcio."""
-    if fastread.enabled():
-        try:
-            record = fastread.record_at(path, offset)
-        except fastread.FallBack:
-            pass
-        else:
-            return page_item(record, url, site=site)
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(path, "rb") as fh:
-        fh.seek(offset)
-        return page_item(next(iter(ArchiveIterator(fh, arc2warc=True))), url, site=site)
+    with record_at(path, offset, fast=True, arc2warc=True) as record:
+        return page_item(record, url, site=site)
 
 
 def wants_body(rec_type: str | None, headers: Any) -> bool:
@@ -117,24 +106,16 @@ class ArchiveMap:
                 sizes.append(0)
         total, before = sum(sizes), 0
         self.progress.start()
-        fast = fastread.enabled()
         for i in self.order:
             path = self.files[i]
-            records: Iterable[Any] | None = None
-            if fast:
-                try:
-                    records = fastread.scan(path, wants_body)
-                except (fastread.FallBack, OSError) as exc:
-                    log.debug("%s: read with warcio (%s)", path, exc)
-            if records is None:
-                records = WarcRecords(path)
+            records = Records(path, fast=True, want_body=wants_body)
             try:
                 for offset, length, record in records:
                     self.progress.show("reading", before + offset + length, total, "MB")
                     yield i, offset, length, record
             except OSError as exc:
                 self.summary.problems.append(f"{path}: {exc.strerror or exc}")
-            if isinstance(records, WarcRecords) and records.problem:
+            if records.problem:
                 self.summary.problems.append(f"{path.name}: {records.problem}")
             before += sizes[i]
         self.progress.show("reading", total, total, "MB", force=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from archive.cli.replay.scan import ArchiveMap, CrawlFacts, ScannedRecord
 from archive.cli.replay.summary import Summary
-from archive.warc.pointer import record_at
+from archive.warc.reader import record_at
 from crawler.pages import page_item, pointer_dict
 from pipelines.extract.items import PageItem, PagePart
 
