@@ -2,19 +2,7 @@
 
     python -m bench.cli_extract [--reps 5]
 
-The way a script runs the command over saved pages, start-up excluded: one process calls the
-command line's entry point (:func:`archive.cli.main` with ``["extract", "--url", URL,
-"--content-type", TYPE, FILE]``, stdout and stderr to /dev/null) once per page, and, for the
-same page right after or before it (the order alternating), what a script does with bare
-trafilatura: read the file's bytes, ``trafilatura.extract(data, url=url)``, write the text out.
-Both read the file each time and decode it themselves (ours as a crawl does, trafilatura its
-own way). Time is the process's CPU time; figures are medians over ``--reps`` passes after one
-warm-up page each, and the ratio is the median of the per-pass ratios (bare seconds / ours).
-
-Pages: the real-page dev set (``tests/expected/real-*``, read from ``../shared/real/pages``;
-left out with a note where that folder is absent) and the page of every fixture case of
-``tests/expected`` (its body as the fixture web serves it, with its Content-Type), written to
-``--work``. :mod:`bench.extraction` measures the extraction function alone the same way.
+More: docs/modules.md, ``bench/cli_extract.py``.
 """
 
 from __future__ import annotations

@@ -2,20 +2,7 @@
 
     python -m bench.corpus --versions 100000 --queries 200
 
-1. Generates an output root with ``--versions`` article versions in ``articles.jsonl``
-   (half Japanese, half English; a tenth of the articles edited once, so they have two
-   versions; 600-1,500 characters of text each, from a fixed vocabulary with a seeded random
-   generator: the same corpus every run).
-2. Builds the index (:meth:`archive.store.corpus.Corpus.sync`) and reports seconds per 1,000
-   versions and the size of ``corpus.sqlite3``.
-3. Times ``--queries`` searches of each kind (a 2-character Japanese word, a 4-character
-   Japanese word, an English word, an English phrase, an OR, a search with a source and date
-   filter) and ``list`` pages (all, by source, by date range): p50 / p95 / max in ms, each
-   query once after one warm-up round.
-4. Starts ``archive serve`` on the root (a subprocess, the real way), asks it for every page
-   kind a few times, and reports its peak RSS (``VmHWM``).
-
-No timed test: the figures go to docs/benchmarks.md with this command.
+More: docs/modules.md, ``bench/corpus.py``.
 """
 
 from __future__ import annotations

@@ -1,49 +1,8 @@
 """Crawl benchmark: our crawl against bare Scrapy and wget on the same loopback news site.
 
-For each site size (``--pages``) and server latency (``--delay-ms``, slept by the fixture web
-before every response), in one run, interleaved (every variant once, then every variant again,
-``--reps`` times), it runs:
+Over 400 lines on purpose: one benchmark, read as one file (variants run side by side, profile).
 
-* ``warc``  -- ``scrapy crawl urls`` writing WARC only (``ITEM_PIPELINES={}``: no extraction,
-  no text); the crawl state, incremental check and log file extensions stay on, as shipped;
-* ``full``  -- ``scrapy crawl urls`` with the full pipeline (WARC + extraction in worker
-  processes, ``EXTRACTION_WORKERS=auto`` = one per core, + text output);
-* ``full0`` -- the same with ``EXTRACTION_WORKERS=0`` (extraction in the reactor thread);
-* ``bare``  -- ``scrapy runspider bench/barespider.py`` with Scrapy's default settings: no
-  project middlewares, no capture, no pipelines, the same link extractor (the framework's
-  ceiling);
-* ``wget``  -- ``wget --recursive --level=inf --warc-file`` (the classic archiving peer), robots
-  obeyed like ours, through the same proxy (``http_proxy``).
-
-Links: the bare spider yields one request per followable link, as plain Scrapy spiders do
-(Scrapy's duplicate filter drops the repeats); ours by default does not build a request for a
-URL it has already requested (``URLS_SKIP_REQUESTED``,
-:class:`crawler.spiders.urls.RequestedBefore`), which saves most of Scrapy's per-link cost
-on news pages. So ``warc`` against ``bare`` is our crawl as shipped against the framework's
-plain ceiling; for the archiving's own cost like for like, run
-``bare+URLS_SKIP_REQUESTED=True`` (bare with the same saving; printed as
-``warc_vs_bare+...``) or ``warc+URLS_SKIP_REQUESTED=False``.
-
-The Scrapy variants share ``CONCURRENT_REQUESTS=32``, ``CONCURRENT_REQUESTS_PER_DOMAIN=32``,
-no download delay, no AutoThrottle, robots.txt obeyed (printed at the start). wget fetches one
-page at a time, as it always does.
-
-Each run goes through :mod:`bench.measure`: wall time, CPU seconds of the whole process tree
-(extraction workers included), the CPU of the crawler's own process alone (for ours: the reactor
-process, without the extraction workers) and peak RSS (sum over the tree, sampled, and the
-largest single process). The server's own CPU per page is read from ``/proc`` around each run,
-to show that the server is not what limits the crawl; ``--throughput`` also measures the server
-alone with a concurrent client. Our crawls run with the reactor-lag probe on
-(``REACTORLAG_ENABLED=1``) and report the reactor timer's lateness p50/p99/max.
-
-Output: one Markdown table per (latency, size) with medians, then ``ratio ...`` lines, each the
-median of the per-repetition ratios (A and B of the same repetition ran one after the other).
-``--profile`` adds py-spy profiles of one WARC-only and one bare Scrapy crawl at 0 ms (CPU per
-page by category side by side, and our top functions; cProfile when py-spy is missing).
-
-Example (the figures in docs/benchmarks.md)::
-
-    python -m bench.crawl --pages 500,2000,8000 --delay-ms 0,100 --reps 3 --throughput --profile
+More: docs/modules.md, ``bench/crawl.py``.
 """
 
 from __future__ import annotations

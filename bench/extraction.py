@@ -10,16 +10,7 @@ trafilatura path), and ``rules`` -- the bundled fixture pages of the sites that 
 (asyura, rt, newsweekjapan, ruvr under ``fixtureweb/web``), for the record. Pages are decoded
 as the crawl decodes them (Scrapy's ``HtmlResponse.text``) before timing.
 
-The timing runs in one process (``python -m bench.extraction --child interleaved ...``): it
-loads the pages, warms both up on one page, then makes ``--reps`` passes over the pages in which
-every page is extracted by ours and by bare trafilatura one right after the other (which goes
-first alternates), so both see the same machine load; time is the process's CPU time
-(``time.process_time``), which other processes' load changes far less than wall time. Figures
-are medians over the passes and
-the ratio is the median of the per-pass ratios. Peak RSS comes from one more process per
-variant that makes a single pass (under :mod:`bench.measure`).
-
-    python -m bench.extraction --pages 400 --reps 5
+More: docs/modules.md, ``bench/extraction.py``.
 """
 
 from __future__ import annotations

@@ -9,12 +9,7 @@ single process's peak RSS (``ru_maxrss``). While the command runs, a thread samp
 summed RSS every ``--interval`` seconds by walking ``/proc/<pid>/task/<tid>/children`` (cheap:
 only the tree is read, never all of ``/proc``).
 
-The JSON written to ``OUT``: ``returncode``, ``wall`` (s), ``user``, ``sys``, ``cpu`` (s, whole
-tree), ``maxrss_mb`` (largest process), ``tree_rss_mb`` (peak of the sampled sum),
-``samples``, and ``main_cpu``: the CPU seconds of the command's own process alone (its last
-``/proc/<pid>/stat`` sample before it exited, so at most one interval short), which for a crawl
-is the reactor process without its extraction workers. :func:`run_measured` does all this from
-Python.
+More: docs/modules.md, ``bench/measure.py``.
 """
 
 from __future__ import annotations

@@ -1,50 +1,10 @@
 """Extraction quality: our extractor and bare trafilatura against the expected outputs.
 
+Over 400 lines on purpose: one benchmark, read as one file (cases, scorers, report, CI gate).
+
     python bench/quality.py [--site S] [--json] [--write-floors] [--floors PATH]
 
-For every expected case of every site (``tests/expected/<site>/<case>.json`` + ``<case>.txt``,
-picked up afresh on each run, so new cases count as soon as they exist):
-
-1. The case's URL is resolved to its fixture file by the fixture web's own lookup
-   (:class:`fixtureweb.FixtureStore`: ``/a/`` -> ``a/index.html``, percent-decoding,
-   ``_routes.json``, sidecar ``.meta.json`` headers, host redirects, archived 3xx followed), so
-   the bytes and headers are exactly what the crawl would receive. Multi-page cases load page 1
-   and every part the crawl stitches (``parts`` with status ``ok``; a ``pages`` list of URLs is
-   accepted too).
-2. The bytes are decoded as the crawl decodes them:
-   :func:`crawler.responses.build_response` (Content-Type and Content-Encoding from the
-   fixture's headers) then :func:`crawler.spiders.base.page_item_from_response`.
-3. Two extractions: (a) ours, :func:`pipelines.extract.page.extract_page` with the site's rules
-   (``site=`` the site name when it has rules, as its spider passes it) and the parts; (b) bare
-   ``trafilatura.extract(html, url=url)`` with default settings on each page, joined by
-   newlines.
-4. Scores against the expected text: token-level precision, recall and F1 on a bag of tokens
-   with multiplicity (:func:`tokenize`: words for space-delimited text, one token per character
-   for CJK text); micro-averaged per site (summed counts), plus the minimum and mean case F1.
-   Beside it, the same scores on a bag of 4-token shingles (:func:`shingles`), which also see
-   the order of the words: a paragraph of chrome made of words the article happens to use
-   costs precision here where the bag of tokens forgives it.
-5. Leaks: each string of the site's chrome (:func:`chrome_strings`) in our text but not in the
-   expected text. Metadata: ``title``, ``author``, ``published`` must equal the expected values.
-
-The CI gate (:func:`check_floors`, run by ``tests/test_quality.py``) compares a report with
-``tests/expected/floors.json``: per site a floor for the minimum and the mean case F1, the
-number of cases (cases must not disappear), zero leaks, zero metadata mismatches, and for sites
-without rules (plain trafilatura with our settings) no lower micro or mean F1 than bare
-trafilatura. ``--write-floors`` rewrites the floors from the current run (each measured value
-rounded down to 3 decimals); leaks and metadata mismatches stay at zero whatever the run says.
-
-Real pages (the dev set: ``tests/expected/real-*``). A case may name a saved page instead of a
-fixture URL: ``"path"`` relative to ``../shared/real/pages`` (:data:`REAL_PAGES`; pages nobody
-here wrote, never copied into the repository), with ``"url"`` the page's own URL (it chooses the
-site rules, as in a crawl) and an optional ``"content_type"`` (default ``text/html`` without a
-charset, so BOM, ``<meta charset>`` and the crawl's check of lying charsets decide the decoding,
-as ``archive extract`` does). Such a site is gated like the others, plus floors for the shingle
-F1 (``min_shingle_f1``, ``mean_shingle_f1``) and never below bare trafilatura on either mean.
-Its ``headline`` is checked too: the headline repeated as a line of our text is a leak. When
-``../shared`` is absent the cases are errors of kind "unavailable" (the tests skip them).
-
-The exit status is 0 when the gate passes (or floors were written), 1 when it fails.
+More: docs/modules.md, ``bench/quality.py``.
 """
 
 from __future__ import annotations

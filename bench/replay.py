@@ -1,27 +1,7 @@
 """Replay benchmark: ``python -m archive replay`` with one job and with every core, the share of
 replay time spent reading WARC, and warcio against FastWARC on our own files.
 
-1. A full crawl (WARC + text) of the bench site (:mod:`bench.site`, ``--pages``) makes the input
-   (reused when it is already there).
-2. ``python -m archive replay <warc dir> --out <dir> --jobs 1`` and ``--jobs <nproc>``, in
-   turn (1, N, 1, N...) for ``--reps`` repetitions, each under :mod:`bench.measure` (wall time,
-   CPU of the whole tree and of the parent process alone: what the workers cannot take over,
-   peak RSS). Pages/s = HTML pages (``html_pages`` + continuations of
-   the replay's JSON summary) per second of wall time.
-3. Reading WARC, timed alone the way replay reads (FastWARC through ``archive.warc.fastread``
-   where it applies, else warcio; ``NEWSARCHIVE_WARC_READER=warcio`` for warcio only): its
-   scan (one pass over every record, in the parent process, before any extraction) and its
-   second pass (each ``200`` response read again by seeking to it, in the worker that
-   extracts it: spread over the jobs). Share of
-   replay time = (scan + second pass / jobs) / replay wall time; share of replay CPU = (scan +
-   second pass) / CPU of the whole tree.
-4. warcio against FastWARC (a dependency of the project): read every record of our files with
-   each (warcio's ``ArchiveIterator``, content read; FastWARC's ``ArchiveIterator`` with HTTP
-   parsing, content read), timed in turn; then check that FastWARC reads everything we write:
-   the same records (type, record id, target URI, payload digest, HTTP status, payload bytes)
-   as warcio, and its block and payload digest checks pass on every record.
-
-    python -m bench.replay --pages 2000 --reps 3
+More: docs/modules.md, ``bench/replay.py``.
 """
 
 from __future__ import annotations

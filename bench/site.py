@@ -1,5 +1,7 @@
 """A deterministic loopback news site for the benchmarks, and a check that serving it is cheap.
 
+Over 400 lines on purpose: the synthetic site's page templates and its generator, together.
+
 ``generate(directory, pages, seed)`` writes ``pages`` HTML pages of 50-150 KB under
 ``directory/news.bench.test/`` in the fixture web's layout (one directory per host):
 
@@ -8,18 +10,7 @@
 * ``/<yyyy>/<mm>/<id>-<slug>.html`` articles (English or Japanese, ``og:type=article`` and a
   JSON-LD ``NewsArticle``) link five related articles.
 
-Every page carries what real news pages carry around their text: a header with a logo and a
-search form, a navigation bar, ad slots with their scripts, a share bar, a "most read" list, a
-newsletter box, a long footer, inline CSS and an inline JSON state blob (the usual bulk of a
-modern page). Paragraphs are built from word and phrase banks by a seeded ``random.Random``,
-so the same ``(pages, seed)`` always gives byte-identical files; a ``.bench-site.json`` stamp
-lets a second call reuse them.
-
-Run ``python -m bench.site --pages 2000 --out /tmp/site`` to generate, ``--serve`` to start the
-fixture web on it (its proxy URL is printed first, as ``python -m fixtureweb`` does), and
-``--throughput`` to measure the fixture web alone with a concurrent keep-alive client (two
-client processes, 32 connections) and its CPU seconds per page, for comparison with the crawl
-rates of ``bench.crawl``.
+More: docs/modules.md, ``bench/site.py``.
 """
 
 from __future__ import annotations

@@ -5,20 +5,7 @@ thread (``WARC_WRITE_THREAD``, on by default) and waits for its record pointer; 
 thread goes on with other responses meanwhile (ISA-L, hashlib, file writes and SQLite release
 the GIL while they work).
 
-Each time the thread wakes it takes every job queued so far (a batch: as many as arrived while
-it was busy, at most :data:`MAX_BATCH`) and, for each in order, compresses, hashes and writes its
-records; the crawl-state rows of the batch are then written and committed **together**, after
-all of the batch's WARC bytes are in the file (one SQLite commit per batch instead of two per
-page), and only then are the waiting responses released, with one wake-up of the reactor for
-the whole batch (one ``call_soon_threadsafe`` instead of one per page).
-
-Crash guarantee, unchanged: a response goes on to the spider only once its records are in the
-file and its state row is committed; a ``kill -9`` loses at most the exchanges not yet
-released (those in flight: queued, being written, or written but not yet committed, which the
-next run fetches again, as before). The state never points at a record that is not in a file.
-
-A failure (``OSError``, ``sqlite3.Error``: a full disk) is handed to the waiting response as an
-exception; a failed commit fails every exchange of its batch.
+More: docs/modules.md, ``crawler/archivethread.py``.
 """
 
 from __future__ import annotations

@@ -1,23 +1,6 @@
 """Decoding a page whose declared charset is wrong.
 
-Scrapy decodes a page with the first charset it finds: BOM, HTTP ``Content-Type``, ``<meta
-charset>``, then detection. A page that *declares* the wrong charset (an EUC-JP page served as
-``charset=utf-8`` or ``iso-8859-1``, a cp1251 page with ``<meta charset="iso-8859-1">``) is
-then decoded into mojibake or replacement characters, and that text would be extracted and
-written as the article. :func:`page_text` catches those cases and decodes the bytes with the
-charset that fits them:
-
-1. Scrapy's decoding is kept when the body is ASCII, or when the decoded text has no more
-   replacement characters (U+FFFD) than the body carries literally and either the charset is
-   UTF-8 (other charsets' bytes are practically never valid UTF-8) or charset_normalizer's
-   mess ratio of a sample is below :data:`MESS_THRESHOLD` (the common case; no detection
-   runs).
-2. Otherwise charset_normalizer detects the charset of the bytes; its decoding replaces
-   Scrapy's only when it has fewer replacement characters and a lower mess ratio.
-
-Both the live crawl and replay build page items through
-:func:`crawler.spiders.base.page_item_from_response`, which calls this, so a replayed page
-decodes exactly as it did when it was crawled.
+More: docs/modules.md, ``crawler/decoding.py``.
 """
 
 from __future__ import annotations

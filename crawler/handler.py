@@ -9,16 +9,7 @@ three things a faithful archive wants:
   was framed on the wire, as Browsertrix does;
 * the wall-clock time the request was sent (Scrapy measures only a monotonic latency).
 
-This handler is Scrapy's, unchanged, except that its agent copies those three into
-``request.meta`` (keys below) as soon as the response headers arrive. The WARC capture
-middleware reads them. It also keeps, in a :class:`PartialResponse`, the response head and a
-reference to the body received so far, so that a download Scrapy abandons (timeout, body over
-``DOWNLOAD_MAXSIZE``, connection lost) can still be archived, marked ``WARC-Truncated``, with
-the bytes that did arrive. If a future Scrapy renames the private agent class, the import below
-fails softly and the capture middleware falls back to the standard phrase table.
-
-Enable with ``DOWNLOAD_HANDLERS = {"http": "crawler.handler.CapturingHTTP11DownloadHandler",
-"https": "crawler.handler.CapturingHTTP11DownloadHandler"}`` (the project settings do).
+More: docs/modules.md, ``crawler/handler.py``.
 """
 
 from __future__ import annotations

@@ -1,20 +1,6 @@
 """Archived HTML pages: from a WARC record to the page item a crawl would have made.
 
-Shared by ``archive replay`` and ``archive export-wacz``:
-
-* :func:`pointer_dict` -- the ``warc`` pointer of a record, as the crawl writes it into
-  ``articles.jsonl`` (:class:`archive.warc.writer.RecordPointer` fields);
-* :func:`page_item` -- a response record rebuilt by :mod:`crawler.responses` into the Scrapy
-  response the spider saw, then into a
-  :class:`~pipelines.extract.items.PageItem` by the spider's own ``page_item_from_response``;
-* :func:`pagination` -- what the site rules say about a page of a multi-page article: the URL
-  of its next page (``SiteRules.next_page``, for article pages only) and whether the page is
-  itself a continuation (an optional ``is_continuation(url, tree)`` method of the rules, as
-  Newsweek Japan's; otherwise a continuation is recognised by being an archived page's next
-  page);
-* :func:`site_paginates` -- whether a URL's site rules can do either (only those pages are
-  parsed in replay's first pass);
-* :func:`html_title` -- the ``<title>`` of a page, for page lists.
+More: docs/modules.md, ``crawler/pages.py``.
 """
 
 from __future__ import annotations
@@ -22,8 +8,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import sites
 from archive.warc.writer import RecordPointer
+from crawler.responses import build_response
+from crawler.spiders.base import page_item_from_response
 from pipelines.extract.items import PageItem
+from sites.base import SiteRules, clean_ws, parse_html
 
 
 def pointer_dict(filename: str | os.PathLike[str], offset: int, length: int,
@@ -66,8 +56,6 @@ def page_item(record: Any, url: str | None = None, *, site: str | None = None
     Returns None for records that are not HTML (or carry no HTTP response); raises on records
     that cannot be parsed (a bad status line, a body that does not decompress).
     """
-    from crawler.responses import build_response
-    from crawler.spiders.base import page_item_from_response
 
     target = url or record.rec_headers.get_header("WARC-Target-URI") or ""
     target = target.strip("<>")
@@ -87,9 +75,6 @@ def page_item(record: Any, url: str | None = None, *, site: str | None = None
 
 def pagination(url: str, html: str, site: str | None = None) -> tuple[str | None, bool]:
     """``(next page URL or None, is this page a continuation?)`` by the page's site rules."""
-    import sites
-    from sites.base import parse_html
-
     tree = parse_html(html)
     rules = sites.rules_for(url, tree, site)
     if rules is None:
@@ -109,9 +94,6 @@ def site_paginates(url: str, site: str | None = None) -> bool:
     pages that can belong to a multi-page article. (When the rules registry cannot be
     inspected, every page of a site with rules counts.)
     """
-    import sites
-    from sites.base import SiteRules
-
     name = site or sites.site_for_url(url)
     if not name:
         return False
@@ -127,7 +109,6 @@ def site_paginates(url: str, site: str | None = None) -> bool:
 
 def html_title(html: str) -> str | None:
     """The page's ``<title>`` text, whitespace collapsed, or None."""
-    from sites.base import clean_ws, parse_html
 
     tree = parse_html(html)
     for el in tree.iter("title"):

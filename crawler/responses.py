@@ -1,27 +1,6 @@
 """WARC response record -> the Scrapy response the spider saw, by Scrapy's own code.
 
-Replay and ``archive extract`` must decode archived bytes exactly as the live crawl did, so
-that texts come out identical. This module rebuilds the response the spider callback received:
-
-1. the HTTP status and headers as recorded;
-2. transfer decoding if the record still holds chunk framing (wget and some other tools keep
-   ``Transfer-Encoding: chunked`` and the chunk markers; our own records never do);
-3. Scrapy's response class chosen by ``responsetypes`` (HtmlResponse, XmlResponse, TextResponse,
-   Response) from the headers and body, as the downloader does;
-4. content decoding by Scrapy's own :class:`HttpCompressionMiddleware` (gzip, deflate, br,
-   zstd), so limits and quirks match the crawl.
-
-Some tools store a body **already decoded** while the HTTP head still says
-``Content-Encoding: gzip`` as the server sent it (ClueWeb09, wabac.js / ArchiveWeb.page).
-Such a body does not decode, and it does not begin as data in that encoding would (no gzip
-or zstd magic; deflate and br have none to look for): :func:`stored_decoded` recognises it,
-and the body is then taken as stored, with the Content-Encoding header dropped, as warcio and
-pywb do. (A live crawl that received such a body would have dropped it as undecodable; it
-never stores one: its records keep the bytes as received.) A body that does begin as gzip
-but is damaged still fails, as it would have in the crawl.
-
-The resulting response decodes its text with Scrapy's rules (BOM, HTTP charset, ``<meta>``,
-detection), which is what the live spider handed to the pipelines.
+More: docs/modules.md, ``crawler/responses.py``.
 """
 
 from __future__ import annotations

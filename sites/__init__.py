@@ -18,6 +18,8 @@ import sys
 from lxml.etree import _Element
 
 from sites.base import SiteRules
+from sites.urls import host_of
+from sites.wayback import original_url
 
 #: modules that call register() when imported
 SITE_MODULES: list[str] = [
@@ -53,8 +55,6 @@ def load_all() -> None:
 def site_for_url(url: str) -> str | None:
     """Name of the site whose hosts include the URL's host (a Wayback capture URL counts as its
     original URL)."""
-    from sites.urls import host_of
-    from sites.wayback import original_url
 
     load_all()
     # host_of is cached (a crawl asks for the same pages' hosts again), '' when unparsable

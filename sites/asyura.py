@@ -1,44 +1,8 @@
 """asyura2.com (阿修羅♪ bulletin board): message pages, board indexes, comments, follow-ups.
 
-No raw asyura2 HTML is public (see ``../shared/sites/README.md`` §1), so these rules read the
-page by its **visible text order**, which six public text captures agree on, and use markup only
-for links. The page is flattened into lines (one per block element or ``<br>``, ``<hr>`` kept
-as a separator, scripts/forms dropped), then cut by text anchors:
+Over 400 lines on purpose: one site, one module (boards, index pages, four eras of markup).
 
-::
-
-    ★阿修羅♪ > 戦争b12 > 111.html                     breadcrumb
-    ▲コメTop ▼コメBtm 次へ 前へ ★阿修羅♪              jump links (missing on 2007 pages)
-    「日露2+2」(RT、ロシアの声)                        title            <- line before the URL
-    http://www.asyura2.com/13/warb12/msg/111.html     printed URL      <- canonical URL
-    投稿者 <name> 日時 2013 年 11 月 03 日 09:18:24: <id> [<id>]        <- author, date (JST)
-    (回答先: <a>parent title</a> 投稿者 … 日時 …)      only on follow-up (Re:) posts -> parent
-    Tweet |                                           share link (skipped)
-    <body>                                            the text output
-    拍手はせず、拡散をお願いします | 01. … | ★登録無しでコメント可能 | フォローアップ： | ▲上へ
-                 the first of these, an ``<hr>`` or a CHROME_STRINGS line ends the body
-    01. <name>[<n>] <ids> 2013年11月03日 10:12:41 : <id>   comment header; text until <hr>
-    ★登録無しでコメント可能。今すぐ反映 通常|動画・ツイッター等|htmltag可   comment form
-    フォローアップ： <ul><li><a href="112.html">Re: …</a> …     follow-up posts -> followups
-    ▲上へ ★阿修羅♪ > 戦争b12掲示板 次へ 前へ           footer (then logs, ads, notice)
-
-The text output is the post body only. :func:`parse_post` also returns the comments (number,
-name, JST date, text), the follow-up list (url, title), the parent post (from the 回答先 line),
-and the **cited sources**: body lines that consist of one non-asyura URL, optionally after a
-label such as ``出典：`` (a repost names its source that way; links inside sentences and images
-are not citations). The ``asyura`` spider puts these into the row's ``meta``; the extraction
-also returns them (as ``site_meta``) so a replay from WARC has them too.
-
-Eras (chosen per page, newest first; every era reads pages the same way, the era is a label of
-the layout seen, so the first real crawl can tell which guesses held):
-
-* ``2016``: pages with ``<meta name="viewport">`` (responsive markup; a guess for the
-  2016-2025 pages, modelled on the 2020 capture's text order).
-* ``2011``: pages with the ``▲コメTop``/``▼コメBtm`` comment jump links (2011-2025 captures).
-* ``2007``: anything else: the 2007 capture's header without comment links; follow-up tree.
-
-Board index pages (``/<YY>/<board><gen>/index.html``, ``index2.html``…; the paging names are
-unverified) are not articles; :func:`parse_index` reads their rows for the spider.
+More: docs/modules.md, ``sites/asyura.py``.
 """
 
 from __future__ import annotations
@@ -55,6 +19,7 @@ from lxml.etree import _Element
 from sites import register
 from sites.base import BLOCK_TAGS, SiteExtraction, SiteRules, clean_ws
 from sites.dates import normalise_datetime
+from sites.wayback import original_url
 
 HOSTS = ("www.asyura2.com", "asyura2.com")
 JST = "+09:00"
@@ -422,7 +387,6 @@ def parse_post(url: str, tree: _Element) -> Post | None:
 
     ``url`` may be a Wayback capture URL of a message page (its original URL counts).
     """
-    from sites.wayback import original_url
 
     own = canonical_asyura(original_url(url))
     m_url = MSG_URL.match(own)

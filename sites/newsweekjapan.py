@@ -1,24 +1,9 @@
 """Newsweek Japan (ニューズウィーク日本版, www.newsweekjapan.jp): URL rules, start points, listings
 and extraction rules.
 
-Layouts (eras), chosen by markup, newest first:
+Over 400 lines on purpose: one site, one module (URLs, listings, pagination, eras).
 
-* ``2024``: the current Movable Type templates, seen in the real 2024 column page
-  (``/reizei/2024/01/no-thank-you.php``): headline ``div.entryDetailHeadline > h1``, date
-  ``div.entryDetailData > div.date`` (``2024年01月31日（水）15時00分``, JST), body
-  ``div.entryDetailBodyCopy``, column author ``div.entryAuthor p`` (minus ``span.blogName``).
-* ``worldvoice``: WorldVoice contributor posts, body ``div.wv-entry-body`` (title ``h3``).
-* ``2017``: the older templates (headline ``h3``; WEBアステイオン and old pages with
-  ``div.entryDetailBodyBlock``). It has no marker, so every other page of the site (listings,
-  tag pages, the soft-404 page) gets these rules and is declared "not an article" for lack of a
-  body container.
-
-Multi-page articles: page n ≥ 2 is ``<base>_<n>.php`` and ``<base>_1.php`` is an alias of page 1.
-:func:`article_base` canonicalises any of them to the page-1 URL; :func:`next_page_url` reads
-``li.next a`` (never an href containing ``$``: the template prints ``no-thank-you_$i.php`` for
-the numbered links) and falls back to the page numbers of ``ul.indexNavi``. The spider
-(``crawler/spiders/newsweekjapan.py``) fetches the pages and hands them to the extractor as
-parts of one item.
+More: docs/modules.md, ``sites/newsweekjapan.py``.
 """
 
 from __future__ import annotations
@@ -32,7 +17,9 @@ from lxml.etree import _Element
 
 from sites import register
 from sites.base import SiteExtraction, SiteRules, clean_ws, drop, first_text
+from sites.dates import normalise_datetime
 from sites.urls import strip_tracking
+from sites.wayback import original_url
 
 HOST = "www.newsweekjapan.jp"
 HOSTS = (HOST, "newsweekjapan.jp")
@@ -375,7 +362,6 @@ class _NewsweekJapan(SiteRules):
 
     @classmethod
     def _normalise(cls, raw: str | None) -> str | None:
-        from sites.dates import normalise_datetime
 
         return normalise_datetime(clean_ws(raw), cls.timezone) if raw and raw.strip() else None
 
@@ -386,7 +372,6 @@ class _NewsweekJapan(SiteRules):
                 absolute = urljoin(url, value)
                 if urlsplit(absolute).scheme in ("http", "https"):
                     return article_base(absolute)
-        from sites.wayback import original_url
 
         return article_base(original_url(url))
 

@@ -1,42 +1,8 @@
 """rt.com (RT English): URL patterns, start points, listings and extraction rules (four eras).
 
-Eras, newest first (Fundus style: the first whose markup matches wins):
+Over 400 lines on purpose: one site, one module (URLs, listings, three eras, fallback).
 
-* ``2022`` - marker ``span.date.date_article-header`` (``10 Oct, 2022 17:38``). Real page:
-  ``/news/564427-assange-positive-covid-belmarsh-lockdown/``. The page carries a JSON-LD
-  ``NewsArticle`` (parsed) next to an ``Organization`` block that is invalid JSON (trailing comma
-  in ``sameAs``; :func:`sites.base.json_ld` skips it) and
-  ``<meta name="published_time_telegram">``.
-* ``2016`` - marker ``time.date.date_article-header`` (``Published time: 1 Apr, 2016 15:17``,
-  edited pages add ``Edited time: ...``); addthis share bar, hypercomments, no canonical link
-  (``og:url`` is used). Real page: ``/uk/338045-privatization-aid-money-dfid/``.
-* ``2013`` - the pre-2015 layout of ``http://rt.com/news/<slug>-<n>/``: ``div.cont-wp`` with
-  ``h1``, ``p.time`` (``Published time: November 02, 2013 20:37``), ``p.tags`` and
-  ``div.article-text`` (bold lead paragraph, inline ``div.article-img`` photos with captions and
-  ``div.read-also`` boxes). **No 2013 RT markup was available: this era is modelled on a
-  synthetic fixture** (``fixtureweb/web/rt.com/SOURCES.md``) and must be checked against the
-  first real capture.
-* ``fallback`` - any other rt.com page: listings (section pages, "More" fragments) are "not an
-  article"; an article in an unknown layout (``og:type=article`` or a JSON-LD ``NewsArticle``)
-  gets the modern body selectors if they match, else trafilatura.
-
-Decisions (see also ``tests/test_site_rt.py``):
-
-* Body = ``div.article__summary`` (the standfirst, first line) + ``div.article__text``. As in the
-  spec of johnl/web-page-parser (338045 -> 23 paragraphs, 564427 -> 8), embedded tweets and
-  videos (``div.rtcode``), inline "Read more" cards, image captions/credits and share bars are
-  not article text.
-* Dates are UTC (the 2016 header clock says GMT; WPP's spec asserts ``+00:00``), emitted with
-  ``+00:00``. 2022 prefers the JSON-LD ``datePublished`` (it has seconds), then
-  ``published_time_telegram``, then the visible date. The 2013 time is read as UTC too: an
-  assumption (if RT printed Moscow time then, UTC+4 in 2013, the 2+2 article's 20:37 would
-  be 16:37Z).
-* Author: RT news has no bylines. The JSON-LD author is the Organization "RT" and
-  ``meta[name=article:author]`` says "Russia Today": both name the publisher, not a writer, so
-  the author is null unless the page names a person (a JSON-LD ``Person`` author, or a meta
-  author that is not one of RT's own names). ``author_fallback = False`` stops the extractor
-  from filling the publisher back in.
-* Canonical: ``link[rel=canonical]``, else ``og:url``.
+More: docs/modules.md, ``sites/rt.py``.
 """
 
 from __future__ import annotations

@@ -9,28 +9,7 @@ rules were written for them (``fixtureweb/web/web.archive.org/SOURCES.md``). Che
 against the first real captures and adjust the selectors; the structure (eras, date and
 canonical URL handling) should carry over.
 
-Eras (newest first):
-
-* ``2012`` - the 2012–2014 layout, URLs ``/YYYY_MM_DD/<id>/``: ``h1.article-title``; a meta
-  block with 特集 (``p.article-special``), タグ (``p.article-tags``) and the byline
-  ``p.article-byline`` = ``span.author`` + ``span.date`` (``2.11.2013, 16:07``); the body in
-  ``div.article-body`` (``<p>`` paragraphs) which also holds an audio player, inline photos
-  with captions and an あわせて読む box (noise). Photo, share buttons (incl. mixi), related /
-  most-read blocks, header and footer all sit outside the body. Marker: ``div.article-body``.
-* ``fallback`` - any other page: article URLs are read by the extractor's fallback, other
-  pages are not articles.
-* ``2011`` - the 2011 layout, URLs ``/YYYY/MM/DD/<id>.html``: ``div.news_full`` with
-  ``h1.news_title``, ``div.news_date`` (``07.02.2011, 18:45``), optional ``div.news_author``,
-  body ``div.news_text``. Marker: ``div.news_text``.
-
-Dates: the site printed Moscow time without a zone. :func:`moscow_offset` gives the offset
-in force: UTC+3 until 2011-03-27 02:00, UTC+4 ("permanent summer time") from then until
-2014-10-26 02:00, UTC+3 after (before 2011 the old summer-time rule). When the page has no
-readable date, the date in the URL (``2013_11_02`` / ``2011/02/07``) is used, date only.
-
-Canonical URL: for a Wayback capture, the capture's original URL (what the article was
-published under); for anything else the page's ``<link rel=canonical>`` or ``og:url``.
-``site_meta``: ``tags`` (タグ) and ``special`` (特集 name) when the page lists them.
+More: docs/modules.md, ``sites/ruvr.py``.
 """
 
 from __future__ import annotations

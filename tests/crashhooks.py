@@ -2,19 +2,7 @@
 with hooks into the output writers, switched on by environment variables. Production code has
 no such hooks; the crash tests (tests/test_crashes.py) run the real crawler through this.
 
-``NEWSARCHIVE_HOOK_DIR`` (required for any hook)
-    Directory where the hooks leave their notes (appended with ``O_APPEND``, one line each):
-
-    * ``written.log``: ``<WARC file name> <end offset>`` after every completed WARC write (a
-      record, or a response with its request): the ground truth of what was completely
-      written, independent of the code under test;
-    * ``midwrite.log``: ``<file name> <start> <written> <end>`` when a write is paused half way
-      (WARC) and ``jsonl <start> <written> <end>`` (``articles.jsonl``).
-``NEWSARCHIVE_HOOK_SPLIT_MS`` [0]
-    Split every ``NEWSARCHIVE_HOOK_SPLIT_EVERY``-th [1] WARC write in two and sleep this long
-    between the halves, so a test can kill the process in the middle of writing a record.
-``NEWSARCHIVE_HOOK_JSONL_SPLIT_MS`` [0]
-    The same for rows of ``articles.jsonl``.
+More: docs/modules.md, ``tests/crashhooks.py``.
 """
 
 from __future__ import annotations

@@ -1,18 +1,6 @@
 """Crashes (issue: reliability under faults, crashes and hostile input).
 
-The real crawler (tests/crashhooks.py can pause the WARC writer and the ``articles.jsonl``
-appender half way through a write) is killed at chosen moments of a crawl of ``crash.example``
-(big incompressible articles, a small ``WARC_MAX_SIZE``). After each kill:
-
-* every WARC file (closed or ``.open``) reads up to its last complete record, and never less
-  than what the writer had completely written (the hook's ``written.log`` is the ground truth);
-* ``archive check`` names each ``.open`` file and the offset of its partial record, and
-  ``--repair`` writes its complete records, byte for byte;
-* the next crawl cuts a partial ``articles.jsonl`` row (saying so), completes the crawl, every
-  row points at a record that exists, and ``archive check`` finds nothing but (at most) a
-  response whose request record was never written, at the end of a repaired file.
-* the same holds after a full disk and after SIGTERM / SIGINT, once and twice (see
-  docs/reliability.md); ``--run-slow`` runs :data:`FULL_KILLS` (24) kills, more disk sizes.
+More: docs/modules.md, ``tests/test_crashes.py``.
 """
 
 from __future__ import annotations

@@ -1,29 +1,6 @@
 """Other tools' archives in every command: the table of expected outcomes, checked file by file.
 
-``tests/warcs/foreign_outcomes.json`` holds, for every file of ``../shared/real/warcs/`` (real
-WARC, ARC and WACZ files from Heritrix, wget, wpull, warcio, pywb, Webrecorder, ArchiveWeb.page,
-py-wacz and other tools' test suites, and deliberately broken ones; see its SOURCES.md) and of
-``tests/warcs/foreign/`` (hand-built dialects, see make_foreign.py), what each command must do
-with it, as warcio's ``.test`` files hold what its checker must say. The outcomes were decided
-file by file, reading each as warcio and pywb read it (the ``what`` of each entry says what the
-file is and why the outcome is right), not copied from what the code printed:
-
-* ``check``: exit status, number of errors and of warnings, and words some problem must say;
-* ``index``: exit status and number of lines; ``cdxj_indexer`` says how they compare with
-  cdxj-indexer's own index of the file (``same``: equal line for line, normalised as in
-  tests/test_indexer_interop.py; ``fails``: cdxj-indexer cannot read the file; otherwise why
-  they differ, with ours then a subset of theirs);
-* ``stats``: exit status and number of records;
-* ``replay``: exit status, ``articles.jsonl`` rows and errors;
-* ``warc_replay``: the ``urls`` spider given every http(s) URL the file captured (depth 0),
-  under ``WARC_REPLAY=<file>``: items handed to the pipelines and rows written, or the error
-  that refuses the start (an archive with no HTTP response to serve).
-
-Every command must end without a traceback and in time. check, index, stats and replay run
-in this process through the command line's own ``main`` (a thread with a timeout); the spider
-runs one crawl per file in one subprocess (tests/foreign_crawls.py). A file in those folders
-that has no entry still goes through every command, with only those general rules. Entries
-marked ``slow`` (a few megabytes of pages to extract) replay only with ``--run-slow``.
+More: docs/modules.md, ``tests/test_foreign_outcomes.py``.
 """
 
 from __future__ import annotations

@@ -1,22 +1,6 @@
 """pipelines.extract.page: the shortcuts taken for speed give exactly what the plain forms give.
 
-- ``word_count``: ASCII text is counted with ``str.split``, the rest with one regex match per
-  run of CJK characters; both must agree with the one-match-per-CJK-character regex.
-- ``_normalise_text`` skips the space-run regex when the text has no run to collapse, and
-  ``sites.base.collapse_spaces`` (behind ``clean_ws``) replaces it by ``str.replace`` passes on
-  long texts: both must give what the regex gives.
-- ``_trafilatura_title_author`` gives the title and author of ``trafilatura.extract_metadata``
-  on every bundled page, and both give the page's values from the extractor's own tree after
-  trafilatura has extracted from it (which must leave it unchanged).
-- ``_facts``: one walk over ``meta``/``title``/``time``/``link``/``script`` elements stands for
-  one CSS selector walk per fact (:func:`sites.base.first_text`, :func:`sites.base.json_ld`,
-  :func:`sites.base.canonical_url`); checked on every bundled fixture page and on generated
-  head markup (several matches, blank values, selector order against document order).
-- ``sites.base.canonical_url`` takes plain values without ``urljoin``: the same URL.
-- ``outlinks`` reads the ``href`` strings by XPath and resolves plain ones without urllib: the
-  same links as walking the elements and joining each with ``urljoin``.
-- ``extract_page(..., metadata=False)`` (the text only, for ``archive extract``) skips
-  trafilatura's metadata search: the same text and verdict on every bundled page.
+More: docs/modules.md, ``tests/test_page.py``.
 """
 
 from __future__ import annotations

@@ -2,20 +2,7 @@
 started the real way (tests/replaytools.py says where they come from; ``.ci/replaytools``
 installs them, and CI runs these tests).
 
-One demo-sized crawl (``python -m archive demo``: every demo spider against the fixture web)
-is made per module, and then:
-
-* pywb: ``wb-manager init`` + ``wb-manager add`` of the crawl's WARCs (pywb's own indexer),
-  ``wayback`` on 127.0.0.1: every article is served as its archived HTML, byte for byte, at
-  its capture time (``TIMESTAMPid_/URL``) and as the latest capture (``id_/URL``) -- never
-  the crawl's JSON metadata record about it;
-* pywb again, from our WACZ (``wb-manager add --unpack-wacz``): the same;
-* ReplayWeb.page (``index.html`` / ``ui.js`` / ``sw.js`` of the npm package, served with our
-  WACZ by a small 127.0.0.1 server) in headless Debian chromium: a Newsweek Japan article and
-  Shift_JIS asyura posts render with their text intact and their archived stylesheets applied
-  (a computed style only those stylesheets give), and its full-text search finds an
-  article by a word of its text alone (pages.jsonl's ``text``); the screenshots are kept
-  under ``tests/artifacts/replaytools/`` (ignored by git).
+More: docs/modules.md, ``tests/test_replaytools.py``.
 """
 
 from __future__ import annotations

@@ -1,18 +1,6 @@
 """Hostile input (issue: reliability and safety under faults, crashes and hostile input).
 
-* Output paths built from remote data (URL, title) never leave the output root, whatever
-  the input: property-based tests (hypothesis) on :mod:`archive.store.paths` and on writing the
-  files for real.
-* Only http and https are fetched; links are followed within the spider's scope; no request
-  goes to a private, loopback, link-local, multicast or reserved address unless
-  ``ALLOW_PRIVATE_ADDRESSES`` (unit tests of :mod:`crawler.middlewares.addressguard`, then
-  real crawls with literal ``10.0.0.1`` / ``127.0.0.1:PORT`` start URLs, a name resolving to
-  the loopback, a redirect into the loopback, and ``file:`` URLs from a page, a sitemap and a
-  redirect).
-* The WARC reader (:mod:`archive.warc.records`), ``check`` and ``--repair`` never hang or raise
-  on mutated files (hypothesis mutations, a time bound per case).
-* Extraction never raises out of the pipeline and stays within its time limit on random and
-  adversarial HTML (tag soup, 100 000-deep nesting, huge attributes, billion laughs).
+More: docs/modules.md, ``tests/test_safety.py``.
 """
 
 from __future__ import annotations

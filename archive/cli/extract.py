@@ -1,29 +1,6 @@
 """``python -m archive extract --url URL FILE``: the clean text of one saved HTML page.
 
-The page goes through exactly what a crawl does with it:
-
-1. the bytes become a Scrapy response (:func:`crawler.responses.build_response`) with the
-   ``Content-Type`` given by ``--content-type`` (default ``text/html``, no charset), so a
-   BOM, an HTTP charset, ``<meta charset>`` and detection decide the decoding as in a crawl
-   (a ``Content-Encoding`` of ``gzip``/``br``... given with ``--content-encoding`` is removed
-   by Scrapy's own middleware);
-2. :func:`crawler.spiders.base.page_item_from_response` decodes it, as the spiders do;
-3. :func:`pipelines.extract.page.extract_page` with the site rules of the URL's host (or of
-   ``--site``).
-
-Output: the text (UTF-8, one paragraph per line), or with ``--json`` one JSON object:
-``url``, ``encoding``, ``article`` (the article dict, text included, or null), ``text`` (the
-article's text, or the best text found on a page judged not an article), ``method``,
-``reason``, ``seconds``, ``outlinks``.
-
-A page judged not an article (a listing, a very short page) still has its text printed, with a
-note on stderr saying why a crawl would not keep it as an article: the command never withholds
-text it found. ``--articles-only`` refuses such pages as a crawl does (nothing on stdout but the
-JSON with ``--json``, the reason on stderr, exit status 1).
-
-Exit status 0 when text was printed, 1 when there is none (the page is not HTML, has no text,
-or is not an article with ``--articles-only``; the reason is printed on stderr), 2 when the file
-cannot be read.
+More: docs/modules.md, ``archive/cli/extract.py``.
 """
 
 from __future__ import annotations

@@ -8,19 +8,7 @@ Before anything is fetched, every spider, argument, setting and the output root 
 (:func:`crawler.preflight.check_crawl`): a mistake is one line per problem and exit status 2,
 and no spider starts. ``--dry-run`` does the same checks and says what would run.
 
-Exit status: 0 every crawl ok; 1 a crawl failed (it did not end normally, or an article's
-text could not be written or extracted); 3 degraded (no failure, but a start URL could not be
-fetched, or a source that yielded articles in earlier runs yields none now: the sign of a
-site redesign); 2 usage; 75 another run holds the lock; 130 / 143 interrupted (SIGINT /
-SIGTERM: the running crawl is stopped cleanly, no further spider starts).
-
-Why in sequence, one process each: one output root has one crawl state and one set of WARC
-files, so crawls into it take ``crawl.lock`` one at a time; a crash or a hung reactor in one
-spider cannot take the others down; politeness limits are per site anyway.
-
-Outputs: ``<root>/runs/run-<UTC timestamp>.json`` and ``<root>/runs/last-run.json`` (the
-summary, with every failed URL), a short table on stdout, ``<root>/logs/run.log`` (rotated at
-5 MB, 5 kept) and each crawl's own log ``<root>/logs/<spider>-<UTC timestamp>.log``.
+More: docs/modules.md, ``archive/cli/run.py``.
 """
 
 from __future__ import annotations

@@ -10,14 +10,7 @@ A TOML file (read with the standard library's ``tomllib``)::
     [settings]                             # Scrapy settings of every crawl
     LOGFILE_KEEP = 100
 
-    [spider.asyura]                        # arguments of one spider (-a name=value)
-    board = "senkyo,warb"
-    [spider.asyura.settings]               # settings of that spider's crawl only
-    DOWNLOAD_DELAY = 2
-
-Options on the command line (``--spiders``, ``--out``, ``-s``, ``-a``, ``--wait``,
-``--timeout``) override the file. An unknown key, a value of the wrong type or an unreadable
-file is refused with one line that names it.
+More: docs/modules.md, ``archive/cli/runfile.py``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The corpus index: every article version of an output root, searchable, in ``corpus.sqlite3``.
 
+Over 400 lines on purpose: one SQLite schema, and the writes and queries that share it.
+
 ``articles.jsonl`` (and the ``articles-<host>-<pid>.jsonl`` files of shared-frontier workers)
 stay the record; the index is built from them and kept up to date incrementally: it remembers
 how far it has read each file, and :meth:`Corpus.sync` reads what was appended since. A crawl
@@ -8,20 +10,7 @@ answers (so a crawl killed half-way is indexed all the same), and ``archive rein
 it from scratch. A file that shrank or changed under the index (a rewritten ``articles.jsonl``)
 is read again from its start.
 
-One row per article version: its metadata, text, the record it came from (WARC file, offset,
-length, record id, payload digest, date), and the link to its previous version (rows name it by
-text digest). An article is identified by its canonical URL (else its URL).
-
-Full-text search is SQLite's FTS5 with the ``trigram`` tokenizer (SQLite 3.34 or newer), so
-Japanese needs no word segmentation: a term of three characters or more is looked up in the
-trigram index. Trigrams cannot find a shorter term, and two-character Japanese words (日露,
-領土, 外相) are common, so a second, text-less FTS5 index holds every pair of adjacent
-characters of Japanese and Chinese runs, and the words of other text: one- and two-character
-terms are looked up there. Queries: words and "quoted phrases" (all must match), ``OR``
-between two terms, a leading ``-`` excludes a term; ranked by BM25 where a term of three
-characters or more lets the trigram index rank (among the newest 5,000 matching versions when
-more match, so that a query costs the same whatever the corpus size), else newest capture
-first.
+More: docs/modules.md, ``archive/store/corpus.py``.
 """
 
 from __future__ import annotations

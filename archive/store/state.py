@@ -9,13 +9,7 @@ later identical payload becomes a ``revisit`` record pointing at the original. A
 lists crawl runs, so the next run can tell pages archived by a run that died before it
 finished.
 
-Writes are committed as they happen (WAL journal, ``synchronous=NORMAL``), or, inside
-:meth:`CrawlState.transaction`, together when it ends: the crawl's writer thread commits the
-rows of each batch of exchanges at once, after their records are in the WARC file and before
-their responses go on (:mod:`crawler.archivethread`). Either way a ``kill -9`` loses at most the
-pages whose exchange was in flight. Calls come from the Twisted reactor thread and the
-capture's writer thread: the connection is opened with ``check_same_thread=False`` and guarded
-by a lock.
+More: docs/modules.md, ``archive/store/state.py``.
 """
 
 from __future__ import annotations

@@ -8,33 +8,7 @@ One line per record::
         "status": "200", "digest": "3I42H3S6NNFQ2MSVX7XZKYAYSCX5QBYJ", "length": "812",
         "offset": "1043", "filename": "crawl-00001.warc.gz"}
 
-(one line in the file). The choices, each the same as cdxj-indexer's unless said otherwise:
-
-* key: ``surt.surt(url)``, exactly what pywb's ``canonicalize()`` and cdxj-indexer call;
-  wget's ``<...>`` around WARC-Target-URI is removed first.
-* timestamp: WARC-Date cut to 14 digits (warcio's ``iso_date_to_timestamp``).
-* JSON: ``json.dumps`` with its default separators, keys in the order url, mime, status,
-  digest, length, offset, filename; a key whose value is unknown is left out (no ``"-"``).
-* mime: ``warc/revisit`` for revisits; else the HTTP Content-Type (response, request) or
-  the record's Content-Type (resource, metadata), cut at the first ``;`` or whitespace.
-* status: the HTTP status code as a string, for response and revisit records that have HTTP
-  headers.
-* digest: WARC-Payload-Digest **without** the ``sha1:`` prefix, as pywb's own indexer
-  writes it and pywb compares it (its empty-payload digest constant has no prefix);
-  cdxj-indexer keeps the prefix -- the one deliberate difference. A record without the
-  header gets the sha1 of its stored payload, as both tools compute it (not revisits).
-* length, offset: the record's stored (compressed) length and offset in the file, strings.
-* filename: the WARC's base name.
-* records: by default what pywb's indexer (``wb-manager add``) and cdxj-indexer index by
-  default: response, revisit, resource and metadata, minus ``application/warc-fields``
-  resources and metadata (Heritrix's and wget's notes, our fetch errors); ``--all-records``
-  adds request and every other record that has a target URI (never warcinfo). A metadata
-  record about a page competes with the page in a replay lookup when it carries the page's
-  URL: ours carry ``urn:newsarchive:<kind>:<URL>`` (:mod:`archive.warc.targeturi`).
-* order: lines sorted as bytes (``LC_ALL=C sort``), duplicates dropped; pywb binary-searches
-  on that.
-* POST/PUT bodies are not folded into the key (cdxj-indexer's ``-p`` / pywb's
-  ``__wb_method=`` keys are not implemented): such responses are indexed under their URL.
+More: docs/modules.md, ``archive/warc/indexer.py``.
 """
 
 from __future__ import annotations

@@ -8,11 +8,7 @@
     archived.status, archived.headers, archived.body     # body as stored (still gzip if it was)
     archived.pointer                                     # RecordPointer dict of the record
 
-Captures come from the ``.cdxj`` beside each WARC, else the WARC is indexed in memory; they are
-matched by pywb's SURT key (own scheme preferred) and HTTP method, ``pick`` (``last`` or
-``first`` by WARC-Date, file, offset) chooses among several, and a revisit is served with its
-original's payload (an unresolvable one is not served: ``unresolved_revisits``). The rules in
-full: docs/replay.md, "Finding the capture".
+More: docs/modules.md, ``archive/warc/replayindex.py``.
 """
 
 from __future__ import annotations

@@ -1,23 +1,6 @@
 """What is in a set of WARC files, per host and per HTTP status.
 
-For every group (each host, each status, and the total):
-
-* ``records``: WARC records of any type (warcinfo and metadata included).
-* ``payload_bytes``: bytes of the records' payloads as stored: the block after the HTTP
-  headers for response/request/revisit records, the whole block for the others (still
-  chunked or compressed if the server sent it so).
-* ``record_bytes``: bytes the records take in the files (compressed, as in the CDXJ
-  ``length``; for an uncompressed ``.warc`` without the blank lines between records).
-* ``articles``: metadata records whose JSON says ``"article": true``, counted under the host
-  and status of the response they refer to (WARC-Refers-To; when that response is not in
-  the files read, under the metadata record's own target URI, status ``-``).
-* ``first_date``/``last_date``: the earliest and latest WARC-Date, as written in the records.
-
-The host is the lower-cased host name of WARC-Target-URI (the name looked up for a ``dns:``
-record, the page's host for the crawl's ``urn:newsarchive:<kind>:<URL>`` records about a
-page, ``-`` when the record has none, e.g. warcinfo); the status is the HTTP status of
-response and revisit records (``-`` for the others). The total also counts records by
-WARC-Type.
+More: docs/modules.md, ``archive/warc/stats.py``.
 """
 
 from __future__ import annotations

@@ -7,21 +7,7 @@ ReplayWeb.page. A ``metadata`` record whose target URI is the page's own URL is 
 that URL to them, and pywb served the crawl's JSON article summary instead of the page for
 the latest capture (``id_/URL``) of every article, and for some at their own timestamp.
 
-Browsertrix-crawler writes its records about a page under ``urn:pageinfo:<URL>`` and
-``urn:text:<URL>``, brozzler (through warcprox) under ``screenshot:<URL>``: a URI no page
-has, so no lookup of a page can find them. Ours follow the same form in a namespace of their
-own::
-
-    urn:newsarchive:article:https://example.com/story
-
-(``metadata``, ``application/json``: the article summary of pipelines/crawl/textoutput.py). The
-record still says which page it is about: WARC-Refers-To names the response record, the
-JSON's ``url`` is the page URL, and :func:`page_url` takes the prefix off again. Records
-written before, under the page URL itself, are read as before.
-
-The crawl's fetch-error records (``application/warc-fields``, no response to refer to) keep
-the URL that was asked for, as Heritrix's metadata records do: every indexer leaves
-``application/warc-fields`` records out.
+More: docs/modules.md, ``archive/warc/targeturi.py``.
 """
 
 from __future__ import annotations

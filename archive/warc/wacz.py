@@ -1,35 +1,6 @@
 """``python -m archive export-wacz FILES… -o out.wacz``: package WARCs as a WACZ 1.1.1 file.
 
-Follows the WACZ 1.1.1 specification (https://specs.webrecorder.net/wacz/1.1.1/) and lays the
-package out as py-wacz (``wacz create``) does, so that ReplayWeb.page opens it, pywb imports it
-(``wb-manager add --unpack-wacz`` reads ``indexes/*.cdx`` / ``*.cdx.gz`` only) and
-``wacz validate`` (py-wacz) accepts it:
-
-* ``archive/<name>`` -- each WARC as it is, stored (ZIP ``STORE``: no second compression, so
-  a record can be read by range request);
-* ``indexes/index.cdx.gz`` and ``indexes/index.idx`` -- one sorted CDXJ index of all the
-  WARCs (:mod:`archive.warc.indexer`'s default selection, pywb's; ``filename`` is the WARC's name
-  under ``archive/``) in gzip blocks of 1024 lines, and the block index
-  (:mod:`archive.warc.zipnum`); the ``.cdx.gz`` is stored, the ``.idx`` deflated, as py-wacz
-  does. A ``metadata`` record whose target URI is a web page's URL (one written by an older
-  version of the crawl, see :mod:`archive.warc.targeturi`) is left out of it: a replay tool would
-  serve it in place of the page;
-* ``pages/pages.jsonl`` -- a ``json-pages-1.0`` header line, then one page per HTML ``200``
-  response (by Scrapy's rules, as a crawl decides): ``id``, ``url``, ``ts`` (the WARC-Date,
-  RFC 3339) and ``title`` -- the article title from the crawl's metadata record or from an
-  ``articles.jsonl`` row pointing at the record (``--articles``; an ``articles.jsonl`` beside
-  a ``warc/`` directory is found by itself), else the page's ``<title>``; and for an article
-  of such a row its ``text``, for ReplayWeb.page's full-text search (the header then says
-  ``"hasText": true``, as py-wacz's ``--text`` does);
-* ``datapackage.json`` -- ``profile: data-package``, ``wacz_version: 1.1.1``, ``title``,
-  ``description``, ``created``, ``software``, and every other file as a resource with its
-  ``sha256`` hash and size in bytes (resource names made of the lower-case characters
-  Frictionless allows);
-* ``datapackage-digest.json`` -- the ``sha256`` of ``datapackage.json``.
-
-The package is written under a temporary name next to the output and renamed when complete.
-Two WARCs with the same file name cannot go into one package (their index lines would be
-ambiguous): that is an error.
+More: docs/modules.md, ``archive/warc/wacz.py``.
 """
 
 from __future__ import annotations

@@ -1,32 +1,8 @@
 """Rotating WARC writer: one gzip member per record, ``.open`` while written, pointers out.
 
-:class:`WarcWriter` owns the WARC files of one crawl process. Record headers are serialised
-by warcio (``StatusAndHeaders``), the block is written as the exact bytes we built (warcio's
-record writer would re-encode HTTP header values as UTF-8, and it drops the block of revisit
-records it did not parse itself), and each record is compressed as its own gzip member.
-Digests are computed here over exactly those bytes (``sha1``, base32, as Heritrix and warcio
-do):
+Over 400 lines on purpose: records, digests, rotation and crash-safe writes share one lock.
 
-* ``WARC-Block-Digest`` over the whole block (HTTP head + body);
-* ``WARC-Payload-Digest`` over the entity body as recorded (content-encoded if the server
-  compressed it; transfer-decoded, since the crawler never sees the chunk framing).
-
-Files are named ``{prefix}-{timestamp17}-{serial:05d}-{pid}~{host}.warc.gz`` (Heritrix's
-template with the process id, so several processes on several hosts never share a file), are
-written as ``<name>.open`` and renamed when closed. A new file starts when the current one has
-reached ``max_size`` bytes (checked before each write, so a request/response pair is never split
-across files) and begins with a ``warcinfo`` record. Each record is flushed when written
-(``fsync=True`` also forces it to disk), so a killed process leaves at most one partial record
-at the end of its ``.open`` file, which ``archive check --repair`` cuts off.
-
-Write errors (a full disk: ``ENOSPC``, ``EFBIG``, ``EDQUOT``): the file is unbuffered, and a
-record whose bytes could not all be written is cut off again (``ftruncate`` back to where it
-started) before the error is raised, so the file still ends with its last complete record and
-later records never follow a partial one. A file that holds no complete record at close is
-removed rather than renamed.
-
-Thread safety: all public methods take one lock; extraction threads may write metadata records
-while the reactor thread writes responses.
+More: docs/modules.md, ``archive/warc/writer.py``.
 """
 
 from __future__ import annotations
@@ -49,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
+
+from archive.warc.indexer import cdxj_line, write_index_lines
 
 logger = logging.getLogger(__name__)
 
@@ -285,7 +263,6 @@ class WarcWriter:
         self.closed_files.append(path)
         lines, self._index_lines = self._index_lines, []
         if self.index:
-            from archive.warc.indexer import write_index_lines
 
             try:
                 write_index_lines(path, lines)
@@ -359,7 +336,6 @@ class WarcWriter:
             if self.fsync:
                 os.fsync(self._fh.fileno())
         if self.index and index is not None and target_uri:
-            from archive.warc.indexer import cdxj_line
 
             mime, status = index
             # a record without WARC-Payload-Digest (metadata) is indexed with its block's

@@ -10,9 +10,7 @@ Two files, exactly as cdxj-indexer's ``CompressedWriter`` writes them for py-wac
 
       com,example)/ 20240501000000 {"offset": 0, "length": 812, "digest": "sha256:..."}
 
-  (``digest``: sha256 of the compressed member, as py-wacz asks for). ReplayWeb.page
-  binary-searches this file and reads only the blocks a lookup needs, by range requests into
-  the stored (uncompressed in the ZIP) ``index.cdx.gz``.
+More: docs/modules.md, ``archive/warc/zipnum.py``.
 """
 
 from __future__ import annotations

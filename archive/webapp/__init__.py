@@ -1,20 +1,6 @@
 """The reading room: a local, read-only web app over one output root (``archive serve``).
 
-Flask (templates in ``templates/``, one stylesheet in ``static/``), served by waitress: both
-pure Python, well kept, no build step. Pages:
-
-* ``/``: search (words, "phrases", OR, -excluded; Japanese without spaces) with source and
-  publication-date filters, results with highlighted snippets; without a query, the newest
-  articles;
-* ``/article/<id>``: the clean text, the metadata, the provenance (WARC file, offset, record
-  id, payload digest, fetch time, and ``/record/<id>`` to download that exact record), every
-  version with the size of its change and a link to the diff;
-* ``/diff/<id>``: a version against the one before (words; characters for Japanese);
-* ``/changes``: articles whose text changed after their first capture;
-* ``/health``: per source, the articles each crawl found, over time; a source that went quiet
-  stands out;
-* ``/archived/<id>``: the page as archived, replayed from the root's own WARCs under a policy
-  that lets nothing load from the live web (:mod:`archive.webapp.archived`).
+More: docs/modules.md, ``archive/webapp/__init__.py``.
 """
 
 from __future__ import annotations

@@ -1,24 +1,6 @@
 """Extension: one crawl per output root, leftovers of dead crawls recovered, runs recorded.
 
-On start-up (``from_crawler``, before anything is fetched):
-
-1. take ``OUTPUT_DIR/crawl.lock`` (:class:`archive.store.lock.OutputLock`); if a live process holds
-   it, the crawl stops at once with a clear error instead of interleaving its files with the
-   other crawl's;
-2. holding the lock, any ``*.warc.gz.open`` in ``warc/`` belongs to a crawl that died: each is
-   repaired (``archive.warc.repair``: every complete record kept, the partial tail cut) into its
-   closed name, indexed, and the original moved to ``OUTPUT_DIR/damaged/`` (outside
-   ``warc/``, so tools reading the archive never see it twice); each step is logged;
-3. at ``spider_opened`` the run is registered in the crawl state, and at ``spider_closed``
-   marked finished with Scrapy's finish reason. A run that never gets there (killed) stays
-   unfinished, which is how the next run recognises pages it archived but never processed
-   (see :mod:`crawler.middlewares.incremental`).
-
-It also writes ``OUTPUT_DIR/runs/<spider>-<UTC timestamp>.json`` at close: the finish reason
-and Scrapy's stats, which ``python -m archive run`` reads for its summary.
-
-Settings: ``STATE_ENABLED`` [True] (the crawl state database, see :mod:`archive.store.state`),
-``LOCK_WAIT`` [0] seconds to wait for the lock before giving up.
+More: docs/modules.md, ``crawler/extensions/crawlstate.py``.
 """
 
 from __future__ import annotations
@@ -38,7 +20,12 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.store.lock import OutputLock
+from archive.warc.check.checker import Checker
+from archive.warc.indexer import write_index_for
+from archive.warc.repair import Repairer, repair, repaired_name
 from crawler.extensions.runreport import report_of
+from crawler.frontier.locks import WorkerLock
+from crawler.outputerrors import output_failed
 from crawler.outputs import CrawlOutputs
 
 logger = logging.getLogger(__name__)
@@ -56,8 +43,6 @@ def recover_open_files(
         leftovers = [path for path in leftovers if writer_is_dead(path)]
     if not leftovers:
         return lines
-    from archive.warc.check.checker import Checker
-    from archive.warc.repair import repair
 
     damaged = warc_dir.parent / "damaged"
     for path in leftovers:
@@ -86,7 +71,6 @@ def recover_open_files(
         lines.extend(f"  {line}" for line in result.lines)
         if result.target:
             try:
-                from archive.warc.indexer import write_index_for
 
                 write_index_for(Path(result.target))
             except Exception as exc:  # noqa: BLE001
@@ -99,7 +83,6 @@ def _existing_repair(path: Path, report: Any) -> Path | None:
     one exists with exactly the records a repair would keep (same bytes)."""
     import hashlib
 
-    from archive.warc.repair import Repairer, repaired_name
 
     stem = Path(str(path)[: -len(".open")])
     candidates = [stem, Path(repaired_name(str(stem)))]
@@ -130,7 +113,6 @@ def _index_if_missing(path: Path, lines: list[str]) -> None:
     if Path(str(path) + ".cdxj").exists():
         return
     try:
-        from archive.warc.indexer import write_index_for
 
         write_index_for(path)
     except Exception as exc:  # noqa: BLE001
@@ -144,7 +126,6 @@ class CrawlStateExtension:
         self.crawler = crawler
         self.outputs = CrawlOutputs.from_crawler(crawler)
         if self.outputs.redis_url:  # shared frontier: crawler.frontier.locks
-            from crawler.frontier.locks import WorkerLock
 
             self.lock: OutputLock | WorkerLock = WorkerLock(self.outputs.root)
             self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
@@ -171,7 +152,6 @@ class CrawlStateExtension:
             try:
                 self.outputs.run_id = self.run_id = state.start_run(spider.name)
             except sqlite3.Error as exc:  # a full disk: stop before fetching anything
-                from crawler.outputerrors import output_failed
 
                 output_failed(self.crawler, exc, "registering the run in the crawl state")
 

@@ -7,14 +7,7 @@ A timer (``reactor.callLater``) is re-armed every ``REACTORLAG_INTERVAL`` second
 A reactor that is never blocked runs it within a fraction of a millisecond; a page extracted
 in the reactor thread delays it by the whole extraction time.
 
-At ``spider_closed`` the lateness distribution goes into the crawl stats (and so into Scrapy's
-stats dump and ``runs/<spider>-<time>.json``): ``reactorlag/samples``, ``reactorlag/p50_ms``,
-``reactorlag/p90_ms``, ``reactorlag/p99_ms``, ``reactorlag/max_ms``, ``reactorlag/mean_ms``,
-and ``reactorlag/over_100ms`` (calls more than 100 ms late).
-
-Off by default: ``REACTORLAG_ENABLED = True`` turns it on (the benchmarks do, with
-``-s REACTORLAG_ENABLED=1``). Settings: ``REACTORLAG_ENABLED`` [False],
-``REACTORLAG_INTERVAL`` [0.01].
+More: docs/modules.md, ``crawler/extensions/reactorlag.py``.
 """
 
 from __future__ import annotations

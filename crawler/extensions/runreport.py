@@ -1,24 +1,6 @@
 """Extension: what became of a crawl's pages, in counts, and which URLs failed and why.
 
-Components report a failed page with :func:`note_failure` (a download that finally failed, an
-article whose text could not be written or extracted); the extension itself notes start
-requests (marked by :class:`crawler.middlewares.startmark.StartMarkMiddleware`) answered with
-an HTTP error. At close, :meth:`RunReport.summary` gives what ``runs/<spider>-<time>.json``
-stores under ``report`` and what ``python -m archive run`` and ``scrapy crawl`` judge a crawl
-by (:func:`crawl_status`):
-
-* ``articles``: ``new`` (first text of a page), ``changed`` (a new version of a text),
-  ``unchanged`` (re-checked and the same, or not re-fetched because archived recently),
-  ``incomplete`` (multi-page articles with a page missing), ``failed`` (pages whose text could
-  not be written or extracted), and ``seen`` (all of them: the articles the sources led to);
-* ``failed_urls``: every failed page as ``{url, stage, reason}`` (stage ``fetch``, ``write``
-  or ``extract``), ``start_failed``: the start URLs that could not be fetched.
-
-A crawl is ``interrupted`` (stopped by a signal), ``failed`` (its finish reason is not a normal
-one, or a page's outputs failed), else ``degraded`` (a start URL could not be fetched), else
-``ok``; :data:`EXIT_CODES` gives the
-exit status of each (``python -m archive run`` adds its own reason for ``degraded``: a source
-that yielded articles before and yields none now).
+More: docs/modules.md, ``crawler/extensions/runreport.py``.
 """
 
 from __future__ import annotations

@@ -5,14 +5,7 @@ per output root. Workers of a shared frontier may write into one output root tog
 machine running several, or a shared file system), each into its own files, so
 :class:`WorkerLock`
 
-* holds ``crawl.lock`` **shared** (``flock LOCK_SH``): any number of workers, but never
-  together with a plain crawl (which wants it exclusive), whichever came first;
-* holds its own ``locks/crawl-<pid>~<host>.lock`` exclusively, for as long as the process
-  lives (the kernel drops it when the process dies, however it dies). That is how a worker
-  tells a WARC ``.open`` file that another live worker is writing from one a dead worker
-  left behind: :meth:`WorkerLock.writer_is_dead`. Start-up recovery repairs only the latter,
-  under ``locks/recovery.lock`` so that two workers starting together never repair the
-  same file.
+More: docs/modules.md, ``crawler/frontier/locks.py``.
 """
 
 from __future__ import annotations

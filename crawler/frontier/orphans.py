@@ -5,15 +5,7 @@ of that request expires and another worker fetches the page again. The payload i
 so the capture middleware writes an ``identical-payload-digest`` revisit to the dead worker's
 record, and a revisit is neither extracted nor written as text: the article would be missing.
 
-This middleware sits right after the capture (priority 940: its ``process_response`` runs
-after the capture's at 950). For a revisit whose original capture, per the shared state, is
-an HTML ``200`` that was never processed and belongs to a run that died (not this one), it
-puts the *original's* pointer in ``request.meta["warc"]``: the spider, the extraction and the
-text pipeline then handle the page as that capture, and its ``articles`` row points at the
-record the dead worker wrote (with ``host``). Installed by
-:class:`crawler.frontier.RedisFrontierAddon` in shared-frontier mode only.
-
-Stats: ``frontier/resumed_from_revisit``.
+More: docs/modules.md, ``crawler/frontier/orphans.py``.
 """
 
 from __future__ import annotations

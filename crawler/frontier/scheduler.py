@@ -1,17 +1,15 @@
 """The shared frontier's scheduler: scrapy-redis's, made safe for workers that die.
 
+Over 400 lines on purpose: Scrapy's scheduler and dupe filter over one Redis frontier.
+
 :class:`RedisFrontierScheduler` subclasses ``scrapy_redis.scheduler.Scheduler`` (its request
 encoding, priority queue and fingerprints are kept) and adds what several processes sharing
 one frontier need: **in-flight leases** (a pop moves the request into the worker's hash
 ``<ns>:inflight:<worker>`` in one Lua script; it is acked only when Scrapy's engine is done
 with it, and the others re-queue the leases of a worker silent for ``REDIS_LEASE`` seconds),
-**atomic de-duplication** (fingerprint check and push in one script), **ending together**
-(not over while any worker has requests in flight), **never flushed by one worker**
-(:class:`RedisDupeFilter` never deletes the shared fingerprints), **Redis outages** (nothing
-waits in the reactor: requests are buffered and flushed later; the
-:class:`~archive.store.redisguard.RedisGuard` logs the outage once and its end once) and
-**orphans** (leases a lost reply left behind are put back). The whole story, the keys
-(``ns`` = ``<REDIS_PREFIX>:<REDIS_JOB or spider name>``) and the stats: ``docs/distributed.md``.
+**atomic de-duplication**, **ending together**, **never flushed by one worker**, **Redis
+outages** (requests buffered, nothing waits in the reactor) and **orphans** (leases a lost
+reply left behind are put back). The whole story, the keys and the stats: docs/distributed.md.
 """
 
 from __future__ import annotations

@@ -1,48 +1,6 @@
 """Downloader middleware: never fetch anything but http(s), nor from private addresses.
 
-A crawler follows URLs that other people wrote: a link, a sitemap ``<loc>``, a feed item, a
-redirect ``Location``. Without a guard, a page can point the crawler at the machine it runs
-on or at its network (``http://127.0.0.1:6379/``, ``http://169.254.169.254/`` cloud metadata,
-``http://10.0.0.1/admin``, ``file:///etc/passwd``) and the answer would end up archived. This
-middleware refuses such requests before they are sent, with a counted and logged
-``IgnoreRequest``:
-
-* **Schemes**: only ``http`` and ``https`` are fetched, always (``file:``, ``ftp:``, ``s3:``,
-  ``data:``... are refused whatever the settings; the project settings also switch their
-  download handlers off).
-* **Addresses** (unless ``ALLOW_PRIVATE_ADDRESSES``): a host that is a literal IP address,
-  in any form ``getaddrinfo``/``inet_aton`` would accept (``127.1``, ``0x7f000001``,
-  ``2130706433``, ``[::ffff:127.0.0.1]``), or that resolves to one, is refused unless every
-  address is globally routable: loopback, private (RFC 1918, ULA), link-local, shared
-  (CGNAT), multicast, reserved, unspecified and documentation ranges are refused.
-  ``localhost`` and ``*.localhost`` are refused by name.
-
-Names are resolved (``getaddrinfo`` in a thread, cached per host for
-``ADDRESS_GUARD_CACHE_SECONDS``) only when the request goes out directly. When it goes through
-a proxy (``request.meta["proxy"]``, set by Scrapy's HttpProxyMiddleware from ``http_proxy``
-and friends) the proxy resolves the name, and resolving it here as well would leak the lookup
-past the proxy and could disagree with it; literal addresses and ``localhost`` are still
-refused. A name that does not resolve is left to the downloader (or the proxy) to fail as it
-would anyway.
-
-Under ``WARC_REPLAY`` (:mod:`crawler.middlewares.warcreplay`) nothing is fetched: every
-response comes from the archive. The guard then resolves nothing (an offline replay must not
-touch the network, DNS included) and refuses no address: an archived capture is served
-whatever its host resolves to today (a name that has since moved to a private address, a
-capture of ``localhost`` or of a literal private address made on purpose). Only the scheme
-rule still applies.
-
-Limits: the downloader resolves the name again when it connects, so a DNS server that answers
-differently the second time (DNS rebinding) is not stopped here; a crawl that must be safe
-against hostile DNS should run behind a proxy that enforces the same rule.
-
-Position 930: after the incremental middleware (920: a page served from the archive needs no
-network) and before the capture middleware (950: a refused request is not archived).
-
-Settings: ``ALLOW_PRIVATE_ADDRESSES`` [False], ``ADDRESS_GUARD_DNS_TIMEOUT`` [5] seconds,
-``ADDRESS_GUARD_CACHE_SECONDS`` [300].
-Stats: ``addressguard/refused``, ``addressguard/refused/scheme``,
-``addressguard/refused/address``.
+More: docs/modules.md, ``crawler/middlewares/addressguard.py``.
 """
 
 from __future__ import annotations

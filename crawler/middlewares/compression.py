@@ -1,19 +1,6 @@
 """Scrapy's HttpCompressionMiddleware, with undecodable bodies counted instead of crashing.
 
-Scrapy's middleware already stops decompressing at ``DOWNLOAD_MAXSIZE`` *decompressed* bytes
-(a gzip bomb of a few kilobytes that would inflate to gigabytes is dropped with an
-``IgnoreRequest`` and a warning). A body that is not valid for its ``Content-Encoding``
-(``zlib.error``, ``OSError``, a brotli or zstd error), however, escapes as an exception and
-Scrapy logs it as a download error with a traceback. This subclass:
-
-* counts the size-limit drop (``fault/decompression_limit``; Scrapy's own warning is the log
-  line);
-* turns a decoding error into ``IgnoreRequest`` with one warning line and the count
-  ``fault/bad_encoding``.
-
-Either way the body was archived as received (the capture middleware, 950, runs before this
-one, 590), and nothing is extracted from it. Enabled in place of Scrapy's middleware in the
-project settings (same priority, 590).
+More: docs/modules.md, ``crawler/middlewares/compression.py``.
 """
 
 from __future__ import annotations

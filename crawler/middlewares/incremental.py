@@ -1,32 +1,6 @@
 """Downloader middleware: fetch only what is new, and finish what a dead crawl left.
 
-Works from the output root's crawl state (:mod:`archive.store.state`). For each GET request, by the
-state of its URL:
-
-* never fetched into this root: fetched as usual;
-* an **article** already archived (its text was written): not fetched again until
-  ``INCREMENTAL_RECHECK_DAYS`` have passed since its last fetch; then fetched conditionally
-  (``If-None-Match`` / ``If-Modified-Since`` from the stored validators). The capture
-  middleware turns a ``304`` into a ``server-not-modified`` revisit record and an unchanged
-  payload into an ``identical-payload-digest`` revisit; neither writes text. A changed article
-  is archived in full and gets a new text version;
-* a **page requisite** (``request.meta["requisite"]``, see :mod:`pipelines.crawl.requisitefetch`)
-  already archived: the same as an article (skipped within ``INCREMENTAL_RECHECK_DAYS``, then
-  re-checked conditionally), so a stylesheet shared by many pages is fetched once per window;
-* archived by a crawl that **died** before the pipelines processed the page, or whose text
-  could not be written (a read-only folder, an I/O error: see :mod:`crawler.middlewares.redo`,
-  which asks for those pages at the start of the next crawl): served from the WARC record
-  (flag ``resumed``, not archived again), so the spider and the pipelines finish it without
-  fetching it twice;
-* anything else (listing pages, feeds, sitemaps, robots.txt, errors): always fetched.
-
-Position 920: before the capture middleware (950), so the request record shows the
-conditional headers actually sent.
-
-Settings: ``INCREMENTAL_ENABLED`` [True], ``INCREMENTAL_RECHECK_DAYS`` [7; 0 = always re-check
-conditionally; a negative value = never re-fetch archived articles].
-Stats: ``incremental/skipped``, ``incremental/conditional``, ``incremental/resumed``.
-A skipped request fails with :class:`AlreadyArchived` (an ``IgnoreRequest``).
+More: docs/modules.md, ``crawler/middlewares/incremental.py``.
 """
 
 from __future__ import annotations

@@ -1,18 +1,7 @@
 """Downloader middleware: honour ``Retry-After`` on 429 and 503 answers (every host, and the
 Wayback Machine with its own limits).
 
-Scrapy's RetryMiddleware retries 429 and 503 at once and ignores ``Retry-After``. This one
-(priority 555, before RetryMiddleware's 550) answers a ``429`` and a ``503`` with
-``Retry-After``: the response's download slot is paused for the time asked (delta-seconds or
-an HTTP date; a default when absent, cut to a maximum with a warning), every request of that
-slot waits in ``process_request`` while other slots go on, and the request is retried; when
-the retries are used up it is passed on with ``dont_retry``. How is a :class:`RetryAfterPolicy`:
-:meth:`~RetryAfterPolicy.hosts` (``RETRY_AFTER_*``; ``RETRY_TIMES``, ``dont_retry``) for
-every host, :meth:`~RetryAfterPolicy.wayback` (``WAYBACK_RETRY_AFTER_*``,
-``WAYBACK_429_RETRIES``) for ``web.archive.org`` when the crawl has the Wayback download slots
-(:func:`crawler.wayback.configure_settings`). Every 429/503 is archived before this runs.
-Stats: ``retryafter/paused``, ``retryafter/paused_seconds``, ``retryafter/gave_up``;
-``wayback/429``, ``wayback/paused_seconds``, ``wayback/gave_up``.
+More: docs/modules.md, ``crawler/middlewares/retryafter.py``.
 """
 
 from __future__ import annotations

@@ -10,14 +10,7 @@ the crawl allocates: measured on the 2,000-page bench site (docs/benchmarks.md),
 pages waited at once with ``CONCURRENT_ITEMS = 16`` (peak RSS 300 MB) and fewer with Scrapy's
 100 (190 MB), only because Scrapy's 100 tasks per response trigger collections more often.
 
-When the spider's output for a response has been consumed (the callback has returned or
-raised), this middleware drops the cached selector, so the response and its tree are freed by
-reference counting at once. Anything that asks for ``response.selector`` later gets a new one
-(parsed again); nothing in Scrapy or in this project does. Priority 50: the last spider
-middleware the output passes through on its way to the engine.
-
-Settings: ``SELECTOR_RELEASE_ENABLED`` [True].
-Stats: none.
+More: docs/modules.md, ``crawler/middlewares/selectorrelease.py``.
 """
 
 from __future__ import annotations

@@ -1,45 +1,6 @@
 """Downloader middleware that writes every HTTP exchange to WARC as it was received.
 
-Position: ``WARC_CAPTURE_PRIORITY`` = 950 in ``DOWNLOADER_MIDDLEWARES``, i.e. closer to the
-downloader than every built-in middleware. Consequences:
-
-* ``process_response`` runs before HttpCompressionMiddleware (590) decodes the body, so the
-  body is archived still content-encoded, as the server sent it; before RedirectMiddleware
-  (600) and RetryMiddleware (550), so redirects and responses that get retried are archived
-  too; and robots.txt, fetched through the same downloader, is archived like any page.
-* ``process_request`` runs after every header-setting middleware (User-Agent, cookies,
-  Accept-Encoding...), so the request record shows the headers actually sent. Only the
-  ``Host`` line and a body ``Content-Length`` are added by Twisted below us; we add them the
-  same way. ``Proxy-Authorization`` is never recorded.
-
-Deduplication: a ``304`` to a conditional re-check (see :mod:`crawler.middlewares.incremental`)
-becomes a ``revisit`` record with the ``server-not-modified`` profile, and a ``200`` whose
-payload digest was already archived for the same URL (in this crawl or an earlier one into the
-same output root, per the crawl state) an ``identical-payload-digest`` revisit; both refer to
-the original record (``WARC-Refers-To``). Full captures are recorded in the crawl state once
-their records are written: in the writer thread (``WARC_WRITE_THREAD``) the rows of a batch
-of exchanges are committed together, before their responses go on
-(:mod:`crawler.archivethread`); without it, at once.
-
-After writing, ``request.meta["warc"]`` holds the response (or revisit) record's pointer
-(:class:`archive.warc.writer.RecordPointer` as a dict) for the spider callback and the pipelines.
-Responses served from Scrapy's HTTP cache or from a WARC replay (flags ``cached`` or
-``warc-replay``) are not archived again.
-
-Incomplete downloads: a body cut short that Scrapy still returns (``dataloss`` flag) is archived
-with ``WARC-Truncated: disconnect``. A download Scrapy abandons with an exception is archived
-from ``process_exception`` with what had arrived (kept by :mod:`crawler.handler`): the head and
-the body bytes received, ``WARC-Truncated: time`` (``DOWNLOAD_TIMEOUT``), ``length`` (over
-``DOWNLOAD_MAXSIZE``: the first ``DOWNLOAD_MAXSIZE`` bytes are kept) or ``disconnect``. When no
-response head arrived at all (connection refused or reset, an empty reply, bytes that are not
-HTTP) a ``metadata`` record (``application/warc-fields``: ``fetch-error``,
-``fetch-error-detail``) notes the failed attempt for the URL. None of these is recorded in the
-crawl state as a capture, so the next run fetches the URL again.
-
-Settings: ``WARC_ENABLED`` [True] and those listed in :mod:`crawler.outputs`.
-Stats: ``warc/responses``, ``warc/revisits``, ``warc/bytes``, ``warc/truncated``,
-``warc/truncated/<reason>``, ``warc/fetch_errors``, ``warc/write_errors``; with the writer
-thread, at close: ``warc/thread_cpu_ms`` (its CPU time) and ``warc/thread_batches``.
+More: docs/modules.md, ``crawler/middlewares/warccapture.py``.
 """
 
 from __future__ import annotations

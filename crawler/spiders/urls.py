@@ -1,29 +1,6 @@
 """``scrapy crawl urls``: the generic spider, fed by URL lists, sitemaps or feeds.
 
-Arguments:
-
-* ``urls``: start URLs, ``a,b`` or a file with one URL per line. A start URL that turns out to
-  be a sitemap or an RSS/Atom feed is read as one.
-* ``sitemap``: sitemap URL(s) (``sitemapindex`` files are followed).
-* ``feed``: RSS/Atom feed URL(s).
-* ``depth`` [1]: how many link hops to follow from a start page, sitemap or feed entry
-  (0: only those pages).
-* ``follow`` [``host``]: which links may be followed: ``host`` (same host as the page it was
-  found on), ``domain`` (same registrable-ish domain: last two labels), ``none``.
-* ``allow`` / ``deny``: regular expressions a followed URL must / must not match.
-* plus ``max_pages`` and ``match`` (see :mod:`crawler.spiders.base`).
-
-Setting ``URLS_SKIP_REQUESTED`` [``True``]: a link to a URL this spider has already requested
-from as few hops or fewer is not requested again (Scrapy's duplicate filter would drop that
-request; the spider does not build it: a news page repeats dozens of navigation and
-related-story links, each costing ~50 µs of Request, spider middlewares and fingerprint). The
-spider remembers the last ``FOLLOW_CACHE`` URLs; past that, Scrapy's filter decides as before.
-Counted in the stat ``urls/links_requested_before``. ``False``: every followable link becomes a
-request, as plain Scrapy spiders do.
-
-robots.txt is obeyed (``ROBOTSTXT_OBEY``), and every exchange is archived whatever it holds.
-Links to documents (PDF, office files) are followed and archived; links to media, archives
-and executables are not followed.
+More: docs/modules.md, ``crawler/spiders/urls.py``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Item pipeline: turn each :class:`~pipelines.extract.items.PageItem` into an article (or not).
 
+Over 400 lines on purpose: the item pipeline and the worker pool it owns and restarts.
+
 Runs :func:`pipelines.extract.page.extract_page` off the Twisted reactor thread, in worker
 processes, so fetching and archiving never wait on extraction (tens of pages per second per
 core) and extraction uses every core. Each worker has a socket to the crawl; the reactor
@@ -7,37 +9,7 @@ thread writes a page to it (a pickle of the HTML and the page's facts, written a
 takes it, never blocking) and reads the result when the socket is readable, like any other
 connection: no executor threads, no second queue between the worker and the reactor.
 
-Settings (defaults in brackets):
-
-* ``EXTRACTION_WORKERS`` [``auto`` = number of CPUs] - worker processes; ``0`` extracts in the
-  reactor thread (useful for debugging and as the benchmark baseline).
-* ``EXTRACTION_TIMEOUT`` [120] - seconds one page may take (the page stays archived; it gets
-  no text and is counted in ``extraction/errors`` and ``extraction/timeouts``).
-* ``EXTRACTION_QUEUE`` [2] - pages handed to a worker at a time: with 2, a worker that
-  finishes a page starts the next one at once instead of idling while its result travels
-  back and the next page comes over.
-* ``EXTRACTION_KILL_GRACE`` [5] - see below.
-
-With ``REQUISITES_ENABLED`` (see :mod:`pipelines.crawl.requisitefetch`) the workers also read each
-article's page requisites from the tree they parse anyway (``item.extraction["requisites"]``),
-so that finding them costs the crawl's reactor thread nothing.
-
-The time limit is enforced twice. In the worker, an interval timer interrupts extraction
-after ``EXTRACTION_TIMEOUT`` seconds of Python code. Markup that keeps libxml2 busy in C
-(quadratic attribute lists, for instance) cannot be interrupted there, so the pipeline also
-kills the worker when a page has not come back ``EXTRACTION_KILL_GRACE`` seconds after its
-limit, and starts another. A page handed over may wait behind ``EXTRACTION_QUEUE - 1`` pages of
-its worker, so the kill comes ``EXTRACTION_TIMEOUT`` × ``EXTRACTION_QUEUE`` +
-``EXTRACTION_KILL_GRACE`` seconds after a page was handed over (the worker's own timer still
-stops Python code at ``EXTRACTION_TIMEOUT`` of the page's own run); with ``EXTRACTION_QUEUE =
-1`` the limit counts only a page's own run. A worker runs its pages in order, so when one dies
-(killed, out of memory, a crash) the pipeline knows which page it was running: the pages
-waiting behind it go to a worker again, the page it was running gets one more try, and only a
-page that takes its worker down twice loses its text. With ``EXTRACTION_WORKERS = 0`` no limit
-can be enforced.
-
-Stats: ``extraction/articles``, ``extraction/not_articles``, ``extraction/errors``,
-``extraction/timeouts``, ``extraction/worker_restarts``, ``extraction/method/<method>``.
+More: docs/modules.md, ``pipelines/crawl/extraction.py``.
 """
 
 from __future__ import annotations

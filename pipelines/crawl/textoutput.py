@@ -1,39 +1,7 @@
 """Item pipeline: write each article's text file, its ``articles.jsonl`` row and its WARC
 ``metadata`` record; pages that are not articles end here (archived, no text).
 
-For an article, in this order:
-
-1. ``text/<host>/<hash16>-<slug>.txt`` (UTF-8, one paragraph per line), written to a temporary
-   name and renamed, so a crash never leaves half a text file under the real name, and beside
-   it ``<hash16>-<slug>.json``: title, URL, publication date, source and the record the text
-   came from (:func:`archive.store.articles.sidecar`);
-2. a ``metadata`` record in the crawl's WARC (``application/json``: extraction summary, text
-   digest, outlinks; ``WARC-Refers-To`` the response record; WARC-Target-URI
-   ``urn:newsarchive:article:<URL>``, see :mod:`archive.warc.targeturi`);
-3. one line in ``articles.jsonl``, flushed (fsynced with ``TEXT_FSYNC``), holding the article
-   fields and ``warc`` - the pointer to the response record (file, offset, length, record id,
-   payload digest, date) - so every text can be traced to the bytes it came from. A row is
-   appended in one write, or cut off again if the write fails (full disk); a partial last row
-   left by a killed process is cut off, with a warning, when the next crawl opens the file.
-
-The item passed on is the row (a dict), so ``scrapy crawl -o items.jsonl`` exports articles.
-A page that is not an article is dropped with a DEBUG log line (``DropItem``), and so is an
-article that does not match the spider's topic filter (``-a match=日露,ロシア,Russia``), a page
-archived as a ``revisit`` (unchanged payload) and an article whose text is unchanged.
-
-Versions: when an article fetched again has a new text, it is written as a new version,
-``<hash>-<slug>.v2.txt`` and so on, and its row carries ``version`` and ``previous_version``
-(text path and digest). Each processed page is recorded in the crawl state (committed at once)
-after its row is written, so a crash between the two re-processes the page rather than losing
-it. A page whose text, record or row cannot be written (a read-only folder, an I/O error) is
-marked to be redone instead (:meth:`archive.store.state.CrawlState.mark_output_failed`): the next
-crawl redoes it from its archived record first (:mod:`crawler.middlewares.redo`), fetching
-nothing again; the run reports it as failed.
-
-Settings: ``OUTPUT_DIR`` (see :mod:`crawler.outputs`), ``TEXT_FSYNC`` [False].
-Stats: ``text/articles_written`` (= ``_new`` + ``_changed`` + ``_incomplete``),
-``text/articles_unchanged``, ``text/skipped_unchanged`` (pages of any kind),
-``text/skipped_no_match``, ``output/write_errors``.
+More: docs/modules.md, ``pipelines/crawl/textoutput.py``.
 """
 
 from __future__ import annotations

@@ -1,25 +1,6 @@
 """Japanese news chrome: the page furniture trafilatura keeps on pages without site rules.
 
-On real Japanese news and blog pages trafilatura's text carries, around the article: related
-and ranking lists (関連記事, あわせて読みたい, 人気記事ランキング...), member gates and sign-up
-pitches (この記事は会員限定です, 残り985文字, 有料会員になると続きをお読みいただけます), share
-and follow prompts, newsletter pitches, photo credits and copyright lines as paragraphs,
-release disclaimers, and the headline and date repeated above the body. This layer removes
-them, by structure before trafilatura runs and by text after it:
-
-* :func:`prune` (the parsed page, in place): a chrome **heading** (a heading element, or any
-  short element whose whole text is one of the phrases) and the content after it, when that
-  content is mostly links or empty: a related list goes, an article section that happens to
-  be titled "ランキング" (a table of results, a paragraph) stays. A **widget** marker
-  ("posted with amazlet") removes the small block around it.
-* :func:`clean_text` (trafilatura's text, one paragraph a line): whole **lines** and lines
-  matching a **pattern** (gates, credits, prompts, disclaimers); the headline (the page's
-  ``h1``, ``og:title`` or ``<title>``) and a bare date line among the first lines. Only whole
-  short lines (``max_line_chars``) are ever removed: an article sentence that contains 会員,
-  ランキング or 写真 is never cut.
-
-The phrases are data, in one file (:data:`DATA`, ``pipelines/extract/data/ja_chrome.toml``),
-each with where it was seen. The layer runs on Japanese pages only (:func:`is_japanese`).
+More: docs/modules.md, ``pipelines/extract/chrome.py``.
 """
 
 from __future__ import annotations

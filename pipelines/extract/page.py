@@ -1,47 +1,12 @@
 """From one decoded HTML page (or the pages of one article) to an article, or to "not an article".
 
+Over 400 lines on purpose: one algorithm, in the order it runs (rules, trafilatura, fallbacks).
+
 This is the one function the crawl, ``archive extract`` and ``archive replay`` all call:
 :func:`extract_page`. It is pure (no I/O, no global state), so it runs in worker processes
 and gives the same answer for the same input every time.
 
-Order of work:
-
-1. Parse with lxml (lenient; NUL bytes dropped).
-2. Site rules (:mod:`sites`) for the URL's host, era chosen by the page's markup: they decide
-   whether the page is an article, drop their noise (widgets, ads, pagination...) and read the
-   body container, title, author and date. If they find a body but no text, or the site has
-   no rules, step 3 takes over; the method says which path produced the text.
-3. trafilatura, with these deliberate settings (``TRAFILATURA_OPTIONS``):
-
-   * ``include_comments=False``: reader comments are not the article.
-   * ``include_tables=True``: tables in news carry data (results, figures).
-   * ``include_links/images/formatting=False``: plain text output.
-   * ``deduplicate=False``: trafilatura's dedup keeps a process-wide cache, which would make
-     the output depend on what the process saw before; replay must reproduce a crawl exactly.
-   * ``favor_precision``/``favor_recall`` left at their defaults (balanced) and fallback
-     extractors (readability, jusText) on, as in bare ``trafilatura.extract``, so generic pages
-     do no worse than bare trafilatura.
-   * the text comes from the ``str`` Scrapy decoded, never bytes: trafilatura ignores
-     ``<meta charset>``.
-
-4. Generic "is this an article" test for pages without rules: an ``og:type=article`` (also
-   the frequent ``<meta name="og:type">`` and ``value=`` spellings) or a JSON-LD
-   ``NewsArticle``-like object with at least ``MIN_CHARS_WITH_SIGNAL`` characters of text; a
-   long body (``LONG_BODY_CHARS`` characters outside link texts, CJK ones counting twice)
-   whatever the page's link density (a full article above a long link list is still an
-   article); else ``MIN_CHARS`` characters of text from a page whose links carry less than
-   half of its text (listings are mostly links). A page judged not an article keeps the text
-   found in ``best_text`` (``archive extract`` prints it).
-
-   On Japanese pages without rules, :mod:`pipelines.extract.chrome` removes the Japanese news chrome
-   (related and ranking lists, member gates, share prompts, credits, the repeated headline)
-   by structure before trafilatura and by text after it; the article test judges the length
-   of the text trafilatura found (a short item whose headline was repeated stays an article).
-5. Metadata: title, author, date (ISO 8601 with offset where the page gives one), canonical
-   URL, language (``<html lang>``, else guessed from the script), outlinks.
-6. On request (``requisites=True``, the crawl with ``REQUISITES_ENABLED``), an article's page
-   requisites (:func:`pipelines.extract.requisites.page_requisites`: stylesheets, scripts, images,
-   icons), read from the tree as parsed, for page 1 and every further page.
+More: docs/modules.md, ``pipelines/extract/page.py``.
 """
 
 from __future__ import annotations

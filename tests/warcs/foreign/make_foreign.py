@@ -1,38 +1,6 @@
 """Make the WARCs "written by other tools" that ``archive replay`` must read.
 
-Run ``/work/venv/bin/python tests/warcs/foreign/make_foreign.py`` from the repository root to
-(re)write them here:
-
-* ``wget-news.warc.gz`` -- GNU Wget's own output, made by running the real ``wget
-  --warc-file`` (``--recursive --level=2 -e robots=off --compression=auto``) through the
-  fixture web against ``http://news.example/``: angle-bracketed ``WARC-Target-URI``, payloads
-  still chunked with ``Transfer-Encoding: chunked`` in the stored headers, gzip bodies, wget's
-  trailing ``metadata``/``resource`` records. Not deterministic (dates, record ids); made
-  only when ``wget`` exists. ``tests/test_replay.py`` also makes a fresh one at test time.
-* ``heritrix-style.warc.gz`` -- hand-built with warcio the way Heritrix 3 writes: WARC/1.0,
-  a ``warcinfo`` with Heritrix's fields, a ``dns:`` response, ``response`` records typed
-  ``application/http; msgtype=response`` whose payloads keep the chunk framing of the wire,
-  ``request`` and ``metadata`` (``application/warc-fields``: via, hopsFromSeed, outlinks)
-  records; one page in Shift_JIS declared only in ``<meta charset>``, chunked and gzipped.
-* ``warcio-revisit.warc`` -- an uncompressed file written by warcio's ``WARCWriter``: two
-  articles, then ``revisit`` records (identical-payload-digest): one of the same URL found by
-  WARC-Refers-To-Target-URI + digest (warcio writes no WARC-Refers-To), one of another URL
-  with the same payload, one whose original is not in the file.
-
-* ``clueweb-style.warc.gz`` -- hand-built the way the ClueWeb09 collection stores pages:
-  WARC/0.18, a ``WARC-TREC-ID`` per record, no request records, and bodies stored **decoded**
-  while the HTTP head still says ``Content-Encoding: gzip`` as the server sent it (one UTF-8
-  and one Shift_JIS page). warcio and pywb fall back to the stored body for these. (Real
-  ClueWeb09 files also carry impossible dates such as ``2009-03-65T08:43:19-0800``; this one
-  keeps its dates valid, so that it tests only the encoding.)
-* ``wabac-style.warc`` -- hand-built as wabac.js / ArchiveWeb.page (warcio.js) write:
-  WARC/1.1, millisecond dates, sha256 digests, lower-case header names as the browser reports
-  them, bodies stored decoded under ``content-encoding: gzip``, and ``request`` records whose
-  block begins with a **status line** (``HTTP/1.1 200 OK``) instead of a request line, so the
-  method is not in the record: a reader must fall back to ``GET`` and WARC-Target-URI.
-
-The hand-built files are deterministic (fixed record ids and dates, gzip mtime 0); the tests
-check that they are exactly what this script writes.
+More: docs/modules.md, ``tests/warcs/foreign/make_foreign.py``.
 """
 
 from __future__ import annotations
