@@ -3,6 +3,7 @@ every package of the project sits in a layer."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 import tomllib
@@ -54,3 +55,53 @@ def test_a_broken_contract_is_seen(tmp_path):
     run = lint_imports("--config", str(bad))
     assert run.returncode != 0, run.stdout[-3000:]
     assert "no scrapy BROKEN" in run.stdout, run.stdout[-3000:]
+
+
+PROJECT = ("archive", "crawler", "pipelines", "sites", "fixtureweb")
+
+
+def project_files() -> list[Path]:
+    return sorted(p for top in (*PROJECT, "bench", "tests") for p in (ROOT / top).rglob("*.py"))
+
+
+def test_module_docstrings_are_short():
+    """At most 15 lines: the longer explanations live in docs/ (docs/modules.md)."""
+    long = {}
+    for path in project_files():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")), clean=False)
+        if doc and doc.count("\n") + 1 > 15:
+            long[str(path.relative_to(ROOT))] = doc.count("\n") + 1
+    assert not long
+
+
+def test_long_modules_say_why():
+    """A module of the code (not a test) over 400 lines says why at its top."""
+    unexplained = []
+    for path in project_files():
+        if path.parts[len(ROOT.parts)] == "tests":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 400:
+            doc = ast.get_docstring(ast.parse(text)) or ""
+            if "Over 400 lines on purpose" not in doc:
+                unexplained.append(str(path.relative_to(ROOT)))
+    assert not unexplained
+
+
+def test_no_import_hides_inside_a_function():
+    """Project modules are imported at the top of a module (so a cycle cannot hide), except in
+    the commands (archive/cli), which load their heavy modules when run."""
+    hidden = []
+    for path in project_files():
+        rel = path.relative_to(ROOT)
+        if rel.parts[0] in ("tests", "bench") or rel.parts[:2] == ("archive", "cli"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for inner in ast.walk(node):
+                names = ([inner.module or ""] if isinstance(inner, ast.ImportFrom) else
+                         [a.name for a in inner.names] if isinstance(inner, ast.Import) else [])
+                if any(n.split(".")[0] in PROJECT for n in names):
+                    hidden.append(f"{rel}:{inner.lineno}")
+    assert not hidden
