@@ -30,7 +30,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from archive import __version__
-from archive.store.crawlstate import CrawlStateBackend
+from archive.store.statebackend import CrawlStateBackend
 from archive.warc.writer import GZIP_ENGINE, GZIP_LEVEL, WarcWriter, check_options
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def open_crawl_state(crawler: Crawler, root: Path) -> CrawlStateBackend:
     state = build_from_crawler(backend, crawler, root)
     if not isinstance(state, CrawlStateBackend):
         raise TypeError(f"CRAWLSTATE_BACKEND {backend!r} does not implement "
-                        "archive.store.crawlstate.CrawlStateBackend")
+                        "archive.store.statebackend.CrawlStateBackend")
     return state
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 from scrapy.utils.misc import load_object
 
-from archive.store.crawlstate import missing_methods
 from archive.store.redisstate import RedisCrawlState
+from archive.store.statebackend import missing_methods
 
 #: what Scrapy's ``Settings.getbool`` accepts as text
 _TRUE = ("1", "True", "true")
@@ -334,7 +334,7 @@ def _check_backend(settings: Any) -> list[str]:
     missing = missing_methods(backend)
     if missing:
         return [f"CRAWLSTATE_BACKEND: {path} lacks {', '.join(missing)} "
-                "(archive.store.crawlstate.CrawlStateBackend)"]
+                "(archive.store.statebackend.CrawlStateBackend)"]
     if issubclass(backend, RedisCrawlState) and not (
             settings.get("REDIS_URL") and hasattr(backend, "from_crawler")):
         return [f"CRAWLSTATE_BACKEND: {path} needs REDIS_URL and is set as "

@@ -10,7 +10,7 @@
 URL helpers: :func:`parse_wayback_url`, :func:`raw_capture_url`, :func:`cdx_query_url`,
 :func:`is_cdx_url`, :func:`raw_mode_url`, :func:`normalise_original`, :func:`capture_time`,
 :func:`with_resume_key`. The crawl's side (download slots at the service's rate limits,
-``Retry-After``) is :mod:`crawler.wayback`.
+``Retry-After``) is :mod:`crawler.waybackslots`.
 """
 
 from __future__ import annotations

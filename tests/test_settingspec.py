@@ -101,8 +101,8 @@ def test_no_project_setting_shadows_a_scrapy_default():
 
 @pytest.mark.parametrize(("value", "message"), [
     ("archive.store.nothing.Here", "CRAWLSTATE_BACKEND: cannot load archive.store.nothing.Here"),
-    ("archive.store.crawlstate.UrlState", "CRAWLSTATE_BACKEND: archive.store.crawlstate.UrlState"
-     " lacks close, start_run"),
+    ("archive.store.statebackend.UrlState",
+     "CRAWLSTATE_BACKEND: archive.store.statebackend.UrlState lacks close, start_run"),
     ("crawler.frontier.link.FrontierCrawlState", "needs REDIS_URL"),
     ("archive.store.redisstate.RedisCrawlState", "needs REDIS_URL"),
 ])

@@ -33,7 +33,7 @@ from lxml import html as lxml_html
 import sites
 from crawler.middlewares.retryafter import RetryAfterMiddleware, retry_after_seconds
 from crawler.spiders.ruvr import RuvrSpider
-from crawler.wayback import META_PAUSED, RETRY_AFTER_MIDDLEWARE, request_meta, slot_for
+from crawler.waybackslots import META_PAUSED, RETRY_AFTER_MIDDLEWARE, request_meta, slot_for
 from pipelines.extract.page import extract_page
 from sites import wayback
 from sites.ruvr import (

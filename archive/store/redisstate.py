@@ -1,6 +1,6 @@
 """The crawl state shared by the workers of a shared frontier, kept in Redis.
 
-:class:`RedisCrawlState` is a back end of :class:`archive.store.crawlstate.CrawlStateBackend`
+:class:`RedisCrawlState` is a back end of :class:`archive.store.statebackend.CrawlStateBackend`
 (the crawler picks it when ``REDIS_URL`` is set, see :mod:`crawler.frontier.link`), with the
 meaning of the SQLite :class:`archive.store.state.CrawlState`. What differs: one state per
 ``REDIS_PREFIX`` (not per output root); record pointers name the ``host`` whose WARC holds
@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from archive.store.crawlstate import UrlState
 from archive.store.redisguard import RedisGuard
+from archive.store.statebackend import UrlState
 from archive.store.workers import LUA_NOW, WorkerRegistry, worker_id
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from archive.store.crawlstate import UrlState
+from archive.store.statebackend import UrlState
 
 __all__ = ["CrawlState", "UrlState"]
 
@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS runs (
 
 class CrawlState:
     """The state database of one output root; see the module docstring. A back end of
-    :class:`archive.store.crawlstate.CrawlStateBackend` (the default one)."""
+    :class:`archive.store.statebackend.CrawlStateBackend` (the default one)."""
 
     FILENAME = "state.sqlite3"
 

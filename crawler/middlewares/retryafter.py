@@ -22,7 +22,7 @@ from scrapy.http import Response
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.wayback import META_PAUSED, slot_for, uses_wayback_slots
+from crawler.waybackslots import META_PAUSED, slot_for, uses_wayback_slots
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 
 from crawler.spiders.args import SpiderArgumentError, day_arg, flag_arg, int_arg, word_list
 from crawler.spiders.base import ArchiveSpider, is_html
-from crawler.wayback import configure_settings, request_meta
+from crawler.waybackslots import configure_settings, request_meta
 from sites.asyura import (
     DEFAULT_BOARDS,
     FOLLOW_URL,

@@ -7,7 +7,7 @@ raw ``id_`` captures with their redirects followed; each row's ``meta`` holds th
 and the capture time. Arguments: ``urls`` (original URLs, capture URLs or CDX queries),
 ``from`` / ``to`` [2011 / 2014], ``prefix`` [``japanese.ruvr.ru/``], ``cdx_limit`` [5000],
 plus ``max_pages`` and ``match``. CDX queries and captures use two download slots at the
-archive's published rate limits (``WAYBACK_*`` settings, :mod:`crawler.wayback`).
+archive's published rate limits (``WAYBACK_*`` settings, :mod:`crawler.waybackslots`).
 
 The CDX rules (default query, row checks, article URLs) are :mod:`sites.ruvr`'s; the full
 reference is docs/sources.md ("ruvr").
@@ -24,7 +24,7 @@ from scrapy.http import Response
 
 from crawler.spiders.args import SpiderArgumentError, int_arg, url_list
 from crawler.spiders.base import ArchiveSpider
-from crawler.wayback import configure_settings, request_meta
+from crawler.waybackslots import configure_settings, request_meta
 from sites import wayback
 from sites.ruvr import (
     CDX_PAGE_SIZE,

@@ -5,7 +5,7 @@ middlewares, text pipeline, run bookkeeping) uses; :class:`UrlState` is what ``g
 Back ends: :class:`archive.store.state.CrawlState` (SQLite, one per output root) and
 :class:`archive.store.redisstate.RedisCrawlState` (Redis, shared by the workers of a shared
 frontier). The crawler picks one with the setting ``CRAWLSTATE_BACKEND`` (a class path, loaded
-with Scrapy's ``load_object``; see :mod:`crawler.outputs`). ``tests/test_crawlstate.py`` runs
+with Scrapy's ``load_object``; see :mod:`crawler.outputs`). ``tests/test_statebackend.py`` runs
 every back end through the same contract tests.
 """
 

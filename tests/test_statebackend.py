@@ -1,4 +1,4 @@
-"""The crawl-state interface (``archive.store.crawlstate.CrawlStateBackend``): every back end
+"""The crawl-state interface (``archive.store.statebackend.CrawlStateBackend``): every back end
 goes through the same contract tests, and the crawler picks one by ``CRAWLSTATE_BACKEND``.
 
 Back ends: the SQLite state of an output root (``archive.store.state.CrawlState``) and the
@@ -18,10 +18,10 @@ import pytest
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from archive.store.crawlstate import CrawlStateBackend, UrlState, missing_methods
 from archive.store.redisguard import RedisGuard
 from archive.store.redisstate import RedisCrawlState
 from archive.store.state import CrawlState
+from archive.store.statebackend import CrawlStateBackend, UrlState, missing_methods
 from crawler.frontier.link import FrontierCrawlState, connect
 from crawler.outputs import (
     REDIS_BACKEND,
