@@ -10,8 +10,6 @@ from typing import Any
 
 import sites
 from archive.warc.writer import RecordPointer
-from crawler.responses import build_response
-from crawler.spiders.base import page_item_from_response
 from pipelines.extract.items import PageItem
 from sites.base import SiteRules, clean_ws, parse_html
 
@@ -56,6 +54,9 @@ def page_item(record: Any, url: str | None = None, *, site: str | None = None
     Returns None for records that are not HTML (or carry no HTTP response); raises on records
     that cannot be parsed (a bad status line, a body that does not decompress).
     """
+    # lazy: Scrapy is loaded when a page is first built, so that replay starts without it
+    from crawler.responses import build_response
+    from crawler.spiders.base import page_item_from_response
 
     target = url or record.rec_headers.get_header("WARC-Target-URI") or ""
     target = target.strip("<>")
