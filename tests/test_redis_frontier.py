@@ -375,10 +375,11 @@ def test_a_worker_killed_halfway_loses_nothing(site_web, reference, redis_server
     assert len([line for line in lines if line.startswith("recovered")]) == len(dead_open)
     outputs = read_outputs(out)
     # nothing missing; a page can have a second full capture only if the victim wrote the
-    # record and died before the shared state heard of it (a window of microseconds)
+    # record and died before the shared state heard of it: the pages it had in flight (its
+    # writer thread commits the state of a batch after the batch's records)
     assert_complete(outputs, reference, exactly_once=False)
     twice = [u for u, n in outputs.responses().items() if n > 1]
-    assert len(twice) <= 1, twice
+    assert len(twice) <= int(FRONTIER_SETTINGS["CONCURRENT_REQUESTS"]), twice
     # a text row may be doubled only when the victim wrote it and died before recording it
     rows_by_url = Counter(row["url"] for row in outputs.rows)
     victim_rows = {row["url"] for row, name in zip(outputs.rows, outputs.row_files,
