@@ -32,34 +32,31 @@ def run(args: argparse.Namespace) -> int:
     records before the damage are indexed all the same. Exit 1 too when a file cannot be
     opened.
     """
-    from archive.warc.inputs import expand
+    from archive.warc.inputs import readable
 
     logging.basicConfig(level=logging.WARNING, format="index: %(message)s")
     indexer = CDXJIndexer(all_records=args.all_records)
     status = 0
     lines: list[str] = []
-    for name in args.files:
+    problems: list[str] = []
+
+    def problem(line: str) -> None:
+        problems.append(line)
+        print(f"index: {line}", file=sys.stderr)
+
+    for item in readable(args.files, problem):
+        indexer.problems.pop(item.path.name, None)
         try:
-            found = expand([name])
-        except FileNotFoundError as exc:
-            print(f"index: {exc}", file=sys.stderr)
+            file_lines = indexer.lines_for(item.path)
+        except OSError as exc:
+            print(f"index: {item.name}: {exc.strerror or exc}", file=sys.stderr)
             status = 1
             continue
-        for item in found:
-            if item.problem:
-                print(f"index: {item.name}: {item.problem}", file=sys.stderr)
-                status = 1
-                continue
-            indexer.problems.pop(item.path.name, None)
-            try:
-                file_lines = indexer.lines_for(item.path)
-            except OSError as exc:
-                print(f"index: {item.name}: {exc.strerror or exc}", file=sys.stderr)
-                status = 1
-                continue
-            if item.path.name in indexer.problems:  # logged by the reader as it stopped
-                status = 1
-            lines.extend(file_lines)
+        if item.path.name in indexer.problems:  # logged by the reader as it stopped
+            status = 1
+        lines.extend(file_lines)
+    if problems:
+        status = 1
     lines = sort_lines(lines)
     if args.output:
         atomic_write(Path(args.output), lines)

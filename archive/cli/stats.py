@@ -27,28 +27,25 @@ def run(args: argparse.Namespace) -> int:
     truncated, damaged): one line on stderr says why, and the records read before the damage
     are counted. When nothing at all could be read, that line is all that is printed.
     """
-    from archive.warc.inputs import expand
+    from archive.warc.inputs import readable
 
     logging.basicConfig(level=logging.WARNING, format="stats: %(message)s")
     stats = WarcStats()
     status = 0
-    for name in args.files:
+    problems: list[str] = []
+
+    def problem(line: str) -> None:
+        problems.append(line)
+        print(f"stats: {line}", file=sys.stderr)
+
+    for item in readable(args.files, problem):
         try:
-            found = expand([name])
-        except FileNotFoundError as exc:
-            print(f"stats: {exc}", file=sys.stderr)
+            stats.add_file(item.path, name=item.name)
+        except OSError as exc:
+            print(f"stats: {item.name}: {exc.strerror or exc}", file=sys.stderr)
             status = 1
-            continue
-        for item in found:
-            if item.problem:
-                print(f"stats: {item.name}: {item.problem}", file=sys.stderr)
-                status = 1
-                continue
-            try:
-                stats.add_file(item.path, name=item.name)
-            except OSError as exc:
-                print(f"stats: {item.name}: {exc.strerror or exc}", file=sys.stderr)
-                status = 1
+    if problems:
+        status = 1
     stats.finish()
     if stats.problems:  # each was logged as one line when its file stopped
         status = 1

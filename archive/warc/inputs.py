@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -146,6 +146,23 @@ def paths(entries: Iterable[str | os.PathLike[str]]) -> list[Path]:
         if item.problem:
             raise ValueError(f"{item.name}: {item.problem}")
     return sorted((item.path for item in found), key=lambda p: (p.name, str(p)))
+
+
+def readable(entries: Iterable[str | os.PathLike[str]],
+             on_problem: Callable[[str], None]) -> Iterator[ArchiveFile]:
+    """The readable files of :func:`expand`, entry by entry; for an entry that matches nothing
+    or a file that cannot be read, ``on_problem`` gets one line (``name: why``) instead."""
+    for entry in entries:
+        try:
+            found = expand([entry])
+        except FileNotFoundError as exc:
+            on_problem(str(exc))
+            continue
+        for item in found:
+            if item.problem:
+                on_problem(f"{item.name}: {item.problem}")
+            else:
+                yield item
 
 
 def expand_spec(spec: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
