@@ -280,17 +280,11 @@ class SiteDrift:
         return [r for r in self.results if r.leaks or r.f1 < MIN_F1]
 
 
-def chrome_strings(site: str) -> tuple[str, ...]:
-    """The strings a leak is looked for: bench/quality.py's (the site module's
-    ``CHROME_STRINGS`` and ``LEAK_MARKERS``)."""
-    return quality.chrome_strings(site)
-
-
 def leaks_of(site: str, got: str, want: str) -> list[str]:
     """Known chrome strings of ``site`` in ``got`` but not in ``want`` (bench/quality.py's
     normalisation)."""
     got_n, want_n = quality._norm(got), quality._norm(want)
-    return [s for s in chrome_strings(site)
+    return [s for s in quality.chrome_strings(site)
             if quality._norm(s) in got_n and quality._norm(s) not in want_n]
 
 
