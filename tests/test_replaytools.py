@@ -216,6 +216,9 @@ def test_replaywebpage_renders_the_archived_page_with_its_text_and_style(
     title = squeeze(row["title"])
     selector, prop, expected = style
     find_frame = FIND_FRAME % (json.dumps(selector), json.dumps(prop))
+    # the article's text as the crawl extracted it, paragraph by paragraph (the first five:
+    # a multi-page article's later paragraphs are on its next page)
+    paragraphs = [squeeze(p) for p in row["text"].splitlines() if squeeze(p)][:5]
     with Chromium(replaytools.chromium()) as browser:
         since = len(replay_site.requests)
         browser.navigate(f"{replay_site.base}/{page}")
@@ -225,7 +228,10 @@ def test_replaywebpage_renders_the_archived_page_with_its_text_and_style(
                 browser.reload()
                 reloaded = True
             frame = browser.evaluate(find_frame)
-            if frame and title in squeeze(frame["text"]) and frame["style"] == expected:
+            # done when the page has arrived whole: title, text and style (a long page is
+            # still being parsed when its title shows)
+            if frame and frame["style"] == expected and all(
+                    p in squeeze(frame["text"]) for p in [title, *paragraphs]):
                 break
             time.sleep(0.25)
         shot = browser.screenshot(ARTIFACTS / f"replaywebpage-{name}.png")
@@ -234,9 +240,6 @@ def test_replaywebpage_renders_the_archived_page_with_its_text_and_style(
     assert frame["contentType"] == "text/html"
     shown = squeeze(frame["text"])
     assert title in shown, f"title not shown (screenshot: {shot}): {frame['text'][:500]}"
-    # the article's text as the crawl extracted it, paragraph by paragraph (the first five:
-    # a multi-page article's later paragraphs are on its next page)
-    paragraphs = [squeeze(p) for p in row["text"].splitlines() if squeeze(p)][:5]
     missing = [p for p in paragraphs if p not in shown]
     assert not missing, f"not shown (screenshot: {shot}): {missing}"
     assert "\ufffd" not in frame["text"]  # no undecodable bytes
