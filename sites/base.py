@@ -106,13 +106,14 @@ class SiteRules:
         order = {el: i for i, el in enumerate(tree.iter())}
         return sorted(set(outer), key=lambda el: order.get(el, 0))
 
-    def remove_noise(self, tree: _Element) -> None:
-        """Drop every noise element (in place), keeping the text that follows it; then the
-        site's known chrome by text (:attr:`clean_chrome`), wherever it sits."""
+    def remove_noise(self, tree: _Element, chrome: bool = True) -> None:
+        """Drop every noise element (in place), keeping the text that follows it; then (unless
+        ``chrome`` is False) the site's known chrome by text (:attr:`clean_chrome`), wherever
+        it sits."""
         for selector in self.noise:
             for el in select(tree, selector):
                 drop(el)
-        if self.clean_chrome is not None:
+        if chrome and self.clean_chrome is not None:
             self.clean_chrome(tree)
 
     def extract(self, url: str, tree: _Element) -> SiteExtraction | None:

@@ -22,7 +22,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 import sites
-from pipelines.extract import chrome, sitechrome
+from pipelines.extract import chrome, sitebody, sitechrome
 from pipelines.extract.requisites import page_requisites
 from sites.base import (
     canonical_url,
@@ -430,15 +430,16 @@ def _extract_tree(
         # pages 2..n by the rules; a page whose body they did not find: trafilatura's text
         # of it, without the site's chrome (appended after page 1's text, however found)
         part_texts: list[str] | None = []
-        part_fallback = False
+        part_readers: list[str] = []
         for part_url, part_html in parts:
             part_tree = parse_html(part_html)
             part = rules.extract(part_url, part_tree)
             if part is not None and part.text:
                 part_texts.append(part.text)
             elif part is not None and site_chrome is not None:
-                part_texts.append(_chrome_fallback(part_url, part_html, site_chrome, rules))
-                part_fallback = True
+                part_text, reader = _chrome_fallback(part_url, part_html, site_chrome, rules)
+                part_texts.append(part_text)
+                part_readers.append(reader)
             links.extend(u for u in outlinks(part_url, part_tree) if u not in links)
         if site_chrome is not None:
             found.text = site_chrome.clean(found.text)
@@ -446,23 +447,28 @@ def _extract_tree(
         if found.text.strip():
             found.text = "\n".join([found.text, *part_texts]).strip()
             part_texts = None
-            if part_fallback:
-                method = f"{method}+parts:trafilatura+chrome"
+            if part_readers:
+                readers = "+".join(sorted(set(part_readers)))
+                method = f"{method}+parts:{readers}+chrome"
     else:
         part_texts = None
 
     facts = _facts(url, tree)
     doc = None
+    meta_tree = False  # whether trafilatura's metadata may be read (a fallback read the page)
     text = _normalise_text(found.text) if found is not None else ""
     judged = text
     ja_chrome = None
     heads: set[str] = set()
     lead = None
+    #: the body found by structure where the rules found none (:mod:`sitebody`)
+    structured = None
     if not text and site_chrome is not None:
         # a page of a site with rules whose body they did not find (the markup drifted, or no
         # era fits): trafilatura reads the page, without the site's chrome
         heads = chrome.headlines(tree, facts["og_title"], facts["title"])
         lead = rules.lead(tree) if rules is not None else None
+        structured = _structured_body(tree, site_chrome, rules, heads)
         if rules is not None:
             rules.remove_noise(tree)  # the noise selectors that still match, then the chrome
         else:
@@ -475,8 +481,16 @@ def _extract_tree(
     if not text:
         # trafilatura works on its own copy of the tree (bare_extraction copies a tree it is
         # given): ours stays as parsed (or pruned of chrome), for trafilatura's metadata below
-        doc = _trafilatura(tree, url) if usable else None
-        text = _normalise_text(doc.text or "") if doc is not None else ""
+        reader = "trafilatura"
+        if structured is not None:
+            # the site's body by structure: trafilatura's metadata stays available (below)
+            reader = "structure"
+            text = _normalise_text(structured)
+            meta_tree = usable
+        else:
+            doc = _trafilatura(tree, url) if usable else None
+            text = _normalise_text(doc.text or "") if doc is not None else ""
+            meta_tree = doc is not None
         judged = text  # the lengths of the article test are those of the text found
         if ja_chrome is not None:
             text = chrome.clean_text(text, ja_chrome, heads)
@@ -488,16 +502,16 @@ def _extract_tree(
             text = "\n".join([text, *(_normalise_text(t) for t in part_texts)]).strip()
         for part_url, part_html in parts if part_texts is None else []:
             if site_chrome is not None:
-                part_text = _chrome_fallback(part_url, part_html, site_chrome, rules, heads)
+                part_text, _ = _chrome_fallback(part_url, part_html, site_chrome, rules, heads)
             else:
                 part_doc = _trafilatura(part_html, part_url)
                 part_text = _normalise_text(part_doc.text or "") if part_doc is not None else ""
             if part_text:
                 text = (text + "\n" + part_text).strip()
-        method = f"{method}+trafilatura" if found is not None else "trafilatura"
+        method = f"{method}+{reader}" if found is not None else reader
         if site_chrome is not None:
             # the site's rules found no body: say where the text came from
-            prefix = method if found is not None else f"site:{site_name}+trafilatura"
+            prefix = method if found is not None else f"site:{site_name}+{reader}"
             method = f"{prefix}+chrome"
 
     ld = facts["ld"]
@@ -535,14 +549,14 @@ def _extract_tree(
     # trafilatura's metadata is a fallback after the page's own markup: computed on first need
     # (only for pages trafilatura extracted), at most once; when the date is not needed from
     # it, only its title and author (the same values, without htmldate and the other scans)
-    needs_date = not published and doc is not None and metadata
+    needs_date = not published and meta_tree and metadata
     metadata_cache: dict[str, Any] = {}
 
     def doc_meta() -> Any:
-        if doc is None or not metadata:
+        if not meta_tree or not metadata:
             return None
         if not metadata_cache:
-            # the tree, as parsed (doc is None where trafilatura could not use it)
+            # the tree, as parsed (not read where trafilatura could not use it)
             metadata_cache["meta"] = (_trafilatura_metadata(tree, url) if needs_date
                                       else _trafilatura_title_author(tree, url))
         return metadata_cache["meta"]
@@ -580,24 +594,42 @@ def _extract_tree(
 
 
 def _chrome_fallback(url: str, html: str, site_chrome: sitechrome.SiteChrome,
-                     rules: sites.SiteRules | None, heads: set[str] | None = None) -> str:
-    """trafilatura's text of a page of a site whose rules found no body on it, without the
-    site's chrome (its noise selectors that still match, its chrome strings), standfirst
-    kept."""
+                     rules: sites.SiteRules | None, heads: set[str] | None = None
+                     ) -> tuple[str, str]:
+    """(text, reader) of a page of a site whose rules found no body on it: its body found by
+    structure (reader ``structure``, :mod:`sitebody`), else trafilatura's text of it
+    (``trafilatura``); without the site's chrome (its noise selectors that still match, its
+    chrome strings), standfirst kept."""
     tree = parse_html(html)
     if heads is None:
         heads = chrome.headlines(tree, first_text(tree, ("meta[property='og:title']",)),
                                  first_text(tree, ("title",)))
     lead = rules.lead(tree) if rules is not None else None
+    structured = _structured_body(tree, site_chrome, rules, heads)
     if rules is not None:
         rules.remove_noise(tree)
     else:
         site_chrome.prune(tree)
-    doc = _trafilatura(tree, url)
-    text = site_chrome.clean(_normalise_text(doc.text or "") if doc is not None else "", heads)
+    reader = "structure"
+    if structured is None:
+        doc = _trafilatura(tree, url)
+        structured = doc.text or "" if doc is not None else ""
+        reader = "trafilatura"
+    text = site_chrome.clean(_normalise_text(structured), heads)
     if lead and text and _normalise_text(lead) not in text:
         text = _normalise_text(lead) + "\n" + text
-    return text
+    return text, reader
+
+
+def _structured_body(tree: _Element, site_chrome: sitechrome.SiteChrome,
+                     rules: sites.SiteRules | None, heads: set[str]) -> str | None:
+    """The body of a page whose rules found none, by structure (:func:`sitebody.find_body`),
+    read from a copy of ``tree`` without the noise selectors that still match: the site's
+    chrome headings stay in it, as the ends of the runs of lines the body is looked for in."""
+    copy = copy_tree(tree)
+    if rules is not None:
+        rules.remove_noise(copy, chrome=False)
+    return sitebody.find_body(copy, site_chrome, heads)
 
 
 def _site_name(url: str) -> str:

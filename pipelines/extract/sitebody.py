@@ -1,0 +1,168 @@
+"""A site's article body found by structure, for pages whose rules find no body container.
+
+Class and id names drift, wrappers come and go, tables become ``div``s: the body container
+the site rules select may be gone while the article is still there. :func:`find_body` reads
+the page as lines (as the rules read a container: one line per block or ``<br>``), gives
+each line a value (its own text; link lines and the site's chrome lines cost, a figure's
+caption is worth nothing) and keeps the run of lines worth most, never across the page's
+headline or one of the site's chrome headings ("この筆者のコラム", "Posting rules"). Subheadings
+(``h2``-``h6``) inside the run stay; captions (a short line beside an image) and the site's
+chrome lines go. Nothing here depends on a class or id name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.etree import _Element
+
+from pipelines.extract import chrome
+from pipelines.extract.sitechrome import SiteChrome
+from sites.base import BLOCK_TAGS, clean_ws
+
+_SKIP = frozenset({"script", "style", "noscript", "form", "button", "select", "template",
+                   "head", "title", "iframe", "textarea", "option"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_FIGURE = frozenset({"figure", "figcaption"})
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+#: a line beside an image no longer than this (weighted) is its caption
+MAX_CAPTION = 120
+#: a line at least this much link text is a link line
+LINK_LINE = 0.5
+
+
+@dataclass
+class Line:
+    """One line of the page, as the rules would print it, with what it is."""
+
+    text: str
+    linked: int = 0  #: characters of link text (whitespace left out)
+    chars: int = 0  #: characters of text (whitespace left out)
+    heading: str = ""  #: ``h1``...``h6`` when the line is (inside) a heading
+    figure: bool = False  #: inside ``figure``/``figcaption``, or beside an image
+    image_before: bool = False  #: an image since the previous line
+
+
+def weight(text: str) -> int:
+    """Length with CJK characters counting twice (as the extractor's article test)."""
+    return len(text) + len(_CJK.findall(text))
+
+
+def page_lines(root: _Element) -> list[Line]:
+    """The lines of ``root`` in document order (as :func:`sites.base.block_text` splits them)."""
+    lines: list[Line] = []
+    parts: list[tuple[str, bool]] = []
+    state = {"heading": "", "figure": False, "image": False}
+
+    def flush() -> None:
+        text = " ".join("".join(t for t, _ in parts).split())
+        if text:
+            chars = sum(len("".join(t.split())) for t, _ in parts)
+            linked = sum(len("".join(t.split())) for t, link in parts if link)
+            lines.append(Line(text, linked, chars, str(state["heading"]),
+                              bool(state["figure"]), bool(state["image"])))
+            state["image"] = False
+        parts.clear()
+        state["heading"] = ""
+        state["figure"] = False
+
+    def walk(el: _Element, link: bool, heading: str, figure: bool) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag or tag in _SKIP:
+            return
+        if tag == "img":
+            state["image"] = True
+            return
+        link = link or tag == "a"
+        if tag in _HEADINGS:
+            heading = tag
+        figure = figure or tag in _FIGURE
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
+            flush()
+        if el.text:
+            add(el.text, link, heading, figure)
+        for child in el:
+            walk(child, link, heading, figure)
+            if child.tail:
+                add(child.tail, link, heading, figure)
+        if block:
+            flush()
+
+    def add(text: str, link: bool, heading: str, figure: bool) -> None:
+        parts.append((text, link))
+        if text.strip():
+            if heading and not state["heading"]:
+                state["heading"] = heading
+            state["figure"] = state["figure"] or figure
+
+    walk(root, False, "", False)
+    flush()
+    return lines
+
+
+#: what crossing one of the site's chrome headings costs a run, beyond its length: a short
+#: box inside the article ("Read more" and a link) is crossed, the page's furniture after
+#: the article (heading after heading, list after list) is not
+HEADING_COST = 100
+#: a run worth less than this (weighted characters) is no article body: trafilatura reads
+#: the page instead
+MIN_BODY = 200
+
+
+def line_value(line: Line, site_chrome: SiteChrome) -> float | None:
+    """What a line adds to a run: its text (CJK counting twice), less its link text; a link
+    line or a chrome line costs its length; a caption adds nothing. None: the line is the
+    page's headline or a chrome heading, which no run crosses."""
+    size = weight(line.text)
+    if line.linked >= LINK_LINE * line.chars:
+        return -float(size)
+    if site_chrome.is_chrome_line(line.text):
+        return -float(size)
+    if is_caption(line):
+        return 0.0
+    return size * (1 - line.linked / max(line.chars, 1))
+
+
+def is_caption(line: Line) -> bool:
+    """A short line in a figure or right after an image."""
+    return (line.figure or line.image_before) and weight(line.text) <= MAX_CAPTION
+
+
+def best_run(values: list[float | None]) -> tuple[int, int, float]:
+    """(start, end, value) of the run of consecutive values with the highest sum, never
+    over a None (Kadane's algorithm); (0, 0, 0.0) when no run is worth anything."""
+    best = (0, 0, 0.0)
+    start, total = 0, 0.0
+    for i, value in enumerate(values):
+        if value is None:
+            start, total = i + 1, 0.0
+            continue
+        if total <= 0:
+            start, total = i, 0.0
+        total += value
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str]) -> str | None:
+    """The article body of ``tree`` (pruned of the site's noise and chrome already) as
+    text, one line per paragraph; None when no run of lines is worth :data:`MIN_BODY`."""
+    body = tree.find("body")
+    lines = page_lines(body if body is not None else tree)
+    values: list[float | None] = []
+    for line in lines:
+        if line.heading == "h1" or chrome.core(line.text) in heads:
+            values.append(None)
+        elif site_chrome.rules.is_heading(line.text):
+            values.append(-float(weight(line.text) + HEADING_COST))
+        else:
+            values.append(line_value(line, site_chrome))
+    start, end, value = best_run(values)
+    if value < MIN_BODY:
+        return None
+    kept = [line.text for line in lines[start:end]
+            if not is_caption(line) and not site_chrome.is_chrome_line(line.text)]
+    return "\n".join(kept)
