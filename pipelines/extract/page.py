@@ -468,7 +468,8 @@ def _extract_tree(
         # era fits): trafilatura reads the page, without the site's chrome
         heads = chrome.headlines(tree, facts["og_title"], facts["title"])
         lead = rules.lead(tree) if rules is not None else None
-        structured = _structured_body(tree, site_chrome, rules, heads)
+        structured = _structured_body(tree, site_chrome, rules, heads,
+                                      (found.author if found else None) or facts["meta_author"])
         if rules is not None:
             rules.remove_noise(tree)  # the noise selectors that still match, then the chrome
         else:
@@ -605,7 +606,8 @@ def _chrome_fallback(url: str, html: str, site_chrome: sitechrome.SiteChrome,
         heads = chrome.headlines(tree, first_text(tree, ("meta[property='og:title']",)),
                                  first_text(tree, ("title",)))
     lead = rules.lead(tree) if rules is not None else None
-    structured = _structured_body(tree, site_chrome, rules, heads)
+    structured = _structured_body(tree, site_chrome, rules, heads,
+                                  rules.author(tree) if rules is not None else None)
     if rules is not None:
         rules.remove_noise(tree)
     else:
@@ -622,14 +624,15 @@ def _chrome_fallback(url: str, html: str, site_chrome: sitechrome.SiteChrome,
 
 
 def _structured_body(tree: _Element, site_chrome: sitechrome.SiteChrome,
-                     rules: sites.SiteRules | None, heads: set[str]) -> str | None:
+                     rules: sites.SiteRules | None, heads: set[str],
+                     author: str | None = None) -> str | None:
     """The body of a page whose rules found none, by structure (:func:`sitebody.find_body`),
     read from a copy of ``tree`` without the noise selectors that still match: the site's
     chrome headings stay in it, as the ends of the runs of lines the body is looked for in."""
     copy = copy_tree(tree)
     if rules is not None:
         rules.remove_noise(copy, chrome=False)
-    return sitebody.find_body(copy, site_chrome, heads)
+    return sitebody.find_body(copy, site_chrome, heads, author)
 
 
 def _site_name(url: str) -> str:

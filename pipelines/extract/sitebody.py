@@ -106,23 +106,41 @@ def page_lines(root: _Element) -> list[Line]:
 #: box inside the article ("Read more" and a link) is crossed, the page's furniture after
 #: the article (heading after heading, list after list) is not
 HEADING_COST = 100
+#: what a bare date line (a list's "2024.02.01", a date under a headline) costs beyond its
+#: length: a list of headlines with their dates is worth nothing
+DATE_COST = 50
+#: a bare date (and time) line
+_DATE = re.compile(r"\d{1,4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,4}\s*日?(?:\s*[(（].{1,3}[)）])?"
+                   r"(?:,?\s*\d{1,2}\s*[:時]\s*\d{2}\s*分?)?")
+#: a byline is at most this much longer than the author's name it holds
+BYLINE_EXTRA = 16
 #: a run worth less than this (weighted characters) is no article body: trafilatura reads
 #: the page instead
 MIN_BODY = 200
 
 
-def line_value(line: Line, site_chrome: SiteChrome) -> float | None:
+def line_value(line: Line, site_chrome: SiteChrome) -> float:
     """What a line adds to a run: its text (CJK counting twice), less its link text; a link
-    line or a chrome line costs its length; a caption adds nothing. None: the line is the
-    page's headline or a chrome heading, which no run crosses."""
+    line or a chrome line costs its length, a bare date line more; a caption, a line of no
+    letters ("1" of a pager) add nothing."""
     size = weight(line.text)
-    if line.linked >= LINK_LINE * line.chars:
+    if line.linked >= LINK_LINE * line.chars or site_chrome.is_chrome_line(line.text):
         return -float(size)
-    if site_chrome.is_chrome_line(line.text):
-        return -float(size)
-    if is_caption(line):
+    if is_date(line.text):
+        return -float(size + DATE_COST)
+    if is_caption(line) or not any(c.isalpha() for c in line.text):
         return 0.0
     return size * (1 - line.linked / max(line.chars, 1))
+
+
+def is_date(text: str) -> bool:
+    """Whether a line is a bare date (and time)."""
+    return _DATE.fullmatch(text.strip()) is not None
+
+
+def is_byline(text: str, author: str | None) -> bool:
+    """Whether a short line names the author (``山本美咲（本誌記者）``, ``By Jane Doe``)."""
+    return bool(author) and author in text and len(text) <= len(author) + BYLINE_EXTRA
 
 
 def is_caption(line: Line) -> bool:
@@ -147,9 +165,12 @@ def best_run(values: list[float | None]) -> tuple[int, int, float]:
     return best
 
 
-def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str]) -> str | None:
-    """The article body of ``tree`` (pruned of the site's noise and chrome already) as
-    text, one line per paragraph; None when no run of lines is worth :data:`MIN_BODY`."""
+def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
+              author: str | None = None) -> str | None:
+    """The article body of ``tree`` (without the site's noise) as text, one line per
+    paragraph; None when no run of lines is worth :data:`MIN_BODY`. ``heads``: the cores of
+    the page's headlines (:func:`chrome.headlines`); ``author``: the article's author, whose
+    byline is not body text."""
     body = tree.find("body")
     lines = page_lines(body if body is not None else tree)
     values: list[float | None] = []
@@ -158,11 +179,13 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str]) -> str |
             values.append(None)
         elif site_chrome.rules.is_heading(line.text):
             values.append(-float(weight(line.text) + HEADING_COST))
+        elif is_byline(line.text, author):
+            values.append(0.0)
         else:
             values.append(line_value(line, site_chrome))
     start, end, value = best_run(values)
     if value < MIN_BODY:
         return None
-    kept = [line.text for line in lines[start:end]
-            if not is_caption(line) and not site_chrome.is_chrome_line(line.text)]
+    kept = [line.text for line, value in zip(lines[start:end], values[start:end], strict=True)
+            if value and value > 0]
     return "\n".join(kept)
