@@ -190,8 +190,9 @@ def test_era_chosen_by_markup_not_url():
 
 
 def test_unknown_layout_falls_back():
-    """An article in a layout no era knows: modern body selectors if present, else trafilatura;
-    the date comes from metadata."""
+    """An article in a layout no era knows: modern body selectors if present, else its body
+    found by structure (the run of paragraphs after the headline); the date comes from
+    metadata."""
     body = " ".join(["Russia and Japan discussed security in Tokyo on Saturday."] * 12)
     page = (
         '<html lang="en"><head><meta property="og:type" content="article">'
@@ -201,7 +202,7 @@ def test_unknown_layout_falls_back():
         f"<p>{body}</p></div></body></html>"
     )
     result = extract_page("https://www.rt.com/news/455000-unknown-layout/", page)
-    assert result.method == "site:rt/fallback+trafilatura+chrome"
+    assert result.method == "site:rt/fallback+structure+chrome"
     assert result.article["published"] == "2019-05-01T10:00:00+00:00"
     assert "Russia and Japan discussed security" in result.article["text"]
     page2 = page.replace('<div class="story">', '<div class="article__text">')

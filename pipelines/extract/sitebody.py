@@ -1,13 +1,15 @@
 """A site's article body found by structure, for pages whose rules find no body container.
 
-Class and id names drift, wrappers come and go, tables become ``div``s: the body container
-the site rules select may be gone while the article is still there. :func:`find_body` reads
-the page as lines (as the rules read a container: one line per block or ``<br>``), gives
-each line a value (its own text; link lines and the site's chrome lines cost, a figure's
-caption is worth nothing) and keeps the run of lines worth most, never across the page's
-headline or one of the site's chrome headings ("この筆者のコラム", "Posting rules"). Subheadings
-(``h2``-``h6``) inside the run stay; captions (a short line beside an image) and the site's
-chrome lines go. Nothing here depends on a class or id name.
+Class and id names drift, wrappers come and go, tables become ``div``s: the container the
+site rules select may be gone while the article is still there. :func:`find_body` reads the
+page as lines (one per block or ``<br>``, as the rules read a container) and gives each a
+value: its own text (CJK counting twice); a link line, one of the site's chrome lines or a
+bare date costs its length, a chrome heading ("この筆者のコラム", "Read more") costs more; a
+caption (a short line beside an image), a byline, a line of no letters count nothing. The
+run of lines worth most is the body, never across the page's headline (``h1``, og:title);
+its subheadings (``h2``-``h6``) stay, lines worth nothing or less go. The page's extractor
+calls it (``site:<rules>+structure+chrome``) before trafilatura's text of the whole page.
+Nothing here depends on a class or id name.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from lxml.etree import _Element
 
 from pipelines.extract import chrome
 from pipelines.extract.sitechrome import SiteChrome
-from sites.base import BLOCK_TAGS, clean_ws
+from sites.base import BLOCK_TAGS
 
 _SKIP = frozenset({"script", "style", "noscript", "form", "button", "select", "template",
                    "head", "title", "iframe", "textarea", "option"})
@@ -40,7 +42,7 @@ class Line:
     linked: int = 0  #: characters of link text (whitespace left out)
     chars: int = 0  #: characters of text (whitespace left out)
     heading: str = ""  #: ``h1``...``h6`` when the line is (inside) a heading
-    figure: bool = False  #: inside ``figure``/``figcaption``, or beside an image
+    figure: bool = False  #: inside ``figure``/``figcaption``
     image_before: bool = False  #: an image since the previous line
 
 
@@ -105,7 +107,7 @@ def page_lines(root: _Element) -> list[Line]:
 #: what crossing one of the site's chrome headings costs a run, beyond its length: a short
 #: box inside the article ("Read more" and a link) is crossed, the page's furniture after
 #: the article (heading after heading, list after list) is not
-HEADING_COST = 100
+HEADING_COST = 60
 #: what a bare date line (a list's "2024.02.01", a date under a headline) costs beyond its
 #: length: a list of headlines with their dates is worth nothing
 DATE_COST = 50
