@@ -8,7 +8,8 @@ from pipelines.extract.sitechrome import SiteChrome
 from sites.base import parse_html
 
 CHROME = SiteChrome(("この筆者のコラム", "Read more", "写真:"), ("プロフィール",))
-PARA = "日本とロシアの外務・防衛閣僚協議が東京で開かれ、北方領土での共同経済活動や安全保障をめぐって意見を交わした。"
+PARA = ("日本とロシアの外務・防衛閣僚協議が東京で開かれ、"
+        "北方領土での共同経済活動や安全保障をめぐって意見を交わした。")
 PAGE = f"""<html><body>
 <div class="x1"><a href="/">HOME</a> <a href="/c/">コラム</a></div>
 <div class="x2">山本美咲（本誌記者）</div>
@@ -19,7 +20,8 @@ PAGE = f"""<html><body>
 <p>{PARA}</p></div>
 <div class="x7"><i>この筆者のコラム</i><ul><li><a href="/1">別のコラムの見出し一</a></li>
 <li><a href="/2">別のコラムの見出し二</a></li></ul></div>
-<div class="x8"><i>プロフィール</i><p>山本美咲</p><p>ニューズウィーク日本版記者。東京生まれ。</p></div>
+<div class="x8"><i>プロフィール</i><p>山本美咲</p>
+<p>ニューズウィーク日本版記者。東京生まれ。</p></div>
 <div class="x9"><p>2024.02.01</p><p>別の記事の見出しがここに</p><p>2024.02.01</p></div>
 </body></html>"""
 
@@ -47,7 +49,8 @@ def test_lines_know_links_headings_and_images():
     assert [(x.text, x.heading, x.image_before, x.figure, x.linked) for x in lines] == [
         ("見出し", "h3", False, False, 0), ("説明 リンク", "", True, False, 3),
         ("図の説明", "", False, True, 0)]
-    assert sitebody.is_date("2024年01月31日（水）15時00分") and sitebody.is_date("28.07.2012, 12:30")
+    assert sitebody.is_date("2024年01月31日（水）15時00分")
+    assert sitebody.is_date("28.07.2012, 12:30")
     assert not sitebody.is_date("2024年1月に始まった協議は続いている。")
 
 
