@@ -73,9 +73,10 @@ class ExtractionResult:
     """The outcome for one page: an article (dict of fields) or a reason why not."""
 
     article: dict[str, Any] | None
-    #: ``site:rt/2022``, ``trafilatura``, ``none``; ``site:rt/2022+trafilatura+chrome`` where the
-    #: rules found no body text, ``site:ruvr+trafilatura+chrome`` where no era of the site's
-    #: rules fits: trafilatura's text of the page without the site's known chrome
+    #: ``site:rt/2022``, ``trafilatura``, ``none``; ``site:rt/2022+structure+chrome`` where the
+    #: rules found no body text (the body by structure, :mod:`sitebody`; ``+trafilatura+chrome``
+    #: where that found none either), ``site:ruvr+structure+chrome`` where no era of the
+    #: site's rules fits: the page's text without the site's known chrome
     method: str
     reason: str  #: ``article`` or why not (``not-article: ...``, ``error: ...``)
     seconds: float = 0.0
