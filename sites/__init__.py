@@ -72,17 +72,19 @@ def rules_for(url: str, tree: _Element, site: str | None = None) -> SiteRules | 
     return None
 
 
-def chrome_of(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def chrome_of(name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """A site's known chrome as text: its module's ``CHROME_STRINGS`` (a line or heading
-    starting with one is chrome) and ``CHROME_LINES`` (a whole line that is one); empty
-    tuples for a site without them or without rules."""
+    starting with one is chrome), ``CHROME_LINES`` (a whole line that is one) and
+    ``CHROME_ENDS`` (a short line ending with one is chrome); empty tuples for a site without
+    them or without rules."""
     load_all()
     eras = _REGISTRY.get(name)
     if not eras:
-        return (), ()
+        return (), (), ()
     module = sys.modules[eras[0].__module__]
     return (tuple(getattr(module, "CHROME_STRINGS", ())),
-            tuple(getattr(module, "CHROME_LINES", ())))
+            tuple(getattr(module, "CHROME_LINES", ())),
+            tuple(getattr(module, "CHROME_ENDS", ())))
 
 
 def site_names() -> list[str]:

@@ -58,6 +58,10 @@ CHROME_LINES: tuple[str, ...] = (
     "WorldVoice",  # wv-popular-posts heading
     "コラム",  # contentPanelTitle label
 )
+#: a short line ending with one of these is chrome
+CHROME_ENDS: tuple[str, ...] = (
+    "好評発売中",  # div#magazine-info, the new-issue ad inside the body (README §4.5; fixtures)
+)
 # -- end of known chrome ---------------------------------------------------------------------
 
 #: removed before the body is read (inside the body or around it)
@@ -279,7 +283,7 @@ def listing_next_pages(url: str, tree: _Element, page: int, last: int) -> list[t
 #: string leaks when it is in our text but not in the expected text); unlike those, they are
 #: not removed by the extractor: they are too short or too common to cut a line by (fixtures).
 LEAK_MARKERS: tuple[str, ...] = (
-    "MAGAZINE", "プロフィール", "申し訳ありません", "shareTool", "googletag",
+    "MAGAZINE", "プロフィール", "申し訳ありません", "shareTool", "googletag", "好評発売中",
 )
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lxml.etree import _Element
 
 from pipelines.extract import chrome
-from pipelines.extract.sitechrome import SiteChrome
+from pipelines.extract.sitechrome import SiteChrome, lead_form
 from sites.base import BLOCK_TAGS
 
 _SKIP = frozenset({"script", "style", "noscript", "form", "button", "select", "template",
@@ -176,15 +176,26 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
     body = tree.find("body")
     lines = page_lines(body if body is not None else tree)
     values: list[float | None] = []
+    owned = False  # in the section a chrome heading heads (its text is not the article's)
     for line in lines:
+        value = line_value(line, site_chrome)
         if line.heading == "h1" or chrome.core(line.text) in heads:
             values.append(None)
+            owned = False
         elif site_chrome.rules.is_heading(line.text):
             values.append(-float(weight(line.text) + HEADING_COST))
-        elif is_byline(line.text, author):
+            # a section heading (one of the site's whole chrome lines, "プロフィール", or an
+            # h2-h6 element) heads the text after it; a link ("Read more") or a box's label
+            # ("あわせて読む", which drift may put after its links) heads nothing
+            owned = line.linked < LINK_LINE * line.chars and (
+                bool(line.heading) or lead_form(line.text) in site_chrome.whole)
+        elif value < 0:
+            values.append(value)
+            owned = False
+        elif owned or is_byline(line.text, author):
             values.append(0.0)
         else:
-            values.append(line_value(line, site_chrome))
+            values.append(value)
     start, end, value = best_run(values)
     if value < MIN_BODY:
         return None

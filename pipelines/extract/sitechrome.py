@@ -1,7 +1,8 @@
 """A site's known chrome, removed wherever it sits: not only inside the containers guessed.
 
 A site module lists its chrome as text (:func:`sites.chrome_of`): ``CHROME_STRINGS`` (a line
-or heading starting with one is chrome: "Trends:", "この筆者のコラム") and ``CHROME_LINES``
+or heading starting with one is chrome: "Trends:", "この筆者のコラム"), ``CHROME_ENDS`` (a short
+line ending with one: "... 好評発売中") and ``CHROME_LINES``
 (whole lines only: "プロフィール"). :class:`SiteChrome` applies them with the Japanese chrome
 layer's machinery (:mod:`pipelines.extract.chrome`): :meth:`SiteChrome.prune` removes a chrome
 heading and the section after it when that section is links or empty (a related list goes; an
@@ -42,8 +43,11 @@ def lead_form(text: str) -> str:
 class SiteChrome:
     """One site's chrome strings, compiled."""
 
-    def __init__(self, strings: tuple[str, ...], lines: tuple[str, ...]) -> None:
+    def __init__(self, strings: tuple[str, ...], lines: tuple[str, ...],
+                 ends: tuple[str, ...] = ()) -> None:
         self.starts = tuple(s for s in (lead_form(x) for x in strings) if s)
+        #: a short line (a caption's length at most) ending with one of these is chrome
+        self.ends = tuple(s for s in (lead_form(x) for x in ends) if s)
         #: labels ("写真:", "Tags:") also end a short line: a caption and its credit
         self.labels = tuple(" " + s for s in self.starts if s.endswith(":"))
         self.whole = frozenset(s for s in (lead_form(x) for x in lines) if s)
@@ -68,7 +72,8 @@ class SiteChrome:
             return False
         if form in self.whole or form.startswith(self.starts):
             return True
-        return len(form) <= MAX_CAPTION_CHARS and any(label in form for label in self.labels)
+        return len(form) <= MAX_CAPTION_CHARS and (
+            any(label in form for label in self.labels) or form.endswith(self.ends))
 
     def prune(self, tree: _Element) -> int:
         """Remove chrome headings from ``tree`` (in place), each with the siblings after it
@@ -161,5 +166,5 @@ def for_site(name: str | None) -> SiteChrome | None:
     """The chrome of a site with rules, or None (no site, or a site without chrome strings)."""
     if not name:
         return None
-    strings, lines = sites.chrome_of(name)
-    return SiteChrome(strings, lines) if strings or lines else None
+    strings, lines, ends = sites.chrome_of(name)
+    return SiteChrome(strings, lines, ends) if strings or lines or ends else None
