@@ -30,6 +30,8 @@ _FIGURE = frozenset({"figure", "figcaption"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 #: a line beside an image no longer than this (weighted) is its caption
 MAX_CAPTION = 120
+#: a card's title (the second short line after its thumbnail) is no longer than this
+MAX_CARD_LINE = 60
 #: a line at least this much link text is a link line
 LINK_LINE = 0.5
 
@@ -44,6 +46,8 @@ class Line:
     heading: str = ""  #: ``h1``...``h6`` when the line is (inside) a heading
     figure: bool = False  #: inside ``figure``/``figcaption``
     image_before: bool = False  #: an image since the previous line
+    #: the line before is this one's image's first line (a card: image, label, title)
+    second_after_image: bool = False
 
 
 def weight(text: str) -> int:
@@ -55,7 +59,7 @@ def page_lines(root: _Element) -> list[Line]:
     """The lines of ``root`` in document order (as :func:`sites.base.block_text` splits them)."""
     lines: list[Line] = []
     parts: list[tuple[str, bool]] = []
-    state = {"heading": "", "figure": False, "image": False}
+    state = {"heading": "", "figure": False, "image": False, "second": False}
 
     def flush() -> None:
         text = " ".join("".join(t for t, _ in parts).split())
@@ -63,7 +67,9 @@ def page_lines(root: _Element) -> list[Line]:
             chars = sum(len("".join(t.split())) for t, _ in parts)
             linked = sum(len("".join(t.split())) for t, link in parts if link)
             lines.append(Line(text, linked, chars, str(state["heading"]),
-                              bool(state["figure"]), bool(state["image"])))
+                              bool(state["figure"]), bool(state["image"]),
+                              bool(state["second"])))
+            state["second"] = bool(state["image"]) and weight(text) <= MAX_CARD_LINE
             state["image"] = False
         parts.clear()
         state["heading"] = ""
@@ -75,6 +81,7 @@ def page_lines(root: _Element) -> list[Line]:
             return
         if tag == "img":
             state["image"] = True
+            state["second"] = False
             return
         link = link or tag == "a"
         if tag in _HEADINGS:
@@ -116,6 +123,10 @@ _DATE = re.compile(r"\d{1,4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,4}\s*日?(?:
                    r"(?:,?\s*\d{1,2}\s*[:時]\s*\d{2}\s*分?)?")
 #: a byline is at most this much longer than the author's name it holds
 BYLINE_EXTRA = 16
+#: a line at the start of a run this short (weighted), ending in no sentence-final mark, is
+#: the header's (a byline, a label)
+MAX_RESIDUE = 40
+_SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)")
 #: a run worth less than this (weighted characters) is no article body: trafilatura reads
 #: the page instead
 MIN_BODY = 200
@@ -146,8 +157,12 @@ def is_byline(text: str, author: str | None) -> bool:
 
 
 def is_caption(line: Line) -> bool:
-    """A short line in a figure or right after an image."""
-    return (line.figure or line.image_before) and weight(line.text) <= MAX_CAPTION
+    """A short line in a figure or right after an image, or a card's title (a short line
+    after an image's short first line: thumbnail, label, title)."""
+    size = weight(line.text)
+    if line.second_after_image and not line.heading:
+        return size <= MAX_CARD_LINE
+    return (line.figure or line.image_before) and size <= MAX_CAPTION
 
 
 def best_run(values: list[float | None]) -> tuple[int, int, float]:
@@ -199,6 +214,15 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
     start, end, value = best_run(values)
     if value < MIN_BODY:
         return None
-    kept = [line.text for line, value in zip(lines[start:end], values[start:end], strict=True)
+    kept = [line for line, value in zip(lines[start:end], values[start:end], strict=True)
             if value and value > 0]
-    return "\n".join(kept)
+    while kept and is_header_residue(kept[0]):
+        kept.pop(0)  # a byline, a label left over from the header: the body opens with a sentence
+    return "\n".join(line.text for line in kept)
+
+
+def is_header_residue(line: Line) -> bool:
+    """A short line that is no sentence and no subheading (``鈴木一郎（本誌記者）``, a section
+    label): at the start of a run, what the header left."""
+    text = line.text.rstrip()
+    return not line.heading and weight(text) <= MAX_RESIDUE and not text.endswith(_SENTENCE_END)
