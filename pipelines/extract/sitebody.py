@@ -121,6 +121,8 @@ DATE_COST = 50
 #: a bare date (and time) line
 _DATE = re.compile(r"\d{1,4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,4}\s*日?(?:\s*[(（].{1,3}[)）])?"
                    r"(?:,?\s*\d{1,2}\s*[:時]\s*\d{2}\s*分?)?")
+#: a headline cut short is recognised from this many characters of it
+MIN_CUT_HEADLINE = 8
 #: a byline is at most this much longer than the author's name it holds
 BYLINE_EXTRA = 16
 #: a line at the start of a run this short (weighted), ending in no sentence-final mark, is
@@ -144,6 +146,19 @@ def line_value(line: Line, site_chrome: SiteChrome) -> float:
     if is_caption(line) or not any(c.isalpha() for c in line.text):
         return 0.0
     return size * (1 - line.linked / max(line.chars, 1))
+
+
+def is_headline(text: str, heads: set[str]) -> bool:
+    """Whether a line is the page's headline, or its start cut short ("…", "...": a
+    breadcrumb's last step)."""
+    core = chrome.core(text)
+    if core in heads:
+        return True
+    cut = text.rstrip()
+    if not cut.endswith(("…", "...")):
+        return False
+    start = chrome.core(cut.rstrip("….").rstrip())
+    return len(start) >= MIN_CUT_HEADLINE and any(h.startswith(start) for h in heads)
 
 
 def is_date(text: str) -> bool:
@@ -194,7 +209,7 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
     owned = False  # in the section a chrome heading heads (its text is not the article's)
     for line in lines:
         value = line_value(line, site_chrome)
-        if line.heading == "h1" or chrome.core(line.text) in heads:
+        if line.heading == "h1" or is_headline(line.text, heads):
             values.append(None)
             owned = False
         elif site_chrome.rules.is_heading(line.text):
