@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from lxml.etree import _Element
 
@@ -30,6 +31,12 @@ _FIGURE = frozenset({"figure", "figcaption"})
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 #: a line beside an image no longer than this (weighted) is its caption
 MAX_CAPTION = 120
+#: a caption by place (the only text of its image's container) is no longer than this
+MAX_FIGURE_CAPTION = 600
+#: a line opening with this many characters of an image's ``alt`` is its caption
+MIN_ALT = 20
+_POST_LINK = re.compile(r"(?:twitter|x)\.com/[^/]+/status/|instagram\.com/(?:p|reel)/"
+                        r"|facebook\.com/[^/]+/posts/")
 #: a card's title (the second short line after its thumbnail) is no longer than this
 MAX_CARD_LINE = 60
 #: a line at least this much link text is a link line
@@ -44,10 +51,34 @@ class Line:
     linked: int = 0  #: characters of link text (whitespace left out)
     chars: int = 0  #: characters of text (whitespace left out)
     heading: str = ""  #: ``h1``...``h6`` when the line is (inside) a heading
-    figure: bool = False  #: inside ``figure``/``figcaption``
+    #: inside ``figure``/``figcaption``, or the only text beside its image (in the image's
+    #: container, or opening with the image's ``alt``)
+    figure: bool = False
     image_before: bool = False  #: an image since the previous line
     #: the line before is this one's image's first line (a card: image, label, title)
     second_after_image: bool = False
+    #: inside an embedded social post (a quote linking to the post: tweets, Instagram)
+    embed: bool = False
+
+
+def _squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _beside(image: _Element, text: str) -> bool:
+    """Whether ``text`` is an image's caption by place: the only text of the image's
+    container, or opening as the image's ``alt`` does."""
+    parent = image.getparent()
+    own = _squashed(text)
+    if parent is not None and _squashed(parent.text_content()) == own:
+        return True
+    alt = _squashed(image.get("alt") or "")
+    return len(alt) >= MIN_ALT and own[:MIN_ALT] == alt[:MIN_ALT]
+
+
+def _is_embed(quote: _Element) -> bool:
+    """A quote that links to a social post (what embedding scripts turn into a card)."""
+    return any(_POST_LINK.search(a.get("href") or "") for a in quote.iter("a"))
 
 
 def weight(text: str) -> int:
@@ -59,29 +90,40 @@ def page_lines(root: _Element) -> list[Line]:
     """The lines of ``root`` in document order (as :func:`sites.base.block_text` splits them)."""
     lines: list[Line] = []
     parts: list[tuple[str, bool]] = []
-    state = {"heading": "", "figure": False, "image": False, "second": False}
+    state: dict[str, Any] = {"heading": "", "figure": False, "image": None, "second": False,
+                             "embed": False}
 
     def flush() -> None:
         text = " ".join("".join(t for t, _ in parts).split())
         if text:
             chars = sum(len("".join(t.split())) for t, _ in parts)
             linked = sum(len("".join(t.split())) for t, link in parts if link)
-            lines.append(Line(text, linked, chars, str(state["heading"]),
-                              bool(state["figure"]), bool(state["image"]),
-                              bool(state["second"])))
-            state["second"] = bool(state["image"]) and weight(text) <= MAX_CARD_LINE
-            state["image"] = False
+            image = state["image"]
+            figure = bool(state["figure"]) or (image is not None and _beside(image, text))
+            lines.append(Line(text, linked, chars, str(state["heading"]), figure,
+                              image is not None, bool(state["second"]), bool(state["embed"])))
+            state["second"] = image is not None and weight(text) <= MAX_CARD_LINE
+            state["image"] = None
         parts.clear()
         state["heading"] = ""
         state["figure"] = False
+        state["embed"] = False
 
     def walk(el: _Element, link: bool, heading: str, figure: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in _SKIP:
             return
         if tag == "img":
-            state["image"] = True
+            state["image"] = el
             state["second"] = False
+            return
+        if tag == "blockquote" and _is_embed(el):
+            flush()
+            before = len(lines)
+            walk_children(el, link, heading, figure)
+            flush()
+            for line in lines[before:]:
+                line.embed = True
             return
         link = link or tag == "a"
         if tag in _HEADINGS:
@@ -90,14 +132,17 @@ def page_lines(root: _Element) -> list[Line]:
         block = tag in BLOCK_TAGS
         if block or tag == "br":
             flush()
+        walk_children(el, link, heading, figure)
+        if block:
+            flush()
+
+    def walk_children(el: _Element, link: bool, heading: str, figure: bool) -> None:
         if el.text:
             add(el.text, link, heading, figure)
         for child in el:
             walk(child, link, heading, figure)
             if child.tail:
                 add(child.tail, link, heading, figure)
-        if block:
-            flush()
 
     def add(text: str, link: bool, heading: str, figure: bool) -> None:
         parts.append((text, link))
@@ -143,7 +188,7 @@ def line_value(line: Line, site_chrome: SiteChrome) -> float:
         return -float(size)
     if is_date(line.text):
         return -float(size + DATE_COST)
-    if is_caption(line) or not any(c.isalpha() for c in line.text):
+    if line.embed or is_caption(line) or not any(c.isalpha() for c in line.text):
         return 0.0
     return size * (1 - line.linked / max(line.chars, 1))
 
@@ -177,7 +222,9 @@ def is_caption(line: Line) -> bool:
     size = weight(line.text)
     if line.second_after_image and not line.heading:
         return size <= MAX_CARD_LINE
-    return (line.figure or line.image_before) and size <= MAX_CAPTION
+    if line.figure:
+        return size <= MAX_FIGURE_CAPTION
+    return line.image_before and size <= MAX_CAPTION
 
 
 def best_run(values: list[float | None]) -> tuple[int, int, float]:
