@@ -168,6 +168,9 @@ _DATE = re.compile(r"\d{1,4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,4}\s*日?(?:
                    r"(?:,?\s*\d{1,2}\s*[:時]\s*\d{2}\s*分?)?")
 #: a headline cut short is recognised from this many characters of it
 MIN_CUT_HEADLINE = 8
+_DATE_AT_END = re.compile(rf"\s(?:{_DATE.pattern})$")
+#: a line closed by a date is a signature up to this length (weighted)
+MAX_SIGNATURE = 60
 #: a byline is at most this much longer than the author's name it holds
 BYLINE_EXTRA = 16
 #: a line at the start of a run this short (weighted), ending in no sentence-final mark, is
@@ -207,8 +210,13 @@ def is_headline(text: str, heads: set[str]) -> bool:
 
 
 def is_date(text: str) -> bool:
-    """Whether a line is a bare date (and time)."""
-    return _DATE.fullmatch(text.strip()) is not None
+    """Whether a line is a bare date (and time), or a short line closed by one (a comment's
+    or a list item's signature: ``Vladimir K. 02.11.2013 21:48``)."""
+    text = text.strip()
+    if _DATE.fullmatch(text) is not None:
+        return True
+    found = _DATE_AT_END.search(text)
+    return found is not None and found.start() > 0 and weight(text) <= MAX_SIGNATURE
 
 
 def is_byline(text: str, author: str | None) -> bool:
