@@ -177,6 +177,8 @@ BYLINE_EXTRA = 16
 #: the header's (a byline, a label)
 MAX_RESIDUE = 40
 _SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)")
+#: a standfirst apart from the body is at least this long (weighted)
+MIN_LEAD = 60
 #: a run worth less than this (weighted characters) is no article body: trafilatura reads
 #: the page instead
 MIN_BODY = 200
@@ -288,7 +290,26 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
             if value and value > 0]
     while kept and is_header_residue(kept[0]):
         kept.pop(0)  # a byline, a label left over from the header: the body opens with a sentence
+    lead = standfirst(lines, values, start)
+    if lead is not None:
+        kept.insert(0, lead)
     return "\n".join(line.text for line in kept)
+
+
+def standfirst(lines: list[Line], values: list[float | None], start: int) -> Line | None:
+    """The first line worth something after the headline, when chrome lines come between it
+    and the run that starts at ``start`` (a standfirst the page's blocks moved away from the
+    body): a line of :data:`MIN_LEAD` or more that is no header residue; else None."""
+    stops = [i for i in range(start) if values[i] is None]
+    if not stops:
+        return None
+    after = [i for i in range(stops[-1] + 1, start) if (values[i] or 0) > 0]
+    if not after:
+        return None
+    line = lines[after[0]]
+    if weight(line.text) < MIN_LEAD or is_header_residue(line):
+        return None
+    return line
 
 
 def is_header_residue(line: Line) -> bool:
