@@ -252,8 +252,7 @@ class RTRules(SiteRules):
         summary = select(tree, "div.article__summary")
         if summary:
             return summary[0]
-        want = clean_ws(first_text(tree, ("meta[property='og:description']",
-                                          "meta[name='description']")) or "")
+        want = self._description(tree)
         if len(want) < 40:
             return None
         body = tree.find("body")
@@ -263,11 +262,24 @@ class RTRules(SiteRules):
                 return el  # the outermost element whose whole text is the description
         return None
 
+    @staticmethod
+    def _description(tree: _Element) -> str:
+        return clean_ws(first_text(tree, ("meta[property='og:description']",
+                                          "meta[name='description']")) or "")
+
     def lead(self, tree: _Element) -> str | None:
-        """The standfirst: ``div.article__summary``, else the element printing the page's
-        ``og:description`` (RT's standfirst is its description)."""
+        """The standfirst: ``div.article__summary``, else the element (or the loose text)
+        printing the page's ``og:description`` (RT's standfirst is its description)."""
         el = self._lead_element(tree)
-        return clean_ws(el.text_content()) if el is not None else None
+        if el is not None:
+            return clean_ws(el.text_content())
+        want = self._description(tree)
+        body = tree.find("body")
+        for node in (body if body is not None else tree).iter():
+            if isinstance(node.tag, str) and len(want) >= 40 and want in (
+                    clean_ws(node.text or ""), clean_ws(node.tail or "")):
+                return want
+        return None
 
     def modified(self, tree: _Element) -> str | None:
         """Last edit time, or None."""
@@ -301,6 +313,10 @@ class RTRules(SiteRules):
         found = super().extract(url, tree)
         if found is not None:
             found.meta = meta
+            # a standfirst printed as loose text (its container unwrapped): no element holds it
+            lead = self.lead(tree) if found.text else None
+            if lead and lead not in found.text:
+                found.text = f"{lead}\n{found.text}"
         return found
 
 
