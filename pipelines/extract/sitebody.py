@@ -176,7 +176,9 @@ BYLINE_EXTRA = 16
 #: a line at the start of a run this short (weighted), ending in no sentence-final mark, is
 #: the header's (a byline, a label)
 MAX_RESIDUE = 40
-_SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)")
+#: ... and at its end, this short
+MAX_TAIL_RESIDUE = 60
+_SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)）")
 #: a standfirst apart from the body is at least this long (weighted)
 MIN_LEAD = 60
 #: a run worth less than this (weighted characters) is no article body: trafilatura reads
@@ -290,6 +292,8 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
             if value and value > 0]
     while kept and is_header_residue(kept[0]):
         kept.pop(0)  # a byline, a label left over from the header: the body opens with a sentence
+    while kept and is_header_residue(kept[-1], MAX_TAIL_RESIDUE):
+        kept.pop()  # a card's label and title: the body closes with a sentence
     lead = standfirst(lines, values, start)
     if lead is not None:
         kept.insert(0, lead)
@@ -312,8 +316,10 @@ def standfirst(lines: list[Line], values: list[float | None], start: int) -> Lin
     return line
 
 
-def is_header_residue(line: Line) -> bool:
-    """A short line that is no sentence and no subheading (``鈴木一郎（本誌記者）``, a section
-    label): at the start of a run, what the header left."""
+def is_header_residue(line: Line, limit: int = 0) -> bool:
+    """A short line (``limit``, :data:`MAX_RESIDUE` by default) that is no sentence and no
+    subheading (``鈴木一郎（本誌記者）``, a section label): at the start of a run, what the
+    header left; at its end, what a list next to it left."""
     text = line.text.rstrip()
-    return not line.heading and weight(text) <= MAX_RESIDUE and not text.endswith(_SENTENCE_END)
+    return not line.heading and weight(text) <= (limit or MAX_RESIDUE) \
+        and not text.endswith(_SENTENCE_END)
