@@ -66,3 +66,57 @@ def test_the_site_fallback_says_it_read_the_body_by_structure():
     got = result.article["text"]
     assert quality.score_shingles(got, case["text"]).f1 >= 0.9
     assert not drift.leaks_of("newsweekjapan", got, case["text"])
+
+
+LONG = ("Russia and Japan held their first talks of defence and foreign ministers in Tokyo on "
+        "Saturday, agreeing to hold joint drills and to fight piracy together at sea.")
+EN = SiteChrome(("Posting rules", "Read more"), ("Profile",))
+
+
+def _body(html: str, chrome_rules: SiteChrome = EN, heads: tuple[str, ...] = ("talks",)) -> list:
+    text = sitebody.find_body(parse_html(html), chrome_rules, {chrome.core(h) for h in heads})
+    return text.split("\n") if text else []
+
+
+def test_captions_by_place_embedded_posts_and_signatures_count_nothing():
+    caption = "The ministers, flanked by their deputies, meet in Tokyo. " * 4  # a long caption
+    page = (f"<html><body><h1>Talks</h1><p>{LONG}</p>"
+            f"<div><img src=a.jpg alt='x'><p>{caption}</p></div>"
+            f"<div><img src=b.jpg alt='Shinzo Abe meets Sergey Lavrov in Tokyo'></div>"
+            f"<p>Shinzo Abe meets Sergey Lavrov in Tokyo, with a long credit line after it, "
+            f"as photo agencies write them (AFP Photo / Toru Yamanaka) and more words</p>"
+            f"<blockquote><p>Protest at Westminster this morning over the aid budget.</p>"
+            f"&mdash; Someone (@someone) <a href='https://twitter.com/someone/status/1'>"
+            f"April 1, 2016</a></blockquote><p>{LONG}</p>"
+            f"<div>Posting rules</div><p>Good news for fishermen, if it lasts.</p>"
+            f"<p>pacific_watcher 02.11.2013 22:30</p>"
+            f"<p>Sixty-eight years without a peace treaty. Time to finish it.</p>"
+            f"<p>Vladimir K. 02.11.2013 21:48</p></body></html>")
+    assert _body(page) == [LONG, LONG]
+
+
+def test_a_section_heading_owns_its_text_a_box_label_does_not():
+    profile = "Jane Doe covers Russia and Japan for the paper from Tokyo since 2010 and more."
+    page = (f"<html><body><h1>Talks</h1><p>{LONG}</p><div>Read more</div>"
+            f"<p><a href='/x'>Another story about the same talks in Tokyo</a></p><p>{LONG}</p>"
+            f"<h4>Profile</h4><p>{profile}</p><p>{profile}</p></body></html>")
+    assert _body(page) == [LONG, LONG]
+    label_after_links = page.replace("<div>Read more</div><p>", "<p>").replace(
+        f"</a></p><p>{LONG}", f"</a></p><div>Read more</div><p>{LONG}")
+    assert _body(label_after_links) == [LONG, LONG]
+
+
+def test_a_standfirst_moved_away_from_the_body_stays_and_leftovers_go():
+    lead = "The Wikileaks publisher has been put on lockdown in prison, his wife reports"
+    page = (f"<html><body><h1>Talks</h1><p>{lead}</p><div>Read more</div>"
+            f"<p><a href='/a'>Share</a> <a href='/b'>this story on social media</a></p>"
+            f"<p>{LONG}</p><p>{LONG}</p><p>Business</p><p>Inflation gauge rises to two</p>"
+            "</body></html>")
+    assert _body(page) == [lead, LONG, LONG]
+
+
+def test_a_site_s_chrome_ends_are_chrome_lines_when_short():
+    ends = SiteChrome(("関連記事",), (), ("好評発売中",))
+    assert ends.is_chrome_line("アステイオン99号 特集「日露関係の150年」 好評発売中")
+    assert not ends.is_chrome_line("新刊は" + "あ" * 90 + "好評発売中")  # too long for chrome
+    assert not ends.is_chrome_line("好評発売中の新刊について、著者に話を聞いた。")
