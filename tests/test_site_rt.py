@@ -415,3 +415,18 @@ def test_max_pages_and_listing_pages(crawl):
     assert not [u for u in got if "/listing/" in u]
     assert "'finish_reason': 'max_pages'" in run.log
     assert len(run.articles) <= 1
+
+
+def test_a_standfirst_whose_container_is_unwrapped_stays():
+    """Markup drift: the 2016 summary's ``div`` gone, its text loose between the share bar
+    and the body; the rules still print it first (it is the page's ``og:description``)."""
+    from lxml import html as lxml_html
+
+    tree = lxml_html.document_fromstring(read(FIXTURE_FILES[A2016]))
+    summary = tree.cssselect("div.article__summary")[0]
+    want = " ".join(summary.text_content().split())
+    summary.drop_tag()
+    page = lxml_html.tostring(tree, encoding="unicode")
+    result = extract_page(A2016, page)
+    assert result.method == "site:rt/2016"
+    assert result.article["text"].split("\n")[0] == want
