@@ -15,10 +15,7 @@ from lxml import html as lxml_html
 from bench import drift, quality
 
 #: sites whose variants do not all pass yet (measured: see docs/benchmarks.md, "Markup drift")
-NOT_YET = {
-    "newsweekjapan": "3 of 140 variants below F1 0.98 (min 0.955), no leak: an author's profile "
-                     "text that a reorder put before its own heading, next to the body",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def params() -> list:

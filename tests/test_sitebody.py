@@ -120,3 +120,16 @@ def test_a_site_s_chrome_ends_are_chrome_lines_when_short():
     assert ends.is_chrome_line("アステイオン99号 特集「日露関係の150年」 好評発売中")
     assert not ends.is_chrome_line("新刊は" + "あ" * 90 + "好評発売中")  # too long for chrome
     assert not ends.is_chrome_line("好評発売中の新刊について、著者に話を聞いた。")
+
+
+def test_an_author_box_above_the_author_s_name_is_no_body():
+    bio = "Jane Doe covers Russia and Japan for the paper from Tokyo since 2010, and more."
+    page = (f"<html><body><h1>Talks</h1><p>{LONG}</p><p>{LONG}</p><p>1</p>"
+            f"<p>{bio}</p><h3>Jane Doe</h3><h4>Profile</h4></body></html>")
+    tree = parse_html(page)
+    assert sitebody.find_body(tree, EN, {"talks"}, author="Jane Doe").split("\n") == [LONG, LONG]
+    # a sign-off after the last paragraph takes nothing with it: no separator before them
+    signed = page.replace("<p>1</p>", "")
+    tree = parse_html(signed)
+    assert sitebody.find_body(tree, EN, {"talks"}, author="Jane Doe").split("\n") == [
+        LONG, LONG, bio]

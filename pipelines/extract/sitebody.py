@@ -181,6 +181,8 @@ MAX_TAIL_RESIDUE = 60
 _SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)）")
 #: a standfirst apart from the body is at least this long (weighted)
 MIN_LEAD = 60
+#: an author's box above the author's name holds at most this many lines
+MAX_BOX_LINES = 2
 #: a run worth less than this (weighted characters) is no article body: trafilatura reads
 #: the page instead
 MIN_BODY = 200
@@ -285,6 +287,7 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
             values.append(0.0)
         else:
             values.append(value)
+    _author_boxes(lines, values, author)
     start, end, value = best_run(values)
     if value < MIN_BODY:
         return None
@@ -298,6 +301,29 @@ def find_body(tree: _Element, site_chrome: SiteChrome, heads: set[str],
     if lead is not None:
         kept.insert(0, lead)
     return "\n".join(line.text for line in kept)
+
+
+def _author_boxes(lines: list[Line], values: list[float | None], author: str | None) -> None:
+    """An author's box is no body text: the lines of a short run (at most
+    :data:`MAX_BOX_LINES`, after a line worth nothing) just before a line that is the
+    author's name alone count nothing (the profile above its name; under a "profile"
+    heading it is owned by that heading already)."""
+    name = chrome.core(author or "")
+    if not name:
+        return
+    for i, line in enumerate(lines):
+        if chrome.core(line.text) != name:
+            continue
+        box = []
+        for j in range(i - 1, -1, -1):
+            if (values[j] or 0) <= 0:
+                break
+            box.append(j)
+        else:
+            continue  # the page's first lines: no separator before them
+        if box and len(box) <= MAX_BOX_LINES:
+            for j in box:
+                values[j] = 0.0
 
 
 def standfirst(lines: list[Line], values: list[float | None], start: int) -> Line | None:
