@@ -8,8 +8,8 @@ the parsed page (newest era first, as Fundus does with date-versioned parsers).
 Declarative parts (class attributes): hosts, body container selectors, noise selectors,
 title/author/date selectors, language and time zone. Methods can be overridden where a site
 needs code (asyura's text-only headers, Newsweek Japan's pagination). A site module's
-``CHROME_STRINGS``/``CHROME_LINES`` (its known chrome, as text) are applied by the extractor
-wherever they sit: through :attr:`SiteRules.clean_chrome` and on the text.
+``CHROME_STRINGS``/``CHROME_LINES``/``CHROME_ENDS`` (its known chrome, as text) are applied by
+the extractor wherever they sit: through :attr:`SiteRules.clean_chrome` and on the text.
 """
 
 from __future__ import annotations

@@ -178,7 +178,8 @@ BYLINE_EXTRA = 16
 MAX_RESIDUE = 40
 #: ... and at its end, this short
 MAX_TAIL_RESIDUE = 60
-_SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)）")
+#: what ends a sentence (a Japanese byline's "（本誌記者）" does not; "(Reuters)" does)
+_SENTENCE_END = tuple("。．.!?！？」』＞>\"”’)")
 #: a standfirst apart from the body is at least this long (weighted)
 MIN_LEAD = 60
 #: an author's box above the author's name holds at most this many lines
