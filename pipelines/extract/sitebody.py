@@ -1,15 +1,15 @@
 """A site's article body found by structure, for pages whose rules find no body container.
 
 Class and id names drift, wrappers come and go, tables become ``div``s: the container the
-site rules select may be gone while the article is still there. :func:`find_body` reads the
-page as lines (one per block or ``<br>``, as the rules read a container) and gives each a
-value: its own text (CJK counting twice); a link line, one of the site's chrome lines or a
-bare date costs its length, a chrome heading ("この筆者のコラム", "Read more") costs more; a
-caption (a short line beside an image), a byline, a line of no letters count nothing. The
-run of lines worth most is the body, never across the page's headline (``h1``, og:title);
-its subheadings (``h2``-``h6``) stay, lines worth nothing or less go. The page's extractor
-calls it (``site:<rules>+structure+chrome``) before trafilatura's text of the whole page.
-Nothing here depends on a class or id name.
+rules select may be gone while the article is still there. :func:`find_body` reads the page
+as lines (one per block or ``<br>``, as the rules read a container) and values each: its own
+text (CJK counting twice); a link line, a site chrome line, a bare date or a signature costs
+its length, a site chrome heading ("この筆者のコラム", "Read more") more; captions, card titles,
+embedded posts, bylines, a section heading's text, an author's box count nothing. The run of
+lines worth most is the body, never across the headline; its subheadings stay, lines worth
+nothing or less go, a standfirst moved away from it comes back. The page's extractor calls it
+(``site:<rules>+structure+chrome``) before trafilatura's text of the whole page. No class or
+id name is read here. More: docs/extraction.md, docs/benchmarks.md ("Markup drift").
 """
 
 from __future__ import annotations
