@@ -184,6 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="the 'all cores' job count (default: nproc)")
     parser.add_argument("--work", default=str(DEFAULT_WORK), help="scratch directory")
+    parser.add_argument("--warcs", help="replay these WARC files (a folder: its *.warc.gz, "
+                        "e.g. a kept bench.crawl output's data/warc) instead of crawling the "
+                        "bench site first; --pages only names the site in the output")
+    parser.add_argument("--no-readers", action="store_true",
+                        help="skip the WARC readers' comparison (warcio, FastWARC)")
     args = parser.parse_args(argv)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -191,10 +196,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(versions())
     print("command: python -m bench.replay " + " ".join(sys.argv[1:] if argv is None else argv))
     started = time.monotonic()
-    files = make_warcs(work, args.pages)
+    if args.warcs:
+        given = Path(args.warcs)
+        files = sorted(given.glob("*.warc.gz")) if given.is_dir() else [given]
+        if not files:
+            parser.error(f"--warcs {args.warcs}: no *.warc.gz there")
+    else:
+        files = make_warcs(work, args.pages)
     size = sum(f.stat().st_size for f in files)
-    print(f"input: {len(files)} WARC file(s), {size / 1e6:.1f} MB, from a full crawl of "
-          f"the {args.pages}-page bench site", flush=True)
+    made = f"given (--warcs {args.warcs})" if args.warcs else \
+        f"from a full crawl of the {args.pages}-page bench site"
+    print(f"input: {len(files)} WARC file(s), {size / 1e6:.1f} MB, {made}", flush=True)
     wdir = files[0].parent
     results: dict[int, list[dict[str, float]]] = {1: [], args.jobs: []}
     for rep in range(args.reps):
@@ -237,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(ratio_line(f"warc_read_share_of_replay_cpu --jobs {jobs}", shares, digits=3))
     print(f"(reading: scan of {records} records {scan_cpu:.2f} s CPU in the parent; second "
           f"pass over {responses} responses {second_cpu:.2f} s CPU, spread over the jobs)")
+    if args.no_readers:
+        print(f"\n{load_line()}; total {time.monotonic() - started:.0f} s")
+        return 0
     print("\n### reading our WARC files: warcio vs FastWARC\n")
     try:
         import fastwarc  # noqa: F401

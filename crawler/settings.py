@@ -76,6 +76,10 @@ SPIDER_MIDDLEWARES = {
 }
 
 # --- archiving and components ---------------------------------------------------------------
+# the scheduler's waiting requests: the newest SPILL_QUEUE_MEMORY of each priority in memory,
+# the older ones in a temporary file (crawler.spillqueue: a crawl's memory stays flat when it
+# discovers links faster than it fetches them); LIFO, as Scrapy's default memory queue
+SCHEDULER_MEMORY_QUEUE = "crawler.spillqueue.SpillingLifoQueue"
 # shared frontier (crawler.frontier, docs/distributed.md): the add-on does nothing unless
 # REDIS_URL is set
 ADDONS = {"crawler.frontier.RedisFrontierAddon": 0}

@@ -202,6 +202,9 @@ PROJECT: tuple[Setting, ...] = (
        "drop a response's parsed tree once its callback is done"),
     _s("URLS_SKIP_REQUESTED", True, "bool",
        "the urls spider does not request a link it already requested"),
+    _s("SPILL_QUEUE_MEMORY", 4096, "int",
+       "requests of one priority the scheduler keeps in memory before spilling the oldest "
+       "to a temporary file (crawler.spillqueue)", minimum=1),
     # Wayback Machine
     _s("WAYBACK_CDX_DELAY", 1.25, "float", "seconds between Wayback CDX queries", minimum=0),
     _s("WAYBACK_CDX_CONCURRENCY", 1, "int", "Wayback CDX queries at a time", minimum=1),

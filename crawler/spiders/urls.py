@@ -23,9 +23,13 @@ from crawler.spiders.args import (
 from crawler.spiders.base import ArchiveSpider, is_html
 from sites.urls import host_of, strip_tracking
 
-#: how many (source host, link) follow decisions, and how many requested URLs, the spider
-#: remembers
-FOLLOW_CACHE = 100_000
+#: how many (source host, link) follow decisions the spider remembers: the links every page
+#: repeats (navigation, related stories) are decided once; an article's own links are met a
+#: few times at most, so a larger cache only grows with the site (at 100,000: ~14 MB on a
+#: 50,000-page crawl, 50,000 entries; docs/benchmarks.md "Scale")
+FOLLOW_CACHE = 20_000
+#: how many requested URLs the spider remembers (past that, Scrapy's duplicate filter decides)
+REQUESTED_MEMORY = 100_000
 
 
 def _domain(host: str) -> str:
@@ -38,7 +42,7 @@ class RequestedBefore:
     :meth:`first_time` is False for a URL already requested from as few hops or fewer: a
     request Scrapy's duplicate filter would drop, so the spider need not build it. A URL met
     again from fewer hops is requested again, as a plain spider would (a depth limit may
-    have dropped the first request). Remembers the last :data:`FOLLOW_CACHE` URLs; past that,
+    have dropped the first request). Remembers the last :data:`REQUESTED_MEMORY` URLs; past that,
     Scrapy's filter decides as before. Switched off, every URL is a first time."""
 
     def __init__(self, enabled: bool = True) -> None:
@@ -59,7 +63,7 @@ class RequestedBefore:
         if earlier is not None and earlier <= hops:
             self.skipped += 1
             return False
-        if len(self._hops) >= FOLLOW_CACHE:
+        if len(self._hops) >= REQUESTED_MEMORY:
             self._hops.clear()
         self._hops[url] = hops
         return True
