@@ -103,6 +103,25 @@ def test_sync_is_incremental_and_links_versions(root):
         assert [r["version"] for r in corpus.list() if r["url"] == JA["url"]] == [2]
 
 
+@pytest.mark.parametrize("chunk", [7, 64, 1000])
+def test_the_file_is_read_in_chunks_lines_across_them_whole(root, monkeypatch, chunk):
+    """Rows longer than a chunk, a torn last line: the same rows as one read (memory stays at
+    a chunk and a line, not the file: corpus.SYNC_CHUNK)."""
+    from archive.store import corpus as corpus_module
+
+    monkeypatch.setattr(corpus_module, "SYNC_CHUNK", chunk)
+    torn = row("https://a.example/torn", "Torn", "written later", "2020-01-01", site="a")
+    with (root / "articles.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write("not json\n" + json.dumps(torn)[:30])
+    with Corpus(root) as corpus:
+        first = corpus.sync()
+        assert (first.added, first.bad_lines) == (3, 1)
+        assert {r["url"] for r in corpus.list()} == {JA["url"], EN["url"], OLD["url"]}
+        with (root / "articles.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(torn)[30:] + "\n")
+        assert corpus.sync().added == 1 and corpus.count() == 4
+
+
 def test_a_rewritten_file_is_read_again_and_reindex_rebuilds(root):
     with Corpus(root) as corpus:
         corpus.sync()
