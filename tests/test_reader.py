@@ -132,6 +132,8 @@ ARC = ROOT.parent / "shared" / "real" / "warcs" / "arc" / "warcio__example.arc"
 def test_record_at_reads_an_arc_record_as_records_does_when_asked():
     """Whole files are read with warcio's ``arc2warc``; a record at an offset only when asked
     (``WARC_REPLAY`` and the reading room take ARC records as warcio reads them plainly)."""
+    if not ARC.exists():
+        pytest.skip("../shared/real/warcs is not there (a checkout without the shared folder)")
     whole = [(offset, facts(record)[2:]) for offset, _length, record in Records(ARC)]
     offset, expected = whole[1]
     assert expected[0] and expected[0].startswith("http")
