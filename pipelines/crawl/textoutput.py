@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -46,6 +47,10 @@ class TextOutputPipeline:
         #: one item of a URL at a time (its version is decided from the state before its
         #: files are written, in a thread)
         self._busy: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        #: one thread writes the text files, in the order the items reach it: two items with
+        #: the same text path (a page 2 whose canonical URL is page 1's) end as they did when
+        #: written inline, the later one last
+        self._files: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TextOutputPipeline:
@@ -62,6 +67,9 @@ class TextOutputPipeline:
         self._jsonl = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def close_spider(self) -> None:
+        if self._files is not None:
+            self._files.shutdown(wait=True)
+            self._files = None
         if self._jsonl is not None:
             fd, self._jsonl = self._jsonl, None
             try:
@@ -154,8 +162,11 @@ class TextOutputPipeline:
         # the text file and its sidecar are written in a thread (creating and renaming files
         # is kernel time, ~0.6 ms a file here, that the reactor need not wait for); the row,
         # the metadata record and the state follow once both are in place, as before
-        await asyncio.to_thread(_write_files, self.outputs.root, str(relpath),
-                                article["text"], dict(row))
+        if self._files is None:
+            self._files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-files")
+        await asyncio.get_running_loop().run_in_executor(
+            self._files, _write_files, self.outputs.root, str(relpath), article["text"],
+            dict(row))
         if self.outputs.warc_enabled and item.warc and item.warc.get("warc_type") == "response" \
                 and "record_id" in item.warc:
             summary = {
