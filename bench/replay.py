@@ -207,13 +207,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     made = f"given (--warcs {args.warcs})" if args.warcs else \
         f"from a full crawl of the {args.pages}-page bench site"
     print(f"input: {len(files)} WARC file(s), {size / 1e6:.1f} MB, {made}", flush=True)
-    wdir = files[0].parent
+    # the folder the crawl wrote (replay finds its files), or the one file --warcs named
+    inputs = [str(files[0])] if args.warcs and Path(args.warcs).is_file() else \
+        [str(files[0].parent)]
     results: dict[int, list[dict[str, float]]] = {1: [], args.jobs: []}
     for rep in range(args.reps):
         for jobs in (1, args.jobs):
             out = work / f"replay-out-{jobs}"
             shutil.rmtree(out, ignore_errors=True)
-            cmd = [PYTHON, "-m", "archive", "replay", str(wdir), "--out", str(out),
+            cmd = [PYTHON, "-m", "archive", "replay", *inputs, "--out", str(out),
                    "--jobs", str(jobs), "--no-progress", "--json"]
             m = run_measured(cmd, cwd=ROOT, timeout=3600)
             if m.returncode not in (0, 1):
