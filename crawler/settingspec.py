@@ -171,6 +171,9 @@ PROJECT: tuple[Setting, ...] = (
     _s("TEXT_FSYNC", False, "bool", "fsync articles.jsonl after every row"),
     _s("CORPUS_INDEX_ENABLED", True, "bool",
        "bring OUTPUT_DIR/corpus.sqlite3 (archive search/serve) up to date at each crawl's end"),
+    _s("CORPUS_INDEX_INTERVAL", 2.0, "float",
+       "seconds between two syncs of the corpus index during the crawl (0: only at its end)",
+       minimum=0),
     # logs
     _s("LOGFILE_ENABLED", True, "bool", "copy each crawl's log to OUTPUT_DIR/logs/"),
     _s("LOGFILE_KEEP", 50, "int", "crawl logs kept in OUTPUT_DIR/logs/ (oldest pruned; 0: all)",

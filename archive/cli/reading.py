@@ -47,10 +47,14 @@ def root_of(args: argparse.Namespace) -> Path:
 def open_corpus(args: argparse.Namespace) -> Corpus | None:
     """The root's index, synced; None (after one line on stderr) when there is none."""
     try:
-        return open_synced(root_of(args))
+        corpus = open_synced(root_of(args))
     except CorpusError as exc:
         print(f"archive {args.command}: {exc}", file=sys.stderr)
         return None
+    if corpus.last_sync.busy:
+        print(f"archive {args.command}: the index is being written (a replay is running); "
+              "answering from it as it was", file=sys.stderr)
+    return corpus
 
 
 def width() -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, render_template, request, url_for
 
-from archive.store.corpus import RANK_WINDOW, Corpus, CorpusError, full_row
+from archive.store.corpus import RANK_WINDOW, READER_WAIT, Corpus, CorpusError, full_row
 from archive.store.textdiff import change_size, describe, diff, render_html
 from archive.warc.inputs import find_warc
 from archive.webapp.archived import (
@@ -36,11 +36,13 @@ def create_app(root: str | Path) -> Flask:
     app.url_map.merge_slashes = False  # /replay/<stamp>/https://host/... keeps its //
     app.config["ROOT"] = root
     corpus = Corpus(root)
-    corpus.sync()
+    corpus.sync(wait=READER_WAIT)
     captures = Captures(root)
 
     def fresh() -> Corpus:
-        corpus.sync()  # a crawl may have added articles since the last request
+        # a crawl may have added articles since the last request (while a replay holds the
+        # index, the page is answered from it as it was)
+        corpus.sync(wait=READER_WAIT)
         return corpus
 
     @app.after_request

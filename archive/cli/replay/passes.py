@@ -8,7 +8,9 @@ renamed at the end. The whole story: docs/replay.md ("How a record becomes a row
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -20,10 +22,14 @@ from archive.cli.replay.progress import Progress
 from archive.cli.replay.scan import ArchiveMap, ScannedRecord
 from archive.cli.replay.stitch import PageStitcher
 from archive.cli.replay.summary import Summary
+from archive.store.corpus import CorpusError
+from archive.store.corpusfollow import CorpusFollower
 from archive.warc.inputs import paths as input_paths
 from archive.warc.writer import RecordPointer
 from pipelines.extract.items import PagePart
 from pipelines.extract.page import ExtractionResult
+
+logger = logging.getLogger(__name__)
 
 
 class Replay:
@@ -38,8 +44,11 @@ class Replay:
         progress: bool = False,
         match: list[str] | None = None,
         site: str | None = None,
+        index: bool = True,
     ) -> None:
         self.files = input_paths(files)
+        #: index the rows in the corpus index while they are written
+        self.index = index
         self.out = Path(out)
         self.jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
         self.progress = Progress(progress)
@@ -78,24 +87,49 @@ class Replay:
         self.out.mkdir(parents=True, exist_ok=True)
         tmp = articles_path.with_name(f".{articles_path.name}.tmp{os.getpid()}")
         pool = ExtractionPool(self.jobs)
+        follower: CorpusFollower | None = None
         try:
             pool.start()
             self.archive.scan()
             self.progress.close()
             todo = self.plan()
             with open(tmp, "w", encoding="utf-8") as jsonl:
+                if self.index:
+                    follower = self._follow(tmp, articles_path.name)
                 writer = ArticleWriter(self.out, jsonl, self.summary, self.match,
                                        self.archive.topic_filter)
                 self._extract_all(todo, pool, writer)
                 jsonl.flush()
                 os.fsync(jsonl.fileno())
             os.replace(tmp, articles_path)
+            if follower is not None:
+                self._finish_index(follower, articles_path)
+                follower = None
         finally:
             self.progress.close()
+            if follower is not None:
+                follower.abandon()
             tmp.unlink(missing_ok=True)
             pool.shutdown()
         self.summary.seconds = time.monotonic() - started
         return self.summary
+
+    def _follow(self, tmp: Path, name: str) -> CorpusFollower | None:
+        """Index the rows while they are written (held until the file is renamed into
+        place); None, and the index is left to the sync after the replay, if it cannot be
+        opened."""
+        try:
+            return CorpusFollower(self.out, tmp, name=name, hold=True).start()
+        except (CorpusError, OSError, sqlite3.Error) as exc:
+            logger.debug("corpus index not followed: %s", exc)
+            return None
+
+    def _finish_index(self, follower: CorpusFollower, articles_path: Path) -> None:
+        try:
+            follower.finish(articles_path)
+        except (CorpusError, OSError, sqlite3.Error) as exc:
+            # rolled back: the sync after the replay indexes the file, or says why not
+            logger.debug("corpus index not updated while replaying: %s", exc)
 
     def _extract_all(self, todo: dict[tuple[int, int], ScannedRecord], pool: ExtractionPool,
                      writer: ArticleWriter) -> None:
