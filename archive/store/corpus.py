@@ -4,11 +4,11 @@ Over 400 lines on purpose: one SQLite schema, and the writes and queries that sh
 
 ``articles.jsonl`` (and the ``articles-<host>-<pid>.jsonl`` files of shared-frontier workers)
 stay the record; the index is built from them and kept up to date incrementally: it remembers
-how far it has read each file, and :meth:`Corpus.sync` reads what was appended since. A crawl
-syncs when it closes, ``archive replay`` when it is done, every reading command before it
-answers (so a crawl killed half-way is indexed all the same), and ``archive reindex`` rebuilds
-it from scratch. A file that shrank or changed under the index (a rewritten ``articles.jsonl``)
-is read again from its start.
+how far it has read each file, and :meth:`Corpus.sync` reads what was appended since. Crawls
+and ``archive replay`` sync while they write (:mod:`archive.store.corpusfollow`), every reading
+command before it answers (so a crawl killed half-way is indexed all the same), and ``archive
+reindex`` rebuilds it from scratch. A file that shrank or changed under the index (a
+rewritten ``articles.jsonl``) is read again from its start.
 
 More: docs/modules.md, ``archive/store/corpus.py``.
 """
