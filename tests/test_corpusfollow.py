@@ -219,3 +219,31 @@ def test_a_replay_that_fails_leaves_no_row_in_the_index(tmp_path, monkeypatch):
         replay([_warc(tmp_path, 12)], tmp_path / "o", jobs=1)
     assert not (tmp_path / "o" / "articles.jsonl").exists()
     assert committed_in_db(tmp_path / "o") == 0
+
+
+def test_a_reading_command_answers_from_the_index_while_another_writer_holds_it(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    write_rows(tmp_path, [JA])
+    with Corpus(tmp_path) as corpus:
+        corpus.sync()
+    write_rows(tmp_path, [EN])  # not indexed yet: the command's sync needs the write lock
+    held = sqlite3.connect(tmp_path / "corpus.sqlite3")
+    held.execute("BEGIN IMMEDIATE")  # as a replay indexing its rows holds it
+    try:
+        started = time.monotonic()
+        run = subprocess.run([sys.executable, "-m", "archive", "list", "--root", str(tmp_path)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+        took = time.monotonic() - started
+    finally:
+        held.rollback()
+        held.close()
+    assert run.returncode == 0, run.stderr
+    assert "北方領土" in run.stdout and "Russia and Japan" not in run.stdout
+    assert "the index is being written" in run.stderr
+    assert took < 28  # not the 30 s a connection waits by default
+    with Corpus(tmp_path) as corpus:
+        assert corpus.sync().added == 1  # the held lock gone, the next sync reads the row
