@@ -11,6 +11,7 @@ An error in the thread is raised by ``finish``. Why and how: docs/modules.md.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -106,6 +107,9 @@ class CorpusFollower:
         """Stop the thread and drop what a held transaction indexed (the file was not kept)."""
         self._join()
         if self._corpus is not None:
-            self._corpus.rollback()
-            self._corpus.close()
+            try:
+                self._corpus.rollback()
+                self._corpus.close()
+            except sqlite3.Error:
+                pass  # (called on a failure path: that failure is the one to report)
             self._corpus = None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,7 +21,6 @@ from archive.cli.replay.progress import Progress
 from archive.cli.replay.scan import ArchiveMap, ScannedRecord
 from archive.cli.replay.stitch import PageStitcher
 from archive.cli.replay.summary import Summary
-from archive.store.corpus import CorpusError
 from archive.store.corpusfollow import CorpusFollower
 from archive.warc.inputs import paths as input_paths
 from archive.warc.writer import RecordPointer
@@ -44,11 +42,8 @@ class Replay:
         progress: bool = False,
         match: list[str] | None = None,
         site: str | None = None,
-        index: bool = True,
     ) -> None:
         self.files = input_paths(files)
-        #: index the rows in the corpus index while they are written
-        self.index = index
         self.out = Path(out)
         self.jobs = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
         self.progress = Progress(progress)
@@ -94,8 +89,9 @@ class Replay:
             self.progress.close()
             todo = self.plan()
             with open(tmp, "w", encoding="utf-8") as jsonl:
-                if self.index:
-                    follower = self._follow(tmp, articles_path.name)
+                # the corpus index follows the rows, held until the file is renamed into place
+                follower = CorpusFollower(self.out, tmp, name=articles_path.name,
+                                          hold=True).start()
                 writer = ArticleWriter(self.out, jsonl, self.summary, self.match,
                                        self.archive.topic_filter)
                 self._extract_all(todo, pool, writer)
@@ -114,20 +110,10 @@ class Replay:
         self.summary.seconds = time.monotonic() - started
         return self.summary
 
-    def _follow(self, tmp: Path, name: str) -> CorpusFollower | None:
-        """Index the rows while they are written (held until the file is renamed into
-        place); None, and the index is left to the sync after the replay, if it cannot be
-        opened."""
-        try:
-            return CorpusFollower(self.out, tmp, name=name, hold=True).start()
-        except (CorpusError, OSError, sqlite3.Error) as exc:
-            logger.debug("corpus index not followed: %s", exc)
-            return None
-
     def _finish_index(self, follower: CorpusFollower, articles_path: Path) -> None:
         try:
             follower.finish(articles_path)
-        except (CorpusError, OSError, sqlite3.Error) as exc:
+        except Exception as exc:  # noqa: BLE001 - the index never costs the replay
             # rolled back: the sync after the replay indexes the file, or says why not
             logger.debug("corpus index not updated while replaying: %s", exc)
 
