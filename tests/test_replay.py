@@ -277,6 +277,14 @@ def test_a_generic_crawl_of_a_multi_page_article_replays_identically(web, tmp_pa
     assert f"{NWJ}/stories/world/2024/02/northern-territories_2.php" in urls
     replay([crawl_out / "warc"], tmp_path / "out", jobs=1)
     assert_same_outputs(crawl_out, tmp_path / "out")
+    # page 2's canonical URL and title are page 1's: each page still keeps its own text file
+    for out in (crawl_out, tmp_path / "out"):
+        rows = rows_of(out)
+        assert len({row["text_path"] for row in rows}) == len(rows)
+        for row in rows:
+            path = out / row["text_path"]
+            assert path.read_text(encoding="utf-8") == row["text"] + "\n", row["url"]
+            assert json.loads(path.with_suffix(".json").read_text("utf-8"))["url"] == row["url"]
 
 
 def without_offset(pointer: dict) -> dict:

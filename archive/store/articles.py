@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from archive.store.paths import text_relpath, url_hash
+
 if TYPE_CHECKING:
     from pipelines.extract.items import PageItem
 
@@ -41,6 +43,48 @@ def matches_topic(article: dict[str, Any], words: list[str]) -> bool:
         "NFKC", f"{article.get('title') or ''}\n{article.get('text') or ''}"
     ).casefold()
     return any(unicodedata.normalize("NFKC", w).casefold() in haystack for w in words if w)
+
+
+def text_path_candidates(url: str, canonical_url: str | None, title: str | None,
+                         version: int = 1) -> tuple[str, str]:
+    """The two names an article's text file may take: ``text_relpath`` of its canonical URL
+    (its own URL without one), and the same with the page's own URL's hash added
+    (``<hash16>-<slug>.<hash8 of url>.txt``), for a page whose first name holds another
+    page's text (see :func:`claim_text_path`). ``version`` > 1 adds ``.v<n>``."""
+    suffix = f".v{version}" if version > 1 else ""
+    key = canonical_url or url
+    return (str(text_relpath(key, title, suffix=suffix)),
+            str(text_relpath(key, title, suffix=f".{url_hash(url)[:8]}{suffix}")))
+
+
+def claim_text_path(root: Path, url: str, candidates: tuple[str, str],
+                    recorded: str | None = None) -> str:
+    """The name under ``root`` the text of the page at ``url`` is written to: the first of
+    ``candidates`` that holds no other page's text, so that one page's text never replaces
+    another's. Page 2 of an article often names page 1 as its canonical URL, and has its
+    title: the generic spider, which does not stitch pages, would otherwise write both to
+    one file. ``recorded`` (the name the crawl gave, from its metadata record) is tried
+    first, so that a replay names files as the crawl did, whichever page came first."""
+    order = candidates
+    if recorded == candidates[1]:
+        order = (candidates[1], candidates[0])
+    for relpath in order:
+        if not _holds_other_page(root / relpath, url):
+            return relpath
+    # both hold other pages: only a clash of the 8 hex digits of two URLs' hashes
+    return candidates[1]
+
+
+def _holds_other_page(path: Path, url: str) -> bool:
+    """Does ``path`` hold the text of a page other than ``url``, as its sidecar says? A text
+    without a sidecar is one whose row was never written (its page is done again): free."""
+    try:
+        data = json.loads(path.with_suffix(".json").read_text("utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):
+        return path.exists()  # a sidecar that cannot be read: leave its text alone
+    return not isinstance(data, dict) or data.get("url") != url
 
 
 def write_text_file(root: Path, relpath: str, text: str) -> None:

@@ -20,12 +20,13 @@ from scrapy.exceptions import DropItem
 from archive.store.articles import (
     append_line,
     article_row,
+    claim_text_path,
     matches_topic,
     repair_jsonl_tail,
+    text_path_candidates,
     write_sidecar,
     write_text_file,
 )
-from archive.store.paths import text_relpath
 from archive.warc import targeturi
 from archive.warc.writer import sha1_digest
 from crawler.outputerrors import output_failed
@@ -152,9 +153,9 @@ class TextOutputPipeline:
                 self.stats.inc_value("text/articles_unchanged")
                 raise DropItem(f"text unchanged: {item.url}", log_level="DEBUG")
             version = previous.version + 1
-        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"),
-                               suffix=f".v{version}" if version > 1 else "")
-        row = article_row(item, str(relpath))
+        candidates = text_path_candidates(item.url, article["canonical_url"],
+                                          article.get("title"), version)
+        row = article_row(item, candidates[0])
         if version > 1 and previous is not None:
             row["version"] = version
             row["previous_version"] = {"text_path": previous.text_path,
@@ -164,9 +165,10 @@ class TextOutputPipeline:
         # the metadata record and the state follow once both are in place, as before
         if self._files is None:
             self._files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-files")
-        await asyncio.get_running_loop().run_in_executor(
-            self._files, _write_files, self.outputs.root, str(relpath), article["text"],
-            dict(row))
+        relpath = await asyncio.get_running_loop().run_in_executor(
+            self._files, _write_files, self.outputs.root, item.url, candidates,
+            article["text"], dict(row))
+        row["text_path"] = relpath
         if self.outputs.warc_enabled and item.warc and item.warc.get("warc_type") == "response" \
                 and "record_id" in item.warc:
             summary = {
@@ -178,7 +180,7 @@ class TextOutputPipeline:
                 "method": article["method"],
                 "word_count": article["word_count"],
                 "text_digest": text_digest,
-                "text_path": str(relpath),
+                "text_path": relpath,
                 "version": version,
                 "extraction_seconds": item.extraction.get("seconds"),
                 "outlinks": item.extraction.get("outlinks", []),
@@ -202,7 +204,7 @@ class TextOutputPipeline:
         if self.fsync:
             os.fsync(self._jsonl)
         try:
-            self._done(item, is_article=True, text_path=str(relpath),
+            self._done(item, is_article=True, text_path=relpath,
                        text_digest=text_digest, version=version)
         except sqlite3.Error:
             # not recorded as processed: take the row back, the page is processed again
@@ -219,7 +221,13 @@ class TextOutputPipeline:
         return row
 
 
-def _write_files(root: Any, relpath: str, text: str, row: dict[str, Any]) -> None:
-    """In a thread: an article's text file, then its sidecar."""
+def _write_files(root: Any, url: str, candidates: tuple[str, str], text: str,
+                 row: dict[str, Any]) -> str:
+    """In a thread: an article's text file, then its sidecar, under the first of its
+    ``candidates`` names that holds no other page's text (decided here, in the one thread
+    that writes them, after the files of every earlier item); returns the name."""
+    relpath = claim_text_path(root, url, candidates)
+    row["text_path"] = relpath
     write_text_file(root, relpath, text)
     write_sidecar(root, relpath, row)
+    return relpath

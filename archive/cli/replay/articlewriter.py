@@ -13,8 +13,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from archive.cli.replay.summary import Summary
-from archive.store.articles import article_row, matches_topic, write_sidecar, write_text_file
-from archive.store.paths import text_relpath
+from archive.store.articles import (
+    article_row,
+    claim_text_path,
+    matches_topic,
+    text_path_candidates,
+    write_sidecar,
+    write_text_file,
+)
 from archive.warc.writer import sha1_digest
 from pipelines.extract.items import PageItem, PagePart
 from pipelines.extract.page import ExtractionResult
@@ -30,6 +36,8 @@ class PendingPage:
     meta: dict[str, Any]
     parts: list[PagePart]
     metadata_record_id: str | None
+    #: the text file's name the crawl gave (its metadata record), if it says
+    text_path: str | None = None
 
 
 class ArticleWriter:
@@ -73,15 +81,19 @@ class ArticleWriter:
                 self.summary.skipped_unchanged += 1
                 return
             version = previous[0] + 1
-        relpath = text_relpath(article["canonical_url"] or item.url, article.get("title"),
-                               suffix=f".v{version}" if version > 1 else "")
-        write_text_file(self.out, str(relpath), article["text"])
-        row = article_row(item, str(relpath))
+        # the name the crawl gave (its metadata record) when it is one this page may take
+        relpath = claim_text_path(
+            self.out, item.url,
+            text_path_candidates(item.url, article["canonical_url"], article.get("title"),
+                                 version),
+            recorded=page.text_path)
+        write_text_file(self.out, relpath, article["text"])
+        row = article_row(item, relpath)
         if previous is not None:
             row["version"] = version
             row["previous_version"] = {"text_path": previous[1], "text_digest": previous[2]}
-        write_sidecar(self.out, str(relpath), row)
-        self.versions[item.url] = (version, str(relpath), text_digest)
+        write_sidecar(self.out, relpath, row)
+        self.versions[item.url] = (version, relpath, text_digest)
         if page.metadata_record_id:
             row["metadata_record_id"] = page.metadata_record_id
         self.jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")

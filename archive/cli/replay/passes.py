@@ -154,6 +154,7 @@ class Replay:
                 meta=meta,
                 parts=[PagePart(p.url, "", p.warc, p.status) for p in parts],
                 metadata_record_id=facts.metadata_record_id if facts is not None else None,
+                text_path=facts.text_path if facts is not None else None,
             )
             yield page, (str(self.files[cap.file]), cap.offset, cap.url, self.site,
                          [(p.url, p.html) for p in parts if p.status == "ok"])

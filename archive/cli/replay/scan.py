@@ -52,6 +52,9 @@ class CrawlFacts:
     metadata_record_id: str
     meta: dict[str, Any]
     parts: list[dict[str, Any]]
+    #: the text file's name the crawl gave (only ever used when it is one of the names the
+    #: replay computes for the page: a foreign record cannot name a path of its own)
+    text_path: str | None = None
 
 
 def page_at(path: str | os.PathLike[str], offset: int, url: str, site: str | None
@@ -221,6 +224,7 @@ class ArchiveMap:
             metadata_record_id=headers.get_header("WARC-Record-ID") or "",
             meta=meta,
             parts=parts,
+            text_path=data["text_path"] if isinstance(data.get("text_path"), str) else None,
         ))
         self.continuations.update(p["url"] for p in parts)
 
