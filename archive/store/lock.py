@@ -25,6 +25,25 @@ class LockedError(RuntimeError):
     """Another live process holds the lock."""
 
 
+#: how often a lock held by another process is tried again while waiting for it
+RETRY_SECONDS = 0.2
+
+
+def flock_within(fd: int, operation: int, wait: float) -> bool:
+    """``fcntl.flock(fd, operation)`` (``LOCK_EX`` or ``LOCK_SH``), tried every
+    :data:`RETRY_SECONDS` for up to ``wait`` seconds; False if another process still holds
+    the lock then (``fd`` stays open: the caller closes it or tries again)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, operation | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(RETRY_SECONDS)
+
+
 class OutputLock:
     """Exclusive, crash-safe lock file; see the module docstring."""
 
@@ -43,22 +62,13 @@ class OutputLock:
         """Take the lock, waiting up to ``wait`` seconds; raise LockedError if it stays held."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    info = self.holder()
-                    since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(
-                        info.get("started", 0)))
-                    raise LockedError(
-                        f"{self.path.parent} is in use by another run (pid {info.get('pid')} "
-                        f"on {info.get('host')}, since {since}); not starting"
-                    ) from None
-                time.sleep(0.2)
+        if not flock_within(fd, fcntl.LOCK_EX, wait):
+            os.close(fd)
+            info = self.holder()
+            since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.get("started", 0)))
+            raise LockedError(
+                f"{self.path.parent} is in use by another run (pid {info.get('pid')} "
+                f"on {info.get('host')}, since {since}); not starting")
         previous = self.holder()
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),

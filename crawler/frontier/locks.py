@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from archive.store.lock import LockedError
+from archive.store.lock import LockedError, flock_within
 
 #: ``<prefix>-<stamp>-<serial>-<pid>~<host>.warc[.gz].open`` (archive.warc.writer's file names)
 _WRITER = re.compile(r"-(\d+)~(.+?)\.warc(?:\.gz)?\.open$")
@@ -50,18 +50,11 @@ class WorkerLock:
         """Take both locks; LockedError if a plain crawl holds ``crawl.lock`` past ``wait``."""
         self.dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.shared_path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise LockedError(
-                        f"{self.root} is in use by a crawl without the shared frontier "
-                        f"({_holder(self.shared_path)}); not starting") from None
-                time.sleep(0.2)
+        if not flock_within(fd, fcntl.LOCK_SH, wait):
+            os.close(fd)
+            raise LockedError(
+                f"{self.root} is in use by a crawl without the shared frontier "
+                f"({_holder(self.shared_path)}); not starting")
         self._shared = fd
         own = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(own, fcntl.LOCK_EX)  # our own pid: nobody else holds it for long
