@@ -98,3 +98,20 @@ def test_the_name_the_crawl_recorded_is_one_of_the_pages_own(tmp_path: Path) -> 
     _written(tmp_path, candidates[1], "https://elsewhere.example/", "another page")
     assert textfiles.claim_text_path(tmp_path, PAGE2, candidates,
                                      recorded=candidates[1]) == candidates[0]
+
+
+def test_a_page_that_took_its_own_name_keeps_it_for_its_versions(tmp_path: Path) -> None:
+    first = textfiles.text_path_candidates(PAGE1, PAGE1, TITLE)
+    own = textfiles.text_path_candidates(PAGE2, PAGE1, TITLE)
+    _written(tmp_path, first[0], PAGE1, "page 1")
+    v1 = textfiles.claim_text_path(tmp_path, PAGE2, own)
+    assert v1 == own[1] and textfiles.is_own_name(v1, PAGE2)
+    assert not textfiles.is_own_name(v1, PAGE1) and not textfiles.is_own_name(first[0], PAGE1)
+    _written(tmp_path, v1, PAGE2, "page 2")
+    # version 2 of page 2: the canonical URL's .v2 name is free, but page 2 keeps its own
+    own2 = textfiles.text_path_candidates(PAGE2, PAGE1, TITLE, version=2)
+    v2 = textfiles.claim_text_path(tmp_path, PAGE2, own2, previous=v1)
+    assert v2 == own2[1] and textfiles.is_own_name(v2, PAGE2)
+    # and page 1's version 2 takes the canonical URL's .v2 name
+    first2 = textfiles.text_path_candidates(PAGE1, PAGE1, TITLE, version=2)
+    assert textfiles.claim_text_path(tmp_path, PAGE1, first2, previous=first[0]) == first2[0]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from archive.store.paths import text_relpath, url_hash
@@ -58,21 +59,32 @@ def text_path_candidates(url: str, canonical_url: str | None, title: str | None,
 
 
 def claim_text_path(root: Path, url: str, candidates: tuple[str, str],
-                    recorded: str | None = None) -> str:
+                    recorded: str | None = None, previous: str | None = None) -> str:
     """The name under ``root`` the text of the page at ``url`` is written to: the first of
     ``candidates`` that holds no other page's text, so that one page's text never replaces
     another's. Page 2 of an article often names page 1 as its canonical URL, and has its
     title: the generic spider, which does not stitch pages, would otherwise write both to
     one file. ``recorded`` (the name the crawl gave, from its metadata record) is tried
-    first, so that a replay names files as the crawl did, whichever page came first."""
-    order = candidates
-    if recorded == candidates[1]:
-        order = (candidates[1], candidates[0])
+    first, so that a replay names files as the crawl did, whichever page came first; else a
+    page whose ``previous`` version had to take its own name keeps it for this version."""
+    if recorded in candidates:
+        own_first = recorded == candidates[1]
+    else:
+        own_first = previous is not None and is_own_name(previous, url)
+    order = (candidates[1], candidates[0]) if own_first else candidates
     for relpath in order:
         if not _holds_other_page(root / relpath, url):
             return relpath
     # both hold other pages: only a clash of the 8 hex digits of two URLs' hashes
     return candidates[1]
+
+
+def is_own_name(text_path: str, url: str) -> bool:
+    """Is ``text_path`` the second of :func:`text_path_candidates` of the page at ``url``
+    (the canonical URL's name with this page's URL's hash added), of any version?"""
+    name = PurePosixPath(text_path).name
+    stem = re.sub(r"(\.v\d+)?\.txt$", "", name)
+    return stem != name and stem.endswith(f".{url_hash(url)[:8]}")
 
 
 def _holds_other_page(path: Path, url: str) -> bool:

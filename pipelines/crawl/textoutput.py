@@ -167,7 +167,7 @@ class TextOutputPipeline:
             self._files = ThreadPoolExecutor(max_workers=1, thread_name_prefix="text-files")
         relpath = await asyncio.get_running_loop().run_in_executor(
             self._files, _write_files, self.outputs.root, item.url, candidates,
-            article["text"], dict(row))
+            previous.text_path if previous is not None else None, article["text"], dict(row))
         row["text_path"] = relpath
         if self.outputs.warc_enabled and item.warc and item.warc.get("warc_type") == "response" \
                 and "record_id" in item.warc:
@@ -221,12 +221,12 @@ class TextOutputPipeline:
         return row
 
 
-def _write_files(root: Any, url: str, candidates: tuple[str, str], text: str,
-                 row: dict[str, Any]) -> str:
+def _write_files(root: Any, url: str, candidates: tuple[str, str], previous: str | None,
+                 text: str, row: dict[str, Any]) -> str:
     """In a thread: an article's text file, then its sidecar, under the first of its
     ``candidates`` names that holds no other page's text (decided here, in the one thread
     that writes them, after the files of every earlier item); returns the name."""
-    relpath = claim_text_path(root, url, candidates)
+    relpath = claim_text_path(root, url, candidates, previous=previous)
     row["text_path"] = relpath
     write_text_file(root, relpath, text)
     write_sidecar(root, relpath, row)

@@ -86,7 +86,7 @@ class ArticleWriter:
             self.out, item.url,
             text_path_candidates(item.url, article["canonical_url"], article.get("title"),
                                  version),
-            recorded=page.text_path)
+            recorded=page.text_path, previous=previous[1] if previous is not None else None)
         write_text_file(self.out, relpath, article["text"])
         row = article_row(item, relpath)
         if previous is not None:
