@@ -78,6 +78,16 @@ def page_text(response: TextResponse) -> tuple[str, str]:
         return text, encoding
     if _mess(other[:SAMPLE]) >= mess:
         return text, encoding
-    logger.warning("declared charset %s does not fit the bytes of %s; decoded as %s",
-                   encoding, response.url, best.encoding)
+    logger.warning("%s charset %s does not fit the bytes of %s; decoded as %s",
+                   "declared" if _declared(response) else "guessed", encoding, response.url,
+                   best.encoding)
     return other, best.encoding
+
+
+def _declared(response: TextResponse) -> bool:
+    """Did the response declare its charset (BOM, header, meta), or did Scrapy guess it
+    (w3lib 2.6 guesses ``ascii`` for some EUC-JP bytes)?"""
+    try:
+        return bool(response._declared_encoding())
+    except Exception:  # noqa: BLE001 - Scrapy's private helper: only the wording depends on it
+        return True

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import HtmlResponse
 
 from fixtureweb import FixtureWeb
 from tests.conftest import CrawlRun, run_crawl
@@ -357,8 +358,29 @@ def test_wrong_or_missing_charset_still_decodes(fr, page, phrase):
         assert _log_has(fr, rf"does not fit the bytes of {re.escape(url)}; decoded as")
 
 
+CHARSET_PAGES = ("sjis-none.html", "sjis-wrong-http.html", "eucjp-none.html",
+                 "eucjp-wrong-meta.html", "eucjp-wrong-http.html", "cp1251-none.html",
+                 "cp1251-wrong-meta.html", "cp1251-wrong-http.html")
+
+
 def test_charset_corrections_are_counted(fr):
-    assert fr.stats.get("decoding/charset_corrected") == 5
+    """One count per page that Scrapy's own decoding gets wrong (the phrase is not in its
+    text): the five with a wrong charset always, and a page without one when Scrapy's guess
+    fails (w3lib 2.6 guesses ``ascii`` for EUC-JP bytes; 2.5 did not)."""
+    wrong = []
+    for page in CHARSET_PAGES:
+        url = f"https://charsets.example/{page}"
+        (rec,) = fr.responses(url)
+        response = HtmlResponse(url, body=rec["payload"], headers=rec["http"].headers)
+        phrase = JA if page.startswith(("sjis", "eucjp")) else RU
+        try:
+            scrapy_text = response.text
+        except (UnicodeError, LookupError):
+            scrapy_text = ""
+        if phrase[:20] not in scrapy_text:
+            wrong.append(page)
+    assert {p for p in CHARSET_PAGES if "wrong" in p} <= set(wrong)
+    assert fr.stats.get("decoding/charset_corrected") == len(wrong), wrong
 
 
 # -- the full form ---------------------------------------------------------------------------------

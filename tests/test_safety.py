@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from w3lib.url import safe_url_string
 
 from archive.store.paths import safe_host, slugify, text_relpath
 from archive.warc.check.checker import Checker
@@ -258,7 +259,10 @@ def test_crawl_stays_in_scope_and_off_private_addresses(scope_crawl):
     # is not even followed by Scrapy; links are not followed off-scope)
     assert stats["addressguard/refused/address"] >= 7, stats
     assert stats["addressguard/refused/scheme"] >= 1, stats
-    for url in ("http://10.0.0.1/", "http://2130706433:", "http://localhost:", "file://",
+    # 2130706433 is 127.0.0.1 written as one number: w3lib 2.6 rewrites it so in the
+    # request's URL (as browsers do), w3lib 2.5 leaves it; refused either way
+    integer_host = safe_url_string("http://2130706433:8080/").split(":8080")[0]
+    for url in ("http://10.0.0.1/", f"{integer_host}:PORT/", "http://localhost:", "file://",
                 "http://127.0.0.1:PORT/r", "http://127.0.0.1:PORT/s"):
         assert re.search(rf"refused {re.escape(url).replace('PORT', '[0-9]+')}", run.stderr), url
     assert re.search(r"refused file://\S+\?from-sitemap", run.stderr)
