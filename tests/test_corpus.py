@@ -183,3 +183,31 @@ def test_ranking_is_bounded_to_the_newest_matches(tmp_path, monkeypatch):
         # only the three newest captures were ranked (by BM25: the densest first)
         assert [r["url"] for r in page.rows] == [f"https://a.example/{i}" for i in (3, 4, 5)]
         assert not corpus.search_page("islands -filler").rows
+
+
+def test_a_page_with_its_own_text_name_is_an_article_of_its_own(tmp_path):
+    """Page 2 of an article crawled by the generic spider names page 1 as canonical; its text
+    file took its own name (archive.store.articles.claim_text_path), so it is not a version
+    of page 1: both are listed, and each has its own versions."""
+    from archive.store.articles import text_path_candidates
+
+    p1, p2 = "https://www.newsweekjapan.jp/s.php", "https://www.newsweekjapan.jp/s_2.php"
+    first = row(p1, "北方領土", "一頁目の本文。", "2024-02-07", site="newsweekjapan")
+    first["text_path"] = text_path_candidates(p1, p1, "北方領土")[0]
+    second = row(p2, "北方領土", "二頁目の本文。", "2024-02-07", site="newsweekjapan",
+                 fetched="2026-01-02T00:00:00Z")
+    second["canonical_url"] = p1
+    second["text_path"] = text_path_candidates(p2, p1, "北方領土")[1]
+    second_v2 = row(p2, "北方領土", "二頁目の本文、訂正。", "2024-02-07", site="newsweekjapan",
+                    version=2, previous=second["text"], fetched="2026-02-01T00:00:00Z")
+    second_v2["canonical_url"] = p1
+    second_v2["text_path"] = text_path_candidates(p2, p1, "北方領土", version=2)[1]
+    write_rows(tmp_path, [first, second, second_v2])
+    with Corpus(tmp_path) as corpus:
+        assert corpus.sync().added == 3
+        listed = {(r["url"], r["version"], r["versions"]) for r in corpus.list()}
+        assert listed == {(p1, 1, 1), (p2, 2, 2)}
+        assert [(v["url"], v["version"]) for v in corpus.versions(p1)] == [(p1, 1)]
+        assert [(v["url"], v["version"]) for v in corpus.versions(p2)] == [(p2, 1), (p2, 2)]
+        v1, v2 = corpus.versions(p2)
+        assert v2["previous_id"] == v1["id"]

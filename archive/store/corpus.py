@@ -26,6 +26,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from archive.store.articles import is_own_name
+from archive.store.paths import url_hash
 from archive.warc.writer import sha1_digest
 
 FILENAME = "corpus.sqlite3"
@@ -108,8 +110,16 @@ def check_sqlite() -> None:
 
 
 def article_key(row: dict[str, Any]) -> str:
-    """The identity of an article across its versions."""
-    return str(row.get("canonical_url") or row.get("url") or "")
+    """The identity of an article across its versions: its canonical URL (its URL without
+    one), and for a page whose text file took its own name, because the canonical URL's
+    name held another page's text (page 2 of an article crawled by the generic spider), that
+    name's ``#<hash8>`` too: such a page is not a version of the other
+    (:func:`archive.store.articles.claim_text_path`)."""
+    key = str(row.get("canonical_url") or row.get("url") or "")
+    url, text_path = row.get("url"), row.get("text_path")
+    if isinstance(url, str) and isinstance(text_path, str) and is_own_name(text_path, url):
+        key += "#" + url_hash(url)[:8]
+    return key
 
 
 def published_day(value: Any) -> str | None:
@@ -569,9 +579,12 @@ class Corpus:
     def versions(self, url: str) -> list[dict[str, Any]]:
         """Every version of the article at ``url`` (its URL or canonical URL), oldest first."""
         with self._lock:
+            # the article at that address before one that only names it as canonical (page
+            # 2 of a generic crawl, an article of its own: see article_key)
             key = self.db.execute(
                 "SELECT key FROM articles WHERE key = ? OR url = ? OR canonical_url = ? "
-                "ORDER BY id DESC LIMIT 1", (url, url, url)).fetchone()
+                "ORDER BY key = ? DESC, url = ? DESC, id DESC LIMIT 1",
+                (url, url, url, url, url)).fetchone()
             if key is None:
                 return []
             return [dict(r) for r in self.db.execute(
