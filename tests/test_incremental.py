@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -148,6 +149,44 @@ def test_sigkill_then_normal_run_completes_without_duplicates(tmp_path, kill_aft
     # every row points at a record that exists
     ids = {r["id"] for r in after.records()}
     assert all(a["warc"]["record_id"] in ids for a in after.articles)
+
+
+def test_records_a_dead_crawl_never_recorded_are_not_fetched_again(web, tmp_path):
+    """The capture's writer thread commits a batch's state rows after the batch's records: a
+    crawl killed between the two leaves records the crawl state never heard of (seen in the
+    SIGKILL test above on a loaded machine). Recovery records them, so the next run takes
+    those pages from the archive instead of archiving them twice."""
+    out = tmp_path / "root"
+    first = run_crawl(web, "urls", out, args=ARGS)
+    assert first.returncode == 0, first.stderr[-2000:]
+    # what such a kill leaves: the file still .open, no state rows for its records, the run
+    # unfinished, and no outputs of its pages (they wait for their rows)
+    for path in (out / "warc").glob("*.warc.gz"):
+        path.rename(path.with_name(path.name + ".open"))
+    for path in (out / "warc").glob("*.cdxj"):
+        path.unlink()
+    db = sqlite3.connect(out / "state.sqlite3")
+    with db:
+        db.execute("DELETE FROM urls")
+        db.execute("DELETE FROM digests")
+        db.execute("UPDATE runs SET finished = NULL, finish_reason = NULL")
+    db.close()
+    (out / "articles.jsonl").write_text("", encoding="utf-8")
+    shutil.rmtree(out / "text")
+    (out / "corpus.sqlite3").unlink(missing_ok=True)
+
+    after = run_crawl(web, "urls", out, args=ARGS)
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert not ARTICLES & set(fetched(after))  # taken from the archive
+    assert "never recorded in the crawl state are recorded now" in after.stderr
+    assert {a["url"] for a in after.articles} == ARTICLES
+    assert len(after.articles) == len(ARTICLES)
+    by_uri = responses_by_uri(after)
+    for url in ARTICLES:
+        assert [r["type"] for r in by_uri[url]] == ["response"], url
+    check = subprocess.run([sys.executable, "-m", "archive", "check", str(out / "warc")],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_a_second_crawl_on_the_same_root_refuses_to_start(web, tmp_path):

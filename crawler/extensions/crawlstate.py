@@ -32,11 +32,13 @@ logger = logging.getLogger(__name__)
 
 
 def recover_open_files(
-    warc_dir: Path, writer_is_dead: Callable[[Path], bool] | None = None
+    warc_dir: Path, writer_is_dead: Callable[[Path], bool] | None = None,
+    recovered: list[Path] | None = None,
 ) -> list[str]:
     """Repair every ``.open`` WARC in ``warc_dir`` (caller holds the crawl lock). Returns the
     log lines describing what was done. ``writer_is_dead`` (shared frontier: other live
-    workers write into the same ``warc/``) limits the repair to files whose writer died."""
+    workers write into the same ``warc/``) limits the repair to files whose writer died.
+    The closed files made of them are appended to ``recovered`` when given."""
     lines: list[str] = []
     leftovers = sorted(warc_dir.glob("*.open")) if warc_dir.exists() else []
     if writer_is_dead is not None:
@@ -56,6 +58,8 @@ def recover_open_files(
             lines.append(f"{path.name} (left by a crawl that died) was already repaired as "
                          f"{twin.name}; original moved to {damaged}")
             _index_if_missing(twin, lines)
+            if recovered is not None:
+                recovered.append(twin)
             continue
         try:
             result = repair(report)
@@ -69,6 +73,8 @@ def recover_open_files(
             f"records kept in {Path(result.target or '?').name}; original moved to {damaged}"
         )
         lines.extend(f"  {line}" for line in result.lines)
+        if result.target and recovered is not None:
+            recovered.append(Path(result.target))
         if result.target:
             try:
 
@@ -76,6 +82,43 @@ def recover_open_files(
             except Exception as exc:  # noqa: BLE001
                 lines.append(f"  could not index {result.target}: {exc}")
     return lines
+
+
+def register_recovered(state: Any, path: Path) -> int:
+    """Give the crawl state a row for each complete response record of ``path`` (a file
+    recovered from a dead crawl) whose URL it does not know; returns how many.
+
+    The capture's writer thread commits a batch's state rows after the batch's records are in
+    the file, so a crawl killed between the two leaves records the state never heard of. With
+    a row (under the dead crawl's run, unprocessed), the next run resumes an HTML page from
+    its record (:mod:`crawler.middlewares.incremental`) instead of fetching it again and
+    archiving it twice."""
+    from archive.warc.records import WarcRecords
+
+    run_id = max(state.unfinished_runs(), default=None)
+    added = 0
+    for offset, length, record in WarcRecords(path):
+        if record.rec_type != "response" or record.http_headers is None:
+            continue
+        headers = record.rec_headers
+        url = headers.get_header("WARC-Target-URI")
+        if not url or headers.get_header("WARC-Truncated") or state.get(url) is not None:
+            continue
+        http = record.http_headers
+        try:
+            status = int(http.get_statuscode() or 0)
+        except ValueError:
+            continue
+        pointer = {"filename": path.name, "offset": offset, "length": length,
+                   "record_id": headers.get_header("WARC-Record-ID"),
+                   "payload_digest": headers.get_header("WARC-Payload-Digest"),
+                   "warc_date": headers.get_header("WARC-Date")}
+        state.record_fetch(url, status=status, etag=http.get_header("ETag"),
+                           last_modified=http.get_header("Last-Modified"), pointer=pointer,
+                           html="html" in (http.get_header("Content-Type") or "").lower(),
+                           run_id=run_id)
+        added += 1
+    return added
 
 
 def _existing_repair(path: Path, report: Any) -> Path | None:
@@ -125,18 +168,21 @@ class CrawlStateExtension:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.outputs = CrawlOutputs.from_crawler(crawler)
+        recovered: list[Path] = []
         if self.outputs.redis_url:  # shared frontier: crawler.frontier.locks
 
             self.lock: OutputLock | WorkerLock = WorkerLock(self.outputs.root)
             self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
             with self.lock.recovering():
-                lines = recover_open_files(self.outputs.warc_dir, self.lock.writer_is_dead)
+                lines = recover_open_files(self.outputs.warc_dir, self.lock.writer_is_dead,
+                                           recovered)
         else:
             self.lock = OutputLock(self.outputs.root, "crawl.lock")
             self.lock.acquire(wait=crawler.settings.getfloat("LOCK_WAIT", 0))
-            lines = recover_open_files(self.outputs.warc_dir)
+            lines = recover_open_files(self.outputs.warc_dir, recovered=recovered)
         for line in lines:
             logger.warning(line)
+        self._register(recovered)
         self.run_id: int | None = None
         self.started = datetime.now(UTC)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -145,6 +191,25 @@ class CrawlStateExtension:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStateExtension:
         return cls(crawler)
+
+    def _register(self, recovered: list[Path]) -> None:
+        """State rows for the records of recovered files that have none (see
+        :func:`register_recovered`); a failure only costs fetching those pages again."""
+        state = self.outputs.state if recovered else None
+        if state is None:
+            return
+        for path in recovered:
+            try:
+                added = register_recovered(state, path)
+            except Exception as exc:  # noqa: BLE001 - the pages are fetched again instead
+                logger.warning("could not register the records of %s in the crawl state (%s); "
+                               "their pages are fetched again", path.name, exc)
+                continue
+            if added:
+                logger.warning("%s: %d responses the crawl that died archived but never "
+                               "recorded in the crawl state are recorded now (their pages "
+                               "are taken from the archive, not fetched again)", path.name,
+                               added)
 
     def spider_opened(self, spider: Any) -> None:
         state = self.outputs.state
