@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 from archive.store.lock import OutputLock
 from archive.warc.check.checker import Checker
 from archive.warc.indexer import write_index_for
+from archive.warc.records import WarcRecords
 from archive.warc.repair import Repairer, repair, repaired_name
 from crawler.extensions.runreport import report_of
 from crawler.frontier.locks import WorkerLock
@@ -93,8 +94,6 @@ def register_recovered(state: Any, path: Path) -> int:
     a row (under the dead crawl's run, unprocessed), the next run resumes an HTML page from
     its record (:mod:`crawler.middlewares.incremental`) instead of fetching it again and
     archiving it twice."""
-    from archive.warc.records import WarcRecords
-
     run_id = max(state.unfinished_runs(), default=None)
     added = 0
     for offset, length, record in WarcRecords(path):
